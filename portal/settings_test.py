@@ -1,0 +1,8 @@
+"""Test settings: the real database named by DATABASE_URL (SQLite by default), fast hashing.
+
+Django's test runner already keeps mail in memory."""
+
+from portal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
