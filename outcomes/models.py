@@ -1,0 +1,431 @@
+"""What partnerships achieve with third countries: MoUs, roadmaps, offices, missions, exchanges.
+
+All outcome types live in one table, so that the one list of all outcomes, its
+filters and its exports read one table with no joins per type. The fields only
+some types have are nullable columns, and database constraints keep each type
+to its own fields. Each type has a proxy model with its own admin form. See
+docs/data-model.md for the comparison with multi-table inheritance.
+"""
+
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.models import Country, Partnership, Source
+
+# Cluster internationalisation programmes began in the 1990s; later years are typos.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+class Organisation(models.Model):
+    """A counterpart of an MoU: a cluster, company or public administration, usually abroad."""
+
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "country"], name="outcomes_organisation_unique_in_country"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country_id})"
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True, partnership__is_published=True)
+
+    def of_type(self, types):
+        return self.filter(type__in=types)
+
+    def with_country(self, codes):
+        return self.filter(country__in=codes)
+
+    def of_level(self, levels):
+        return self.filter(type=Outcome.Type.MOU, level__in=levels)
+
+    def of_partnerships(self, slugs):
+        return self.filter(partnership__slug__in=slugs)
+
+    def in_sectors(self, slugs):
+        sectors = Partnership.sectors.through.objects.filter(sector__slug__in=slugs)
+        return self.filter(partnership__in=sectors.values("partnership"))
+
+    def in_years(self, years):
+        return self.filter(year__in=years)
+
+    def search(self, text):
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(city__icontains=text)
+            | Q(counterpart__name__icontains=text)
+            | Q(partnership__name__icontains=text)
+            | Q(partnership__acronym__icontains=text)
+        )
+
+    # Facet counts: rows per option value, one query each.
+
+    def _count_by(self, field):
+        return {
+            str(v): n
+            for v, n in self.order_by().values_list(field).annotate(n=models.Count("pk"))
+            if v is not None and v != ""
+        }
+
+    def count_by_type(self):
+        return self._count_by("type")
+
+    def count_by_level(self):
+        return self._count_by("level")
+
+    def count_by_country(self):
+        return self._count_by("country")
+
+    def count_by_partnership(self):
+        return self._count_by("partnership__slug")
+
+    def count_by_year(self):
+        return self._count_by("year")
+
+    def count_by_sector(self):
+        through = Partnership.sectors.through.objects.filter(
+            partnership__outcomes__in=self.values("pk")
+        )
+        return {
+            slug: n
+            for slug, n in through.values_list("sector__slug").annotate(
+                n=models.Count("partnership__outcomes")
+            )
+        }
+
+    def with_related(self):
+        return self.select_related("partnership", "country", "counterpart")
+
+    def latest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+    def in_date_order(self):
+        """Dated outcomes first, oldest first; undated ones after, by year then title."""
+        return self.order_by(
+            models.F("date").asc(nulls_last=True),
+            models.F("year").asc(nulls_last=True),
+            "title",
+            "pk",
+        )
+
+
+class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
+    """The manager of a proxy model for one outcome type: it sees only that type."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(type=self.model.outcome_type)
+
+
+class Outcome(models.Model):
+    class Type(models.TextChoices):
+        MOU = "mou", "Memorandum of Understanding"
+        ROADMAP = "roadmap", "Roadmap"
+        OFFICE = "office", "Office"
+        MISSION = "mission", "Mission"
+        EXCHANGE = "exchange", "Exchange"
+
+    class Subtype(models.TextChoices):
+        # roadmap
+        EXPORT_STRATEGY = "export_strategy", "Strategic definition of exports"
+        MARKET_STUDY = "market_study", "Market study on target countries"
+        JOINT_STRATEGY = "joint_strategy", "Joint internationalisation strategy"
+        # office
+        JOINT_OFFICE = "joint_office", "Joint office"
+        ONE_STOP_SHOP = "one_stop_shop", "One-stop-shop"
+        LIVING_LAB = "living_lab", "Living lab (project incubator)"
+        IPR_HELP_DESK = "ipr_help_desk", "IPR help desk"
+        INVESTMENT_FACILITY = (
+            "investment_facility",
+            "Investment facility with development banks / risk capital",
+        )
+        # mission
+        MATCHMAKING_EVENT = "matchmaking_event", "Cluster match-making event"
+        BUSINESS_TRIP = "business_trip", "Business trip"
+        # exchange
+        CONSULTANT = "consultant", "Consultant exchange"
+        STAFF = "staff", "Staff exchange"
+
+    SUBTYPES_BY_TYPE = {
+        Type.MOU: (),
+        Type.ROADMAP: (Subtype.EXPORT_STRATEGY, Subtype.MARKET_STUDY, Subtype.JOINT_STRATEGY),
+        Type.OFFICE: (
+            Subtype.JOINT_OFFICE,
+            Subtype.ONE_STOP_SHOP,
+            Subtype.LIVING_LAB,
+            Subtype.IPR_HELP_DESK,
+            Subtype.INVESTMENT_FACILITY,
+        ),
+        Type.MISSION: (Subtype.MATCHMAKING_EVENT, Subtype.BUSINESS_TRIP),
+        Type.EXCHANGE: (Subtype.CONSULTANT, Subtype.STAFF),
+    }
+
+    class Level(models.TextChoices):
+        C2C = "c2c", "Cluster-to-cluster (C2C)"
+        B2B = "b2b", "Business-to-business (B2B)"
+        A2A = "a2a", "Administration-to-administration (A2A)"
+
+    class Venue(models.TextChoices):
+        TRADE_FAIR = "trade_fair", "Trade fair"
+        DEDICATED_OFFICE = "dedicated_office", "Dedicated office"
+        OTHER = "other", "Other"
+
+    class Direction(models.TextChoices):
+        INCOMING = "incoming", "In-coming"
+        OUTGOING = "outgoing", "Out-going"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="outcomes")
+    type = models.CharField(max_length=10, choices=Type)
+    subtype = models.CharField("kind", max_length=20, choices=Subtype, blank=True)
+    title = models.CharField(
+        max_length=200, help_text="A short line, e.g. “MoU with a Chilean agro-food cluster”."
+    )
+    description = models.TextField(blank=True)
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text="The third country the outcome is with or in.",
+    )
+    city = models.CharField(max_length=100, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="For an MoU, the signing date.")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text="Filled from the date; give it alone when only the year is known.",
+    )
+    # MoU fields
+    level = models.CharField(max_length=3, choices=Level, blank=True)
+    counterpart = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="mous"
+    )
+    venue = models.CharField("signed at", max_length=20, choices=Venue, blank=True)
+    intra_eu = models.BooleanField(
+        "intra-EU",
+        default=False,
+        help_text="Tick to confirm an MoU with a counterpart in an EU member state is meant.",
+    )
+    co_signatories = models.ManyToManyField(
+        Partnership,
+        blank=True,
+        related_name="co_signed_outcomes",
+        help_text="Other partnerships bound by the same MoU.",
+    )
+    # mission and exchange field
+    direction = models.CharField(max_length=8, choices=Direction, blank=True)
+
+    evidence_url = models.URLField("evidence link", blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source_locator = models.CharField(
+        max_length=100, blank=True, help_text="Where in the source this outcome is stated."
+    )
+    is_published = models.BooleanField("published", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    # Set by each proxy model below; saving through a proxy fixes the type.
+    outcome_type = None
+
+    class Meta:
+        ordering = [
+            models.F("date").desc(nulls_last=True),
+            models.F("year").desc(nulls_last=True),
+            "title",
+            "pk",
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
+                name="outcomes_outcome_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(year__isnull=False),
+                name="outcomes_outcome_dated_has_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(type="mou")
+                | Q(level="", counterpart__isnull=True, venue="", intra_eu=False),
+                name="outcomes_outcome_mou_fields_only_on_mou",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=["mission", "exchange"]) | Q(direction=""),
+                name="outcomes_outcome_direction_only_on_moves",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtype="")
+                | Q(
+                    type="roadmap",
+                    subtype__in=["export_strategy", "market_study", "joint_strategy"],
+                )
+                | Q(
+                    type="office",
+                    subtype__in=[
+                        "joint_office",
+                        "one_stop_shop",
+                        "living_lab",
+                        "ipr_help_desk",
+                        "investment_facility",
+                    ],
+                )
+                | Q(type="mission", subtype__in=["matchmaking_event", "business_trip"])
+                | Q(type="exchange", subtype__in=["consultant", "staff"]),
+                name="outcomes_outcome_subtype_fits_type",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "counterpart", "date"],
+                condition=Q(type="mou", counterpart__isnull=False, date__isnull=False),
+                name="outcomes_outcome_mou_once",
+                violation_error_message="This partnership already has an MoU with this counterpart on this date.",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_locator"],
+                condition=~Q(source_locator=""),
+                name="outcomes_outcome_source_locator_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["type", "date"], name="outcomes_type_date"),
+            models.Index(fields=["country", "type"], name="outcomes_country_type"),
+            models.Index(fields=["year"], name="outcomes_year"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.outcome_type:
+            self.type = self.outcome_type
+        if self.date:
+            self.year = self.date.year
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("outcomes:outcome-detail", args=[self.pk])
+
+    @property
+    def when(self):
+        """The date, or the year where only that is known, for display."""
+        return self.date or self.year
+
+    def clean(self):
+        if self.outcome_type:
+            self.type = self.outcome_type
+        errors = {}
+        if self.date and self.year is None:
+            self.year = self.date.year
+        if self.date and self.date > datetime.date.today():
+            errors["date"] = "The date cannot be in the future."
+        if self.date and self.year and self.year != self.date.year:
+            errors["year"] = f"The year must match the date ({self.date.year}), or be left empty."
+        if self.subtype and self.subtype not in self.SUBTYPES_BY_TYPE.get(self.type, ()):
+            errors["subtype"] = (
+                f"“{self.get_subtype_display()}” is not a kind of {self.get_type_display().lower()}."
+            )
+        if self.type != self.Type.MOU and (
+            self.level or self.counterpart_id or self.venue or self.intra_eu
+        ):
+            errors["type"] = "Level, counterpart, venue and intra-EU apply to MoUs only."
+        if self.direction and self.type not in (self.Type.MISSION, self.Type.EXCHANGE):
+            errors["direction"] = "Only missions and exchanges have a direction."
+        if self.type == self.Type.MOU:
+            self._clean_mou(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_constraints(self):
+        # clean() reports a duplicate MoU itself, naming the record it duplicates.
+        return [
+            (model, [c for c in constraints if c.name != "outcomes_outcome_mou_once"])
+            for model, constraints in super().get_constraints()
+        ]
+
+    def _clean_mou(self, errors):
+        counterpart_country = self.counterpart.country if self.counterpart_id else None
+        if counterpart_country and self.country_id and counterpart_country.pk != self.country_id:
+            errors["counterpart"] = (
+                f"The counterpart is in {counterpart_country.name}, but the MoU's country is {self.country.name}."
+            )
+        if self.partnership_id and self.counterpart_id and self.date:
+            duplicate = (
+                Outcome.objects.filter(
+                    type=self.Type.MOU,
+                    partnership=self.partnership_id,
+                    counterpart=self.counterpart_id,
+                    date=self.date,
+                )
+                .exclude(pk=self.pk)
+                .first()
+            )
+            if duplicate:
+                errors[NON_FIELD_ERRORS] = (
+                    f"This MoU duplicates “{duplicate}” (record #{duplicate.pk}): "
+                    f"same partnership, counterpart and signing date."
+                )
+        country = self.country if self.country_id else counterpart_country
+        if country and country.is_eu_member and not self.intra_eu:
+            errors["intra_eu"] = (
+                f"{country.name} is an EU member state; internationalisation MoUs are with third countries. "
+                "Tick “intra-EU” if this MoU is meant."
+            )
+
+
+class MoU(Outcome):
+    outcome_type = Outcome.Type.MOU
+    objects = OutcomeTypeManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "MoU"
+        verbose_name_plural = "MoUs"
+
+
+class Roadmap(Outcome):
+    outcome_type = Outcome.Type.ROADMAP
+    objects = OutcomeTypeManager()
+
+    class Meta:
+        proxy = True
+
+
+class Office(Outcome):
+    outcome_type = Outcome.Type.OFFICE
+    objects = OutcomeTypeManager()
+
+    class Meta:
+        proxy = True
+
+
+class Mission(Outcome):
+    outcome_type = Outcome.Type.MISSION
+    objects = OutcomeTypeManager()
+
+    class Meta:
+        proxy = True
+
+
+class Exchange(Outcome):
+    outcome_type = Outcome.Type.EXCHANGE
+    objects = OutcomeTypeManager()
+
+    class Meta:
+        proxy = True

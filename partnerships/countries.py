@@ -1,0 +1,31 @@
+"""Country codes as EU documents write them, mapped to ISO 3166-1 alpha-2.
+
+The list of countries and their English names come from django-countries;
+this module adds what EU documents need on top: the aliases they use and the
+current member states of the European Union.
+"""
+
+from django_countries import countries
+
+# EU documents use their own short codes for three countries
+# (Interinstitutional Style Guide, section 7.1).
+ALIASES = {"UK": "GB", "EL": "GR", "ROK": "KR"}
+
+# The 27 member states since 1 February 2020. A change of membership is a data
+# migration that updates Country.is_eu_member, so history stays in the log.
+EU_MEMBER_STATES = frozenset(
+    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]
+)
+
+
+def normalise_country_code(value: str) -> str | None:
+    """Return the ISO alpha-2 code for ``value``, or None if it names no country.
+
+    Accepts any case, surrounding spaces, the EU aliases (UK, EL, ROK) and the
+    ISO alpha-3 and numeric forms django-countries knows.
+    """
+    code = (value or "").strip().upper()
+    if not code or len(code) > 3:
+        return None
+    code = ALIASES.get(code, code)
+    return countries.alpha2(code) or None

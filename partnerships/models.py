@@ -1,0 +1,632 @@
+"""Partnerships, the clusters that form them, and where they take their members.
+
+A partnership's members are known in two ways, because that is how the data
+arrives: the declared counts and member countries ("11 from 10 countries (DK,
+IT, ...)") that every overview gives, and the named member clusters that a
+partnership publishes later. The portal keeps both; see docs/data-model.md.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.countries import normalise_country_code
+
+
+class Source(models.Model):
+    """A document the portal's facts come from, named on every record it gave."""
+
+    slug = models.SlugField(unique=True, max_length=100)
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    event = models.CharField(max_length=300, blank=True)
+    date = models.DateField(
+        null=True, blank=True, help_text="When the source was published or presented."
+    )
+    url = models.URLField(blank=True, help_text="Where the source can be read, if online.")
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%B %Y})" if self.date else self.title
+
+
+class SectorQuerySet(models.QuerySet):
+    def with_published_partnership_counts(self):
+        published = Q(partnerships__is_published=True)
+        return self.annotate(
+            partnership_count=models.Count("partnerships", filter=published)
+        ).filter(partnership_count__gt=0)
+
+
+class Sector(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True, max_length=120)
+    description = models.TextField(blank=True)
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:sector-detail", args=[self.slug])
+
+
+class CountryQuerySet(models.QuerySet):
+    def eu_members(self):
+        return self.filter(is_eu_member=True)
+
+    def third_countries(self):
+        return self.filter(is_eu_member=False)
+
+    def targeted_by_published_partnerships(self):
+        """Countries with the number of published partnerships targeting them directly, most first."""
+        published = Q(targeted_by__partnership__is_published=True)
+        return (
+            self.annotate(
+                partnership_count=models.Count(
+                    "targeted_by__partnership", filter=published, distinct=True
+                )
+            )
+            .filter(partnership_count__gt=0)
+            .order_by("-partnership_count", "name")
+        )
+
+    def in_use(self):
+        """Countries that appear in the data: as a member, a target, in a region target or an outcome."""
+        return self.filter(
+            Q(pk__in=MemberCountry.objects.values("country"))
+            | Q(pk__in=MemberCountry.objects.values("cross_border_country"))
+            | Q(pk__in=TargetMarket.objects.values("country"))
+            | Q(pk__in=TargetMarket.objects.values("region__countries"))
+            | Q(pk__in=Cluster.objects.values("country"))
+            | Q(pk__in=models.Subquery(_outcome_model().objects.values("country")))
+        )
+
+
+class Country(models.Model):
+    """One ISO 3166-1 country. The rows are created by a migration from django-countries."""
+
+    code = models.CharField(
+        "ISO code",
+        max_length=2,
+        primary_key=True,
+        help_text="ISO 3166-1 alpha-2, e.g. GB (not UK).",
+    )
+    name = models.CharField(max_length=100)
+    is_eu_member = models.BooleanField(
+        "EU member state", default=False, help_text="A current member state of the European Union."
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="partnerships_country_code_is_alpha2"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:country-detail", args=[self.code])
+
+    @classmethod
+    def lookup(cls, value: str) -> "Country | None":
+        """The country an ISO code or EU alias (UK, EL, ROK) names, or None."""
+        code = normalise_country_code(value)
+        return cls.objects.filter(code=code).first() if code else None
+
+
+class Region(models.Model):
+    """A named group of countries that partnerships target, such as "North Africa"."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(unique=True, max_length=120)
+    description = models.TextField(blank=True, help_text="Which definition of the region is used.")
+    countries = models.ManyToManyField(Country, related_name="regions", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClusterQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def located_in(self, codes):
+        return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
+
+    def search(self, text):
+        return self.filter(
+            Q(name__icontains=text) | Q(acronym__icontains=text) | Q(city__icontains=text)
+        )
+
+    def count_by_country(self):
+        return _distinct_counts(
+            self.values_list("country", "pk"),
+            self.filter(cross_border_country__isnull=False).values_list(
+                "cross_border_country", "pk"
+            ),
+        )
+
+    def count_by_label(self):
+        return _counts(self.order_by().values_list("label").annotate(n=models.Count("pk")))
+
+
+class Cluster(models.Model):
+    """A cluster organisation that can be a member of partnerships."""
+
+    class Label(models.TextChoices):
+        BRONZE = "bronze", "Bronze"
+        SILVER = "silver", "Silver"
+        GOLD = "gold", "Gold"
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=40, blank=True)
+    slug = models.SlugField(unique=True, max_length=200)
+    website = models.URLField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="clusters")
+    cross_border_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="cross_border_clusters",
+        null=True,
+        blank=True,
+        help_text="Only for a cluster that spans two countries, such as a Swedish-Danish cluster.",
+    )
+    label = models.CharField(
+        "cluster management excellence label",
+        max_length=10,
+        choices=Label,
+        blank=True,
+        help_text="Leave empty where no label is known.",
+    )
+    description = models.TextField(blank=True)
+    is_published = models.BooleanField("published", default=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(cross_border_country=models.F("country")),
+                name="partnerships_cluster_cross_border_differs",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:cluster-detail", args=[self.slug])
+
+
+class PartnershipQuerySet(models.QuerySet):
+    """Filters select through subqueries on ``pk``, so they never duplicate rows or
+    share joins with each other, and facet counts over any combination stay right."""
+
+    def published(self):
+        return self.filter(is_published=True)
+
+    def escps(self):
+        return self.filter(kind=Partnership.Kind.ESCP)
+
+    def of_kind(self, kinds):
+        return self.filter(kind__in=kinds)
+
+    def in_sectors(self, slugs):
+        return self.filter(
+            pk__in=Partnership.sectors.through.objects.filter(sector__slug__in=slugs).values(
+                "partnership"
+            )
+        )
+
+    def with_member_country(self, codes):
+        return self.filter(pk__in=MemberCountry.objects.in_countries(codes).values("partnership"))
+
+    def targeting_country(self, codes):
+        """Partnerships that target one of ``codes`` directly or through a region."""
+        return self.filter(pk__in=TargetMarket.objects.reaching(codes).values("partnership"))
+
+    def targeting_region(self, slugs):
+        return self.filter(
+            pk__in=TargetMarket.objects.filter(region__slug__in=slugs).values("partnership")
+        )
+
+    def with_outcome_type(self, types):
+        outcomes = _outcome_model().objects.published()
+        return self.filter(pk__in=outcomes.filter(type__in=types).values("partnership"))
+
+    def search(self, text):
+        """Words in the name, acronym, description or a named member cluster's name."""
+        members = Membership.objects.filter(
+            Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
+        )
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(acronym__icontains=text)
+            | Q(description__icontains=text)
+            | Q(pk__in=members.values("partnership"))
+        )
+
+    def headline_figures(self):
+        """The home page's figures, in a few aggregate queries."""
+        figures = self.aggregate(
+            partnerships=models.Count("pk"),
+            escps=models.Count("pk", filter=Q(kind=Partnership.Kind.ESCP)),
+            projects=models.Count("pk", filter=Q(kind=Partnership.Kind.PROJECT)),
+            declared_partners=models.Sum("partner_count"),
+        )
+        members = MemberCountry.objects.filter(partnership__in=self.values("pk"))
+        figures["member_countries"] = len(
+            {
+                code
+                for pair in members.values_list("country", "cross_border_country")
+                for code in pair
+                if code
+            }
+        )
+        targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
+        figures["target_countries"] = (
+            targets.filter(country__isnull=False).values("country").distinct().count()
+        )
+        figures["target_regions"] = (
+            targets.filter(region__isnull=False).values("region").distinct().count()
+        )
+        return figures
+
+    def with_related(self):
+        return self.prefetch_related(
+            "sectors",
+            models.Prefetch(
+                "member_countries",
+                MemberCountry.objects.select_related("country", "cross_border_country"),
+            ),
+            models.Prefetch(
+                "targets",
+                TargetMarket.objects.select_related("country", "region").prefetch_related(
+                    "region__countries"
+                ),
+            ),
+        )
+
+    # Facet counts: rows per option value, each in one or two queries.
+
+    def count_by_kind(self):
+        return _counts(self.order_by().values_list("kind").annotate(n=models.Count("pk")))
+
+    def count_by_sector(self):
+        through = Partnership.sectors.through.objects.filter(partnership__in=self.values("pk"))
+        return _counts(through.values_list("sector__slug").annotate(n=models.Count("partnership")))
+
+    def count_by_member_country(self):
+        entries = MemberCountry.objects.filter(partnership__in=self.values("pk"))
+        return _distinct_counts(
+            entries.values_list("country", "partnership"),
+            entries.filter(cross_border_country__isnull=False).values_list(
+                "cross_border_country", "partnership"
+            ),
+        )
+
+    def count_by_target_country(self):
+        targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
+        return _distinct_counts(
+            targets.filter(country__isnull=False).values_list("country", "partnership"),
+            targets.filter(region__isnull=False).values_list("region__countries", "partnership"),
+        )
+
+    def count_by_target_region(self):
+        targets = TargetMarket.objects.filter(
+            partnership__in=self.values("pk"), region__isnull=False
+        )
+        return _counts(
+            targets.values_list("region__slug").annotate(
+                n=models.Count("partnership", distinct=True)
+            )
+        )
+
+    def count_by_outcome_type(self):
+        outcomes = (
+            _outcome_model()
+            .objects.published()
+            .filter(partnership__in=self.values("pk"))
+            .order_by()
+        )
+        return _counts(
+            outcomes.values_list("type").annotate(n=models.Count("partnership", distinct=True))
+        )
+
+
+def _outcome_model():
+    return Partnership._meta.get_field("outcomes").related_model
+
+
+def _counts(rows):
+    return {str(value): n for value, n in rows if value is not None}
+
+
+def _distinct_counts(*pair_querysets):
+    """Count distinct partnerships per value over several (value, partnership) lists."""
+    pairs = {pair for queryset in pair_querysets for pair in queryset if pair[0] is not None}
+    counts = {}
+    for value, _ in pairs:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+class Partnership(models.Model):
+    """A European Strategic Cluster Partnership or a funded internationalisation project."""
+
+    class Kind(models.TextChoices):
+        ESCP = "escp", "European Strategic Cluster Partnership"
+        PROJECT = "project", "Internationalisation project"
+
+    class Funding(models.TextChoices):
+        CO_FUNDED = "co_funded", "Co-funded"
+        VOLUNTARY = "voluntary", "Voluntary"
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=40, blank=True)
+    slug = models.SlugField(unique=True, max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind)
+    programme = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Competitiveness and Innovation Programme (CIP)."
+    )
+    strand = models.CharField(max_length=40, blank=True, help_text="e.g. ESCP-4i.")
+    call = models.CharField(
+        max_length=60, blank=True, help_text="e.g. CIP 2012/2013, COS-CLUSTER-2014-3-03."
+    )
+    funding = models.CharField(
+        max_length=10, choices=Funding, blank=True, help_text="Leave empty where it is not known."
+    )
+    sectors = models.ManyToManyField(Sector, related_name="partnerships")
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    partner_count = models.PositiveSmallIntegerField(
+        "declared partners",
+        null=True,
+        blank=True,
+        help_text='The number of member clusters the partnership declares ("11 from 10 countries").',
+    )
+    country_count = models.PositiveSmallIntegerField(
+        "declared countries",
+        null=True,
+        blank=True,
+        help_text="The number of countries the partnership declares; a cross-border cluster counts once.",
+    )
+    related_partnership = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="related_projects",
+        help_text="For a project, the partnership that runs it, where the data says so.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="partnerships_partnership_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_count__isnull=True) | Q(partner_count__gte=1),
+                name="partnerships_partnership_partner_count_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(country_count__isnull=True) | Q(country_count__gte=1),
+                name="partnerships_partnership_country_count_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_count__isnull=True)
+                | Q(country_count__isnull=True)
+                | Q(country_count__lte=models.F("partner_count")),
+                name="partnerships_partnership_countries_not_above_partners",
+            ),
+            models.CheckConstraint(
+                condition=~Q(related_partnership=models.F("pk")),
+                name="partnerships_partnership_not_related_to_itself",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:partnership-detail", args=[self.slug])
+
+    @property
+    def display_name(self):
+        """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
+        return f"{self.name} - {self.acronym}" if self.acronym else self.name
+
+    def routes_to(self, code):
+        """How this partnership targets a country: ["directly"], ["through North Africa"], or [].
+
+        Reads the prefetched targets of ``with_related()``, so it costs no query.
+        """
+        routes = []
+        for target in self.targets.all():
+            if target.country_id == code:
+                routes.append("possibly, directly" if target.tentative else "directly")
+            elif target.region_id and any(
+                country.code == code for country in target.region.countries.all()
+            ):
+                routes.append(f"through {target.region.name}")
+        return routes
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.partner_count and self.country_count and self.country_count > self.partner_count:
+            raise ValidationError(
+                {"country_count": "A partnership cannot span more countries than it has partners."}
+            )
+        if self.pk and self.partner_count is not None:
+            named = self.memberships.count()
+            if named > self.partner_count:
+                raise ValidationError(
+                    {
+                        "partner_count": f"{named} member clusters are named; the declared count cannot be lower."
+                    }
+                )
+
+
+class MemberCountryQuerySet(models.QuerySet):
+    def in_countries(self, codes):
+        return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
+
+
+class MemberCountry(models.Model):
+    """One entry of a partnership's declared member countries, in the order the source gives.
+
+    A cross-border member (the source's "SE-DK") is one entry with two countries.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="member_countries"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    cross_border_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="Only for a member that spans two countries (SE-DK).",
+    )
+
+    objects = MemberCountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "position", "pk"]
+        verbose_name_plural = "member countries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "country"], name="partnerships_membercountry_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(cross_border_country=models.F("country")),
+                name="partnerships_membercountry_cross_border_differs",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The entry as the source writes it, with ISO codes: "SE-DK"."""
+        if self.cross_border_country_id:
+            return f"{self.country_id}-{self.cross_border_country_id}"
+        return self.country_id
+
+
+class Membership(models.Model):
+    """A named cluster's membership of a partnership."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", "Coordinator"
+        PARTNER = "partner", "Partner"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role, default=Role.PARTNER)
+
+    class Meta:
+        ordering = ["partnership", "role", "cluster__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "cluster"], name="partnerships_membership_once"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(role="coordinator"),
+                name="partnerships_membership_one_coordinator",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster} in {self.partnership} ({self.get_role_display()})"
+
+
+class TargetMarketQuerySet(models.QuerySet):
+    def reaching(self, codes):
+        """Targets that are one of these countries, or a region containing one."""
+        return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
+
+
+class TargetMarket(models.Model):
+    """A country or a region a partnership targets, in the order the source gives."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(default=0)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by"
+    )
+    tentative = models.BooleanField(
+        default=False, help_text='A target the source gives as "possibly".'
+    )
+
+    objects = TargetMarketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(country__isnull=False, region__isnull=True)
+                | Q(country__isnull=True, region__isnull=False),
+                name="partnerships_targetmarket_country_xor_region",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "country"], name="partnerships_targetmarket_country_once"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "region"], name="partnerships_targetmarket_region_once"
+            ),
+        ]
+
+    def __str__(self):
+        place = self.country or self.region
+        return f"possibly {place}" if self.tentative else str(place)
+
+    def clean(self):
+        if bool(self.country_id) == bool(self.region_id):
+            raise ValidationError("Choose either a country or a region, not both.")

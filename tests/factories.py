@@ -1,0 +1,64 @@
+"""factory_boy factories for the portal's models. Country rows come from the migration."""
+
+import factory
+
+from outcomes.models import Organisation, Outcome
+from partnerships.models import Cluster, Country, Partnership, Sector
+
+
+def country(code: str) -> Country:
+    return Country.objects.get(code=code)
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Sector {n}")
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    slug = factory.Sequence(lambda n: f"partnership-{n}")
+    kind = Partnership.Kind.ESCP
+    is_published = True
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+    slug = factory.Sequence(lambda n: f"cluster-{n}")
+    country = factory.LazyFunction(lambda: country("FR"))
+    is_published = True
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Counterpart {n}")
+    country = factory.LazyFunction(lambda: country("US"))
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Outcome
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    type = Outcome.Type.MOU
+    title = factory.Sequence(lambda n: f"Outcome {n}")
+    country = factory.LazyFunction(lambda: country("US"))
+    is_published = True
