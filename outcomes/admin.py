@@ -1,0 +1,147 @@
+"""Outcomes in the admin: one list of all types, and one form per type.
+
+The list (OutcomeAdmin) is where curators search and filter everything; each
+row opens the typed form (MoUAdmin, RoadmapAdmin, ...) that shows only the
+fields that type has. New outcomes are added through the typed forms, usually
+from a partnership's page ("Add MoU"), which fills in the partnership.
+"""
+
+import datetime
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+
+from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
+
+COMMON_FIELDS = ["partnership", "title", "description"]
+PROVENANCE_FIELDSET = (
+    "Evidence and publication",
+    {"fields": ["evidence_url", "source", "is_published"]},
+)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "country__name", "country__code"]
+    autocomplete_fields = ["country"]
+
+
+class OutcomeListAdminMixin:
+    list_display = ["title", "type", "partnership", "country", "when", "is_published"]
+    list_filter = ["type", "is_published", "level", "year"]
+    list_select_related = ["partnership", "country"]
+    search_fields = [
+        "title",
+        "description",
+        "partnership__name",
+        "partnership__acronym",
+        "counterpart__name",
+        "city",
+    ]
+    date_hierarchy = "date"
+
+    @admin.display(description="date or year", ordering="date")
+    def when(self, obj):
+        return obj.when
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
+    """All outcomes in one list; a row opens the form of its own type."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        outcome = self.get_object(request, object_id)
+        if outcome is not None:
+            proxy = TYPED_MODELS[outcome.type]
+            url = reverse(f"admin:outcomes_{proxy._meta.model_name}_change", args=[outcome.pk])
+            return HttpResponseRedirect(url)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class TypedOutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
+    """The form of one outcome type; subclasses list the fields the type has."""
+
+    typed_fieldsets = []
+    list_filter = ["is_published", "year"]
+    autocomplete_fields = ["partnership", "country", "source"]
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": COMMON_FIELDS}), *self.typed_fieldsets, PROVENANCE_FIELDSET]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Offer only the kinds that belong to this form's type.
+        if db_field.name == "subtype":
+            kinds = Outcome.SUBTYPES_BY_TYPE[self.model.outcome_type]
+            kwargs["choices"] = [("", "---------"), *((kind.value, kind.label) for kind in kinds)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(MoU)
+class MoUAdmin(TypedOutcomeAdmin):
+    list_display = [
+        "title",
+        "partnership",
+        "level",
+        "counterpart",
+        "country",
+        "when",
+        "is_published",
+    ]
+    list_filter = ["level", "venue", "is_published", "year"]
+    list_select_related = ["partnership", "country", "counterpart"]
+    autocomplete_fields = [*TypedOutcomeAdmin.autocomplete_fields, "counterpart", "co_signatories"]
+    typed_fieldsets = [
+        (
+            "The MoU",
+            {
+                "fields": [
+                    "level",
+                    "counterpart",
+                    "country",
+                    "intra_eu",
+                    "date",
+                    "year",
+                    "venue",
+                    "city",
+                ]
+            },
+        ),
+        ("Other partnerships bound by it", {"fields": ["co_signatories"], "classes": ["collapse"]}),
+    ]
+
+    def get_changeform_initial_data(self, request):
+        # Most MoUs are entered on the day they are signed.
+        return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(TypedOutcomeAdmin):
+    typed_fieldsets = [("The roadmap", {"fields": ["subtype", "country", "date", "year"]})]
+
+
+@admin.register(Office)
+class OfficeAdmin(TypedOutcomeAdmin):
+    typed_fieldsets = [("The office", {"fields": ["subtype", "city", "country", "date", "year"]})]
+
+
+@admin.register(Mission)
+class MissionAdmin(TypedOutcomeAdmin):
+    typed_fieldsets = [
+        ("The mission", {"fields": ["subtype", "direction", "city", "country", "date", "year"]})
+    ]
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(TypedOutcomeAdmin):
+    typed_fieldsets = [
+        ("The exchange", {"fields": ["subtype", "direction", "country", "city", "date", "year"]})
+    ]
+
+
+TYPED_MODELS = {model.outcome_type: model for model in (MoU, Roadmap, Office, Mission, Exchange)}

@@ -1,0 +1,170 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+
+from outcomes.admin import TYPED_MODELS
+from outcomes.models import Outcome
+from partnerships.models import (
+    Cluster,
+    Country,
+    MemberCountry,
+    Membership,
+    Partnership,
+    Region,
+    Sector,
+    Source,
+    TargetMarket,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "date"]
+    search_fields = ["title", "author", "publisher"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "partnership_count"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(partnership_total=Count("partnerships"))
+
+    @admin.display(description="partnerships", ordering="partnership_total")
+    def partnership_count(self, obj):
+        return obj.partnership_total
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    """Countries come from ISO 3166-1; curators only mark EU membership."""
+
+    list_display = ["name", "code", "is_eu_member"]
+    list_filter = ["is_eu_member"]
+    search_fields = ["name", "code"]
+    fields = ["code", "name", "is_eu_member"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code", "name"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "country_list"]
+    search_fields = ["name", "countries__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["countries"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("countries")
+
+    @admin.display(description="countries")
+    def country_list(self, obj):
+        return ", ".join(country.code for country in obj.countries.all())
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "country", "cross_border_country", "label", "is_published"]
+    list_filter = ["is_published", "label"]
+    list_select_related = ["country", "cross_border_country"]
+    search_fields = ["name", "acronym", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country", "cross_border_country", "source"]
+
+
+class MemberCountryInline(admin.TabularInline):
+    model = MemberCountry
+    extra = 0
+    fields = ["position", "country", "cross_border_country"]
+    autocomplete_fields = ["country", "cross_border_country"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["cluster"]
+
+
+class TargetMarketInline(admin.TabularInline):
+    model = TargetMarket
+    extra = 0
+    fields = ["position", "country", "region", "tentative"]
+    autocomplete_fields = ["country", "region"]
+
+
+class OutcomeInline(admin.TabularInline):
+    """The partnership's outcomes at a glance; each opens in its own typed form."""
+
+    model = Outcome
+    extra = 0
+    fields = ["title", "type", "country", "date", "year", "is_published"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_name",
+        "kind",
+        "sector_list",
+        "partner_count",
+        "country_count",
+        "is_published",
+    ]
+    list_filter = ["kind", "is_published", "funding", "sectors"]
+    search_fields = ["name", "acronym", "description", "memberships__cluster__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sectors", "related_partnership", "source"]
+    inlines = [MemberCountryInline, MembershipInline, TargetMarketInline, OutcomeInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "acronym", "slug", "kind", "sectors", "description", "website"]},
+        ),
+        (
+            "Programme",
+            {"fields": ["programme", "strand", "call", "funding", "start_date", "end_date"]},
+        ),
+        ("Declared membership", {"fields": ["partner_count", "country_count"]}),
+        ("Links and provenance", {"fields": ["related_partnership", "source", "is_published"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sectors")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "outcome_add_links": self._outcome_add_links(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _outcome_add_links(self, request):
+        """An "Add MoU", "Add roadmap", ... button for each outcome type the user may add."""
+        links = []
+        for model in TYPED_MODELS.values():
+            model_admin = self.admin_site.get_model_admin(model)
+            if model_admin.has_add_permission(request):
+                url = reverse(f"admin:outcomes_{model._meta.model_name}_add")
+                links.append({"url": url, "label": model._meta.verbose_name})
+        return links
+
+    @admin.display(description="partnership", ordering="name")
+    def display_name(self, obj):
+        return obj.display_name
+
+    @admin.display(description="sectors")
+    def sector_list(self, obj):
+        return ", ".join(sector.name for sector in obj.sectors.all())
