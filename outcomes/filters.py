@@ -1,0 +1,113 @@
+"""The filters of /outcomes/. Parameter names are a public contract: keep them."""
+
+import django_filters
+from django import forms
+
+from outcomes.models import Outcome
+from partnerships.filters import country_choices, sector_choices, unknown
+from partnerships.models import Partnership
+from portal.filters import CountryCodesFilter, FacetedFilterSet, calls
+
+
+def partnership_choices():
+    return list(Partnership.objects.published().values_list("slug", "name"))
+
+
+def year_choices():
+    years = Outcome.objects.published().exclude(year=None).values_list("year", flat=True).distinct()
+    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
+
+
+class YearsField(forms.MultipleChoiceField):
+    """Years as typed in a URL: any whole year is valid, whether or not it has outcomes."""
+
+    def valid_value(self, value):
+        return str(value).isascii() and str(value).isdigit() and len(str(value)) == 4
+
+    def clean(self, value):
+        return [int(year) for year in super().clean(value)]
+
+
+class YearsFilter(django_filters.MultipleChoiceFilter):
+    field_class = YearsField
+
+
+class OutcomeFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method=calls("search"),
+        max_length=200,
+        help_text="Words in the title, description, city, counterpart or partnership.",
+    )
+    type = django_filters.MultipleChoiceFilter(
+        label="Type",
+        choices=Outcome.Type,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("of_type"),
+        error_messages=unknown("an outcome type"),
+    )
+    level = django_filters.MultipleChoiceFilter(
+        label="MoU level",
+        choices=Outcome.Level,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("of_level"),
+        error_messages=unknown("an MoU level"),
+    )
+    country = CountryCodesFilter(
+        label="Country",
+        choices=country_choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("with_country"),
+    )
+    partnership = django_filters.MultipleChoiceFilter(
+        label="Partnership",
+        choices=partnership_choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("of_partnerships"),
+        error_messages=unknown("a partnership"),
+    )
+    sector = django_filters.MultipleChoiceFilter(
+        label="Sector",
+        choices=sector_choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("in_sectors"),
+        error_messages=unknown("a sector"),
+    )
+    year = YearsFilter(
+        label="Year",
+        choices=year_choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls("in_years"),
+        error_messages={"invalid_choice": "“%(value)s” is not a year. Use four digits, e.g. 2013."},
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=[
+            ("date", "date"),
+            ("title", "title"),
+            ("partnership__name", "partnership"),
+            ("country__name", "country"),
+            ("type", "type"),
+        ],
+        field_labels={
+            "date": "Date",
+            "title": "Title",
+            "partnership__name": "Partnership",
+            "country__name": "Country",
+            "type": "Type",
+        },
+        empty_label=None,
+    )
+
+    facets = {
+        "type": "count_by_type",
+        "level": "count_by_level",
+        "country": "count_by_country",
+        "partnership": "count_by_partnership",
+        "sector": "count_by_sector",
+        "year": "count_by_year",
+    }
+
+    class Meta:
+        model = Outcome
+        fields = []

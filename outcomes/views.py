@@ -1,0 +1,15 @@
+from django.views.generic import DetailView
+
+from outcomes.filters import OutcomeFilter
+from outcomes.models import Outcome
+from portal.views import FilteredListView
+
+
+class OutcomeListView(FilteredListView):
+    filterset_class = OutcomeFilter
+    queryset = Outcome.objects.published().with_related()
+    template_name = "outcomes/outcome_list.html"
+
+
+class OutcomeDetailView(DetailView):
+    queryset = Outcome.objects.published().with_related().select_related("source")

@@ -1,0 +1,143 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView
+
+from outcomes.models import Outcome
+from partnerships.countries import normalise_country_code
+from partnerships.filters import ClusterFilter, PartnershipFilter
+from partnerships.models import Cluster, Country, Partnership, Sector
+from portal.views import FilteredListView
+
+
+class PartnershipListView(FilteredListView):
+    filterset_class = PartnershipFilter
+    queryset = Partnership.objects.published().with_related()
+    template_name = "partnerships/partnership_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # With a target country chosen, each row says whether it targets it directly or via a region.
+        codes = (
+            self.filterset.form.cleaned_data.get("target_country")
+            if self.filterset.is_valid()
+            else None
+        )
+        context["target_countries"] = codes or []
+        return context
+
+
+class PartnershipDetailView(DetailView):
+    queryset = (
+        Partnership.objects.published()
+        .with_related()
+        .select_related("related_partnership", "source")
+    )
+
+    def get_context_data(self, **kwargs):
+        partnership = self.object
+        outcomes = partnership.outcomes.published().with_related().in_date_order()
+        return super().get_context_data(
+            outcomes_by_type=_group_by_type(outcomes),
+            memberships=partnership.memberships.select_related(
+                "cluster__country", "cluster__cross_border_country"
+            ),
+            related=Partnership.objects.published()
+            .filter(Q(pk=partnership.related_partnership_id) | Q(related_partnership=partnership))
+            .exclude(pk=partnership.pk),
+            **kwargs,
+        )
+
+
+def _group_by_type(outcomes):
+    """[("Memoranda of Understanding (6)", [outcomes])] in the order of Outcome.Type, skipping empty types."""
+    groups = {outcome_type: [] for outcome_type in Outcome.Type}
+    for outcome in outcomes:
+        groups[outcome.type].append(outcome)
+    return [
+        (f"{Outcome.Type(t).label} ({len(items)})", items) for t, items in groups.items() if items
+    ]
+
+
+class SectorListView(ListView):
+    queryset = Sector.objects.with_published_partnership_counts()
+    template_name = "partnerships/sector_list.html"
+
+
+class SectorDetailView(DetailView):
+    model = Sector
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            partnerships=Partnership.objects.published()
+            .in_sectors([self.object.slug])
+            .with_related(),
+            outcomes=Outcome.objects.published()
+            .in_sectors([self.object.slug])
+            .with_related()
+            .in_date_order(),
+            **kwargs,
+        )
+
+
+class CountryListView(ListView):
+    template_name = "partnerships/country_list.html"
+
+    def get_queryset(self):
+        return Country.objects.in_use().annotate(
+            targeted_count=Count(
+                "targeted_by__partnership",
+                filter=Q(targeted_by__partnership__is_published=True),
+                distinct=True,
+            )
+        )
+
+
+class CountryDetailView(DetailView):
+    """One country: who is there, who targets it (directly or through a region), what was done there."""
+
+    model = Country
+    context_object_name = "country"
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        canonical = normalise_country_code(code)
+        if canonical and canonical != code:
+            # /countries/uk/ and /countries/gb/ are the same page as /countries/GB/.
+            return redirect("partnerships:country-detail", code=canonical, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Country, code=self.kwargs["code"])
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        partnerships = Partnership.objects.published().with_related()
+        outcomes = (
+            Outcome.objects.published().with_country([country.code]).with_related().in_date_order()
+        )
+        return super().get_context_data(
+            member_partnerships=partnerships.with_member_country([country.code]),
+            targeting_partnerships=partnerships.targeting_country([country.code]),
+            outcomes=outcomes,
+            offices=[outcome for outcome in outcomes if outcome.type == Outcome.Type.OFFICE],
+            clusters=Cluster.objects.published().located_in([country.code]),
+            **kwargs,
+        )
+
+
+class ClusterListView(FilteredListView):
+    filterset_class = ClusterFilter
+    queryset = Cluster.objects.published().select_related("country", "cross_border_country")
+    template_name = "partnerships/cluster_list.html"
+
+
+class ClusterDetailView(DetailView):
+    queryset = Cluster.objects.published().select_related("country", "cross_border_country")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            memberships=self.object.memberships.filter(
+                partnership__is_published=True
+            ).select_related("partnership"),
+            **kwargs,
+        )

@@ -1,0 +1,143 @@
+"""What every filterable list page shares: alias-aware country codes, facet counts, removable filters.
+
+A list page's URL is its state, and people type and share those URLs, so
+every parameter is checked: a bad value becomes a message next to its filter
+and is left out of the filtering (the view answers 400), never a 500.
+"""
+
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnerships.countries import normalise_country_code
+
+
+def calls(queryset_method):
+    """A filter ``method`` that chains the QuerySet method of that name with the value.
+
+    django-filter skips it for an empty value, so the QuerySet methods need no guard.
+    """
+    return lambda queryset, name, value: getattr(queryset, queryset_method)(value)
+
+
+class CountryCodesField(forms.MultipleChoiceField):
+    """One or more ISO 3166-1 alpha-2 codes; EU aliases and any case are accepted."""
+
+    def valid_value(self, value):
+        return normalise_country_code(value) is not None
+
+    def validate(self, value):
+        for code in value:
+            if not self.valid_value(code):
+                raise ValidationError(
+                    "“%(value)s” is not a country code. Use ISO codes such as BR, CN or US.",
+                    code="invalid_choice",
+                    params={"value": code},
+                )
+
+    def clean(self, value):
+        return [normalise_country_code(code) for code in super().clean(value)]
+
+
+class CountryCodesFilter(django_filters.MultipleChoiceFilter):
+    field_class = CountryCodesField
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose options show how many results each would give.
+
+    ``facets`` maps a filter name to the name of a QuerySet method that
+    counts the rows per option value: ``{"sector": "count_by_sector"}``. Each
+    facet is counted over the rows that all *other* filters select, so that
+    picking one more value of a facet (OR) gives the number shown.
+    """
+
+    facets: dict[str, str] = {}
+    # Parameters that are not filters but are part of the page's state.
+    state_params = ("sort", "page")
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
+
+    @classmethod
+    def _country_params(cls):
+        return [name for name, f in cls.base_filters.items() if isinstance(f, CountryCodesFilter)]
+
+    def filtered_except(self, skipped):
+        queryset = self.queryset.all()
+        if not self.is_bound:
+            return queryset
+        self.is_valid()  # Fills cleaned_data with the values that are valid.
+        for name, value in self.form.cleaned_data.items():
+            if name != skipped and name not in self.state_params:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        """One query (or two) per facet; the number does not grow with the rows."""
+        return {
+            name: getattr(self.filtered_except(name), method)()
+            for name, method in self.facets.items()
+        }
+
+    def label_options_with_counts(self, counts: dict[str, dict[str, int]]):
+        """Show only the options that give results (and those chosen), each with its count."""
+        for name, by_value in counts.items():
+            field = self.form.fields[name]
+            chosen = set(self.data.getlist(name)) if self.data else set()
+            field.choices = [
+                (value, f"{label} ({by_value.get(str(value), 0)})")
+                for value, label in field.choices
+                if value and (by_value.get(str(value)) or str(value) in chosen)
+            ]
+
+    def active_filters(self) -> list[dict]:
+        """Each chosen value with its label and the URL that removes it."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        active = []
+        for name, field in self.form.fields.items():
+            if name in self.state_params or name not in self.form.cleaned_data:
+                continue
+            values = self.data.getlist(name)
+            labels = dict(getattr(field, "choices", []))
+            for value in values:
+                if value in ("", None):
+                    continue
+                active.append(
+                    {
+                        "name": field.label or name,
+                        "value": _plain_label(labels.get(value, value)),
+                        "remove_url": "?" + self._query_without(name, value),
+                    }
+                )
+        return active
+
+    def _query_without(self, name, value):
+        pairs = [
+            (key, item)
+            for key in self.data
+            if key != "page"
+            for item in self.data.getlist(key)
+            if not (key == name and item == value)
+        ]
+        return urlencode(pairs)
+
+
+def _normalised(data, country_params):
+    """Upper-case and de-alias country codes, so ``?target_country=jp`` ticks the JP box."""
+    if data is None or not country_params:
+        return data
+    data = data.copy()
+    for name in country_params:
+        data.setlist(name, [normalise_country_code(code) or code for code in data.getlist(name)])
+    return data
+
+
+def _plain_label(label):
+    """'Brazil (3)' becomes 'Brazil' for the list of active filters."""
+    label = str(label)
+    return label.rsplit(" (", 1)[0] if label.endswith(")") else label

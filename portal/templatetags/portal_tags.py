@@ -1,0 +1,37 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced, e.g. a page link that keeps the filters."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def page_range_around(paginator, number):
+    """Page numbers to link, with None where a gap is shown: 1 … 4 5 6 … 20."""
+    return [
+        None if page == paginator.ELLIPSIS else page
+        for page in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+    ]
+
+
+@register.filter
+def declared_members(partnership):
+    """The source's own form: "11 from 10 countries"."""
+    if partnership.partner_count is None:
+        return ""
+    if partnership.country_count is None:
+        return f"{partnership.partner_count} partners"
+    return f"{partnership.partner_count} from {partnership.country_count} countries"
+
+
+@register.filter
+def routes_to(partnership, code):
+    """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
+    return ", ".join(partnership.routes_to(code))

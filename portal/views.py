@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+
+from outcomes.models import Outcome
+from partnerships.models import Country, Partnership, Sector
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        partnerships = Partnership.objects.published()
+        outcome_figures = Outcome.objects.published().count_by_type()
+        return super().get_context_data(
+            figures=partnerships.headline_figures(),
+            outcome_figures=outcome_figures,
+            other_outcomes=sum(
+                n for kind, n in outcome_figures.items() if kind != Outcome.Type.MOU
+            ),
+            sectors=Sector.objects.with_published_partnership_counts(),
+            target_countries=Country.objects.targeted_by_published_partnerships()[:12],
+            latest_outcomes=Outcome.objects.published().with_related().latest_first()[:6],
+            **kwargs,
+        )
+
+
+class FilteredListView(FilterView):
+    """A list page with filters, facet counts, sorting and pagination.
+
+    A bad parameter never gives a 500: the filter it belongs to is left out,
+    its message is shown next to it, and the page answers 400 so that links
+    checkers and scripts notice. A page number that does not exist shows page 1.
+    """
+
+    strict = False
+    page_problem = None
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.errors or self.page_problem:
+            response.status_code = 400
+        return response
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        requested = self.request.GET.get(self.page_kwarg) or "1"
+        try:
+            page = paginator.page(requested)
+        except InvalidPage:
+            self.page_problem = (
+                f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
+                f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
+            )
+            page = paginator.page(1)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.filterset.label_options_with_counts(self.filterset.facet_counts())
+        context.update(
+            result_count=context["paginator"].count,
+            active_filters=self.filterset.active_filters(),
+            page_problem=self.page_problem,
+        )
+        return context
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 when it does not: for load balancers and probes."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

@@ -1,0 +1,156 @@
+"""/partnerships/: filters, facets, sorting, pagination and bad input."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnerships.models import MemberCountry, Region, TargetMarket
+from tests.factories import OutcomeFactory, PartnershipFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/partnerships/"
+
+
+def names(response):
+    return [p.name for p in response.context["object_list"]]
+
+
+@pytest.fixture
+def data():
+    aerospace = SectorFactory(name="Aerospace", slug="aerospace")
+    food = SectorFactory(name="Food", slug="food")
+    north_africa = Region.objects.create(name="North Africa", slug="north-africa")
+    north_africa.countries.set(["TN", "MA", "EG"])
+    wings = PartnershipFactory(name="Wings", sectors=[aerospace])
+    TargetMarket.objects.create(partnership=wings, country_id="US")
+    MemberCountry.objects.create(partnership=wings, country_id="SE", cross_border_country_id="DK")
+    grain = PartnershipFactory(name="Grain", sectors=[food])
+    TargetMarket.objects.create(partnership=grain, region=north_africa)
+    MemberCountry.objects.create(partnership=grain, country_id="GB")
+    dates = PartnershipFactory(name="Dates", sectors=[food], kind="project")
+    TargetMarket.objects.create(partnership=dates, country_id="TN")
+    OutcomeFactory(partnership=dates, type="office", country_id="TN")
+    PartnershipFactory(name="Hidden draft", sectors=[food], is_published=False)
+    return {"wings": wings, "grain": grain, "dates": dates}
+
+
+def test_it_lists_published_partnerships_only(client, data):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Dates", "Grain", "Wings"]
+    assert "3 partnerships" in response.text
+    assert "Hidden draft" not in response.text
+
+
+def test_values_of_one_facet_combine_with_or_and_facets_with_and(client, data):
+    assert names(client.get(URL, {"sector": ["aerospace", "food"]})) == ["Dates", "Grain", "Wings"]
+    assert names(client.get(URL, {"sector": "food", "kind": "escp"})) == ["Grain"]
+
+
+def test_a_target_country_is_reached_directly_or_through_a_region(client, data):
+    response = client.get(URL, {"target_country": "TN"})
+    assert names(response) == ["Dates", "Grain"]
+    assert "TN: directly" in response.text
+    assert "TN: through North Africa" in response.text
+
+
+def test_country_codes_are_case_insensitive_and_accept_eu_aliases(client, data):
+    assert names(client.get(URL, {"member_country": "uk"})) == names(
+        client.get(URL, {"member_country": "GB"})
+    )
+    assert names(client.get(URL, {"member_country": "GB"})) == ["Grain"]
+
+
+def test_a_cross_border_member_counts_for_both_its_countries(client, data):
+    assert names(client.get(URL, {"member_country": "SE"})) == ["Wings"]
+    assert names(client.get(URL, {"member_country": "DK"})) == ["Wings"]
+
+
+def test_outcome_type_finds_partnerships_with_such_an_outcome(client, data):
+    assert names(client.get(URL, {"outcome_type": "office"})) == ["Dates"]
+    assert names(client.get(URL, {"outcome_type": "mou"})) == []
+
+
+def test_search_looks_in_names(client, data):
+    assert names(client.get(URL, {"q": "rain"})) == ["Grain"]
+
+
+def test_each_facet_option_shows_how_many_results_it_would_give(client, data):
+    response = client.get(URL, {"sector": "food"})
+    sector_choices = dict(response.context["filter"].form.fields["sector"].choices)
+    # Within "sector" the other options count as if added (OR): all published rows.
+    assert sector_choices == {"aerospace": "Aerospace (1)", "food": "Food (2)"}
+    kind_choices = dict(response.context["filter"].form.fields["kind"].choices)
+    assert kind_choices == {
+        "escp": "European Strategic Cluster Partnership (1)",
+        "project": "Internationalisation project (1)",
+    }
+    target_choices = dict(response.context["filter"].form.fields["target_country"].choices)
+    assert target_choices == {"EG": "Egypt (1)", "MA": "Morocco (1)", "TN": "Tunisia (2)"}
+
+
+def test_active_filters_each_have_a_remove_link(client, data):
+    response = client.get(URL, {"sector": ["food", "aerospace"], "kind": "escp", "page": "1"})
+    chips = {
+        (chip["name"], chip["value"]): chip["remove_url"]
+        for chip in response.context["active_filters"]
+    }
+    assert chips[("Sector", "Food")] == "?sector=aerospace&kind=escp"
+    assert (
+        chips[("Kind", "European Strategic Cluster Partnership")] == "?sector=food&sector=aerospace"
+    )
+    assert "Clear all filters" in response.text
+
+
+def test_sorting_by_a_column(client, data):
+    assert names(client.get(URL, {"sort": "-name"})) == ["Wings", "Grain", "Dates"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"sector": "nope"}, "“nope” is not a sector on this portal."),
+        ({"target_country": "XX"}, "“XX” is not a country code."),
+        ({"member_country": "<script>"}, "“&lt;script&gt;” is not a country code."),
+        ({"target_region": "atlantis"}, "“atlantis” is not a region on this portal."),
+        ({"kind": "club"}, "Select a valid choice. club is not one of the available choices."),
+        ({"outcome_type": "gift"}, "“gift” is not an outcome type on this portal."),
+        (
+            {"sort": "password"},
+            "Select a valid choice. password is not one of the available choices.",
+        ),
+        ({"page": "abc"}, "There is no page “abc”"),
+        ({"page": "99999"}, "There is no page “99999”: the results fill 1 page. Showing page 1."),
+        ({"page": "0"}, "There is no page “0”"),
+        ({"q": "x" * 201}, "Ensure this value has at most 200 characters"),
+    ],
+)
+def test_a_bad_parameter_answers_400_with_a_message_and_is_left_out(client, data, params, message):
+    response = client.get(URL, {**params, "kind": params.get("kind", "escp")})
+    assert response.status_code == 400
+    assert message in response.text
+    if "kind" not in params:
+        # The good filter still applies; the bad one is ignored.
+        assert names(response) == ["Grain", "Wings"]
+
+
+def test_the_number_of_queries_does_not_grow_with_the_rows(client, settings, data):
+    settings.PAGE_SIZE = 100
+
+    def queries_for_list():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, {"sector": ["food", "aerospace"], "target_country": "TN"})
+        assert response.status_code == 200
+        return len(queries), len(response.context["object_list"])
+
+    few, rows_few = queries_for_list()
+    food = data["grain"].sectors.get()
+    north_africa = Region.objects.get()
+    for _ in range(45):
+        partnership = PartnershipFactory(sectors=[food])
+        TargetMarket.objects.create(partnership=partnership, region=north_africa)
+        MemberCountry.objects.create(partnership=partnership, country_id="FR")
+        OutcomeFactory(partnership=partnership)
+    many, rows_many = queries_for_list()
+    assert (rows_few, rows_many) == (2, 47)
+    assert many == few
