@@ -1,5 +1,6 @@
 from django.views.generic import DetailView
 
+from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from portal.views import FilteredListView
@@ -7,6 +8,7 @@ from portal.views import FilteredListView
 
 class OutcomeListView(FilteredListView):
     filterset_class = OutcomeFilter
+    export_class = OutcomeExport
     queryset = Outcome.objects.published().with_related()
     template_name = "outcomes/outcome_list.html"
 

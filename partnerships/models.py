@@ -471,6 +471,35 @@ class Partnership(models.Model):
         """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
         return f"{self.name} - {self.acronym}" if self.acronym else self.name
 
+    @property
+    def declared_counts(self):
+        """ "11 from 10 countries", or "" where the partnership declares no count."""
+        if self.partner_count is None:
+            return ""
+        if self.country_count is None:
+            return f"{self.partner_count} partners"
+        return f"{self.partner_count} from {self.country_count} countries"
+
+    @property
+    def declared_members(self):
+        """The source's own form: "11 from 10 countries (DK, IT, ES, ...)"."""
+        entries = ", ".join(entry.label for entry in self.member_countries.all())
+        return (
+            f"{self.declared_counts} ({entries})"
+            if entries and self.declared_counts
+            else self.declared_counts
+        )
+
+    @property
+    def target_markets(self):
+        """The targets as the source writes them: "USA, Canada, Baltic Sea Region + possibly India"."""
+        firm = [str(t.country or t.region) for t in self.targets.all() if not t.tentative]
+        tentative = [str(t.country or t.region) for t in self.targets.all() if t.tentative]
+        line = ", ".join(firm)
+        if tentative:
+            line += (" + " if line else "") + "possibly " + ", ".join(tentative)
+        return line
+
     def routes_to(self, code):
         """How this partnership targets a country: ["directly"], ["through North Africa"], or [].
 

@@ -11,6 +11,7 @@ urlpatterns = [
         views.PartnershipDetailView.as_view(),
         name="partnership-detail",
     ),
+    path("reports/escp-overview/", views.EscpOverviewReportView.as_view(), name="escp-overview"),
     path("sectors/", views.SectorListView.as_view(), name="sector-list"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector-detail"),
     path("countries/", views.CountryListView.as_view(), name="country-list"),

@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 
 from outcomes.models import Outcome
 from partnerships.countries import normalise_country_code
+from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
 from portal.views import FilteredListView
@@ -11,6 +12,7 @@ from portal.views import FilteredListView
 
 class PartnershipListView(FilteredListView):
     filterset_class = PartnershipFilter
+    export_class = PartnershipExport
     queryset = Partnership.objects.published().with_related()
     template_name = "partnerships/partnership_list.html"
 
@@ -23,6 +25,28 @@ class PartnershipListView(FilteredListView):
             else None
         )
         context["target_countries"] = codes or []
+        return context
+
+
+class EscpOverviewReportView(FilteredListView):
+    """The source's ESCP overview table, regenerated from the data; takes the filters of /partnerships/."""
+
+    filterset_class = PartnershipFilter
+    export_class = EscpOverviewExport
+    queryset = Partnership.objects.published().escps().with_related()
+    template_name = "partnerships/escp_overview.html"
+
+    def get_paginate_by(self, queryset):
+        return None  # A report is one table, for print.
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = EscpOverviewExport(context["object_list"], base_url="")
+        names = [column.name for column in report.columns]
+        context.update(
+            columns=report.columns,
+            rows=[list(zip(names, row, strict=True)) for row in report.rows()],
+        )
         return context
 
 
@@ -127,6 +151,7 @@ class CountryDetailView(DetailView):
 
 class ClusterListView(FilteredListView):
     filterset_class = ClusterFilter
+    export_class = ClusterExport
     queryset = Cluster.objects.published().select_related("country", "cross_border_country")
     template_name = "partnerships/cluster_list.html"
 

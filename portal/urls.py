@@ -6,6 +6,7 @@ from portal import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),

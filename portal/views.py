@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
 from outcomes.models import Outcome
 from partnerships.models import Country, Partnership, Sector
+from portal import exports
 
 
 class HomeView(TemplateView):
@@ -30,6 +32,29 @@ class HomeView(TemplateView):
         )
 
 
+class ExportsHelpView(TemplateView):
+    """What each export column holds, read from the export definitions themselves."""
+
+    template_name = "exports_help.html"
+
+    def get_context_data(self, **kwargs):
+        from outcomes.exports import OutcomeExport
+        from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
+
+        # Column lists, not the classes: templates would call a class.
+        tables = [
+            ("Partnerships", reverse("partnerships:partnership-list"), PartnershipExport.columns),
+            ("Outcomes", reverse("outcomes:outcome-list"), OutcomeExport.columns),
+            ("Clusters", reverse("partnerships:cluster-list"), ClusterExport.columns),
+            (
+                "ESCP overview report",
+                reverse("partnerships:escp-overview"),
+                EscpOverviewExport.columns,
+            ),
+        ]
+        return super().get_context_data(tables=tables, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs)
+
+
 class FilteredListView(FilterView):
     """A list page with filters, facet counts, sorting and pagination.
 
@@ -40,15 +65,46 @@ class FilteredListView(FilterView):
 
     strict = False
     page_problem = None
+    export_class = None
 
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
 
     def get(self, request, *args, **kwargs):
+        if "export" in request.GET:
+            return self.export(request)
         response = super().get(request, *args, **kwargs)
         if self.filterset.errors or self.page_problem:
             response.status_code = 400
         return response
+
+    def export(self, request):
+        """The list as a file: every row the filters select, in the page's order."""
+        fmt = request.GET["export"]
+        if fmt not in exports.FORMATS:
+            return _bad_request(
+                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
+            )
+        bom = request.GET.get("bom", "1")
+        if bom not in ("0", "1"):
+            return _bad_request(
+                "bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0."
+            )
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            problems = "\n".join(
+                f"- {name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+            )
+            return _bad_request(
+                f"The export was not made because these filters are not valid:\n{problems}"
+            )
+        export = self.export_class(
+            filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+        try:
+            return exports.export_response(export, fmt, bom=bom == "1")
+        except exports.ExportRefused as refusal:
+            return _bad_request(str(refusal))
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
@@ -67,11 +123,17 @@ class FilteredListView(FilterView):
         context = super().get_context_data(**kwargs)
         self.filterset.label_options_with_counts(self.filterset.facet_counts())
         context.update(
-            result_count=context["paginator"].count,
+            result_count=context["paginator"].count
+            if context["paginator"]
+            else len(context["object_list"]),
             active_filters=self.filterset.active_filters(),
             page_problem=self.page_problem,
         )
         return context
+
+
+def _bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 @never_cache

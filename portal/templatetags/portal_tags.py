@@ -5,10 +5,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
-    """The current query string with some parameters replaced, e.g. a page link that keeps the filters."""
+    """The current query string with some parameters replaced, e.g. a page link that keeps the filters.
+
+    An empty value removes the parameter: ``{% query_with page="" export="csv" %}``.
+    """
     query = context["request"].GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        if value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 
@@ -19,16 +25,6 @@ def page_range_around(paginator, number):
         None if page == paginator.ELLIPSIS else page
         for page in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
     ]
-
-
-@register.filter
-def declared_members(partnership):
-    """The source's own form: "11 from 10 countries"."""
-    if partnership.partner_count is None:
-        return ""
-    if partnership.country_count is None:
-        return f"{partnership.partner_count} partners"
-    return f"{partnership.partner_count} from {partnership.country_count} countries"
 
 
 @register.filter

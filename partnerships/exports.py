@@ -1,0 +1,254 @@
+"""The columns of the partnership and cluster exports. They are documented in docs/exports.md: keep them stable."""
+
+from django.urls import reverse
+
+from portal.exports import Column, Export
+
+
+def _member_codes(partnership):
+    return [code for entry in partnership.member_countries.all() for code in _entry_codes(entry)]
+
+
+def _entry_codes(entry):
+    return (
+        [entry.country_id, entry.cross_border_country_id]
+        if entry.cross_border_country_id
+        else [entry.country_id]
+    )
+
+
+def _member_names(partnership):
+    return [
+        entry.country.name
+        if not entry.cross_border_country_id
+        else f"{entry.country.name}-{entry.cross_border_country.name}"
+        for entry in partnership.member_countries.all()
+    ]
+
+
+def _target_countries(partnership, tentative):
+    return [
+        t.country_id for t in partnership.targets.all() if t.country_id and t.tentative == tentative
+    ]
+
+
+def _target_regions(partnership):
+    return [t.region.name for t in partnership.targets.all() if t.region_id]
+
+
+class PartnershipExport(Export):
+    """One row per partnership. Lists follow the source's order."""
+
+    stem = "partnerships"
+    columns = [
+        Column(
+            "name",
+            lambda p: p.name,
+            width=45,
+            description="The partnership's name, without its acronym.",
+        ),
+        Column(
+            "acronym", lambda p: p.acronym, width=12, description="Its acronym, where it has one."
+        ),
+        Column(
+            "kind",
+            lambda p: p.kind,
+            width=9,
+            description="escp (European Strategic Cluster Partnership) or project (a funded internationalisation project).",
+        ),
+        Column(
+            "sectors",
+            lambda p: [s.name for s in p.sectors.all()],
+            "list",
+            width=30,
+            description="The sectors it works in, by name.",
+        ),
+        Column(
+            "programme",
+            lambda p: p.programme,
+            width=30,
+            description="The programme that funds or frames it.",
+        ),
+        Column(
+            "strand",
+            lambda p: p.strand,
+            width=10,
+            description="The programme strand, e.g. ESCP-4i.",
+        ),
+        Column("call", lambda p: p.call, width=16, description="The call, e.g. CIP 2012/2013."),
+        Column(
+            "funding",
+            lambda p: p.funding,
+            width=10,
+            description="co_funded or voluntary; empty where not known.",
+        ),
+        Column(
+            "partner_count",
+            lambda p: p.partner_count,
+            "number",
+            width=13,
+            description="The number of member clusters it declares.",
+        ),
+        Column(
+            "country_count",
+            lambda p: p.country_count,
+            "number",
+            width=13,
+            description="The number of countries it declares; a cross-border member counts once.",
+        ),
+        Column(
+            "member_countries",
+            _member_codes,
+            "list",
+            width=30,
+            description="ISO codes of the member countries; a cross-border member gives both its codes.",
+        ),
+        Column(
+            "member_country_entries",
+            lambda p: [e.label for e in p.member_countries.all()],
+            "list",
+            width=30,
+            description="The member countries as the source lists them, a cross-border member as SE-DK.",
+        ),
+        Column(
+            "member_country_names",
+            _member_names,
+            "list",
+            width=45,
+            description="The member countries' names, in the same order as member_country_entries.",
+        ),
+        Column(
+            "target_countries",
+            lambda p: _target_countries(p, tentative=False),
+            "list",
+            width=30,
+            description="ISO codes of the countries it targets directly.",
+        ),
+        Column(
+            "tentative_target_countries",
+            lambda p: _target_countries(p, tentative=True),
+            "list",
+            width=15,
+            description="ISO codes of countries it possibly targets (the source's “+ possibly”).",
+        ),
+        Column(
+            "target_regions",
+            _target_regions,
+            "list",
+            width=30,
+            description="The regions it targets, by name.",
+        ),
+        Column(
+            "start_date",
+            lambda p: p.start_date,
+            "date",
+            width=12,
+            description="When it started (ISO 8601).",
+        ),
+        Column(
+            "end_date",
+            lambda p: p.end_date,
+            "date",
+            width=12,
+            description="When it ended or ends (ISO 8601).",
+        ),
+        Column("website", lambda p: p.website, width=30, description="Its website."),
+        Column(
+            "slug",
+            lambda p: p.slug,
+            width=30,
+            description="Its identifier in the portal's URLs and filters.",
+        ),
+        Column("url", lambda p: p.absolute_url, width=50, description="Its page on the portal."),
+    ]
+
+    def fetch(self):
+        for partnership in (
+            self.queryset.prefetch_related(None).with_related().iterator(chunk_size=500)
+        ):
+            partnership.absolute_url = self.base_url + partnership.get_absolute_url()
+            yield partnership
+
+
+class ClusterExport(Export):
+    stem = "clusters"
+    columns = [
+        Column("name", lambda c: c["name"], width=40, description="The cluster's name."),
+        Column("acronym", lambda c: c["acronym"], width=12, description="Its acronym."),
+        Column("city", lambda c: c["city"], width=20, description="Its city."),
+        Column("country", lambda c: c["country"], width=8, description="ISO code of its country."),
+        Column(
+            "cross_border_country",
+            lambda c: c["cross_border_country"],
+            width=8,
+            description="ISO code of its second country, for a cross-border cluster.",
+        ),
+        Column(
+            "country_name",
+            lambda c: c["country__name"],
+            width=25,
+            description="Its country's name.",
+        ),
+        Column(
+            "label",
+            lambda c: c["label"],
+            width=8,
+            description="Its cluster management excellence label: bronze, silver or gold.",
+        ),
+        Column("website", lambda c: c["website"], width=30, description="Its website."),
+        Column(
+            "slug",
+            lambda c: c["slug"],
+            width=30,
+            description="Its identifier in the portal's URLs.",
+        ),
+        Column("url", lambda c: c["url"], width=50, description="Its page on the portal."),
+    ]
+
+    def fetch(self):
+        fields = [
+            "name",
+            "acronym",
+            "city",
+            "country",
+            "cross_border_country",
+            "country__name",
+            "label",
+            "website",
+            "slug",
+        ]
+        for row in self.queryset.values(*fields).iterator(chunk_size=2000):
+            row["url"] = self.base_url + reverse("partnerships:cluster-detail", args=[row["slug"]])
+            yield row
+
+
+class EscpOverviewExport(PartnershipExport):
+    """The overview table of the source document, regenerated from the data."""
+
+    stem = "escp-overview"
+    columns = [
+        Column(
+            "Name",
+            lambda p: p.display_name,
+            width=50,
+            description="The name, with the acronym after a dash.",
+        ),
+        Column(
+            "Sector",
+            lambda p: ", ".join(s.name for s in p.sectors.all()),
+            width=28,
+            description="The sectors it works in.",
+        ),
+        Column(
+            "Partners/Countries",
+            lambda p: p.declared_members,
+            width=60,
+            description="“11 from 10 countries (DK, IT, ...)”, with ISO codes; SE-DK is one cross-border member.",
+        ),
+        Column(
+            "Target Countries",
+            lambda p: p.target_markets or "-",
+            width=60,
+            description="Countries and regions it targets; tentative ones after “+ possibly”.",
+        ),
+    ]
