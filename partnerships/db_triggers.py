@@ -2,8 +2,10 @@
 
 A partnership's declared partner count may not fall below the number of its
 named member clusters. The rule spans two tables, so it is a trigger on each.
-They are (re)installed after every ``migrate`` rather than in a migration,
-because SQLite drops a table's triggers whenever Django rebuilds that table.
+They are removed before every ``migrate`` and installed again after it, rather
+than created in a migration: SQLite drops a table's triggers whenever Django
+rebuilds that table, and refuses to rebuild a table that another table's
+trigger names.
 """
 
 RULE = "partnerships_membership_within_declared_count"
@@ -49,6 +51,17 @@ _SQLITE = [
         ("declared", "UPDATE OF partner_count", "partnerships_partnership", "NEW.id"),
     ]
 ]
+
+
+def uninstall(connection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in ("partnerships_membership", "partnerships_partnership"):
+                if table in connection.introspection.table_names(cursor):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {RULE} ON {table}")
+        elif connection.vendor == "sqlite":
+            for name in ("insert", "move", "declared"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {RULE}_{name}")
 
 
 def install(connection):
