@@ -6,6 +6,8 @@ IT, ...)") that every overview gives, and the named member clusters that a
 partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
+from concurrency.fields import AutoIncVersionField
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -200,13 +202,16 @@ class Cluster(models.Model):
     )
     description = models.TextField(blank=True)
     is_published = models.BooleanField("published", default=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = AutoIncVersionField(help_text="Counts saves, so that two curators cannot overwrite each other.")
 
     objects = ClusterQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        permissions = [("publish_cluster", "Can publish clusters"), ("import_cluster", "Can import clusters")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(cross_border_country=models.F("country")),
@@ -424,15 +429,27 @@ class Partnership(models.Model):
         related_name="related_projects",
         help_text="For a project, the partnership that runs it, where the data says so.",
     )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="coordinated_partnerships",
+        help_text="Coordinators who may enter this partnership's outcomes and members, for an editor to publish.",
+    )
     is_published = models.BooleanField("published", default=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = AutoIncVersionField(help_text="Counts saves, so that two curators cannot overwrite each other.")
 
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("publish_partnership", "Can publish partnerships"),
+            ("import_partnership", "Can import partnerships"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from portal.roles import sync_roles
+
+        # After every app's migrations and permissions exist, so every named permission can be found.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="portal.sync_roles")

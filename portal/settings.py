@@ -43,9 +43,13 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
-    "portal",
+    "reversion",
+    "import_export",
+    "concurrency",
     "partnerships",
     "outcomes",
+    # Last: its post_migrate (the curators' roles) needs every other app's permissions.
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every write through the site (admin forms, bulk actions, imports) is one revision in the history.
+    "reversion.middleware.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
