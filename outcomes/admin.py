@@ -11,8 +11,10 @@ import datetime
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from reversion.admin import VersionAdmin
 
 from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
+from portal.curation import VERSION_FIELDSET, CuratedAdmin, PartnershipScopeMixin
 
 COMMON_FIELDS = ["partnership", "title", "description"]
 PROVENANCE_FIELDSET = (
@@ -22,7 +24,7 @@ PROVENANCE_FIELDSET = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionAdmin):
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
@@ -49,7 +51,7 @@ class OutcomeListAdminMixin:
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
+class OutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
     """All outcomes in one list; a row opens the form of its own type."""
 
     def has_add_permission(self, request):
@@ -64,7 +66,7 @@ class OutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class TypedOutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
+class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
     """The form of one outcome type; subclasses list the fields the type has."""
 
     typed_fieldsets = []
@@ -72,7 +74,12 @@ class TypedOutcomeAdmin(OutcomeListAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["partnership", "country", "source"]
 
     def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": COMMON_FIELDS}), *self.typed_fieldsets, PROVENANCE_FIELDSET]
+        return [
+            (None, {"fields": COMMON_FIELDS}),
+            *self.typed_fieldsets,
+            PROVENANCE_FIELDSET,
+            VERSION_FIELDSET,
+        ]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # Offer only the kinds that belong to this form's type.

@@ -9,8 +9,8 @@ docs/data-model.md for the comparison with multi-table inheritance.
 
 import datetime
 
+from concurrency.fields import IntegerVersionField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from concurrency.fields import AutoIncVersionField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -242,7 +242,9 @@ class Outcome(models.Model):
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    version = AutoIncVersionField(help_text="Counts saves, so that two curators cannot overwrite each other.")
+    version = IntegerVersionField(
+        help_text="Changes on every save, so that two curators cannot overwrite each other."
+    )
 
     objects = OutcomeQuerySet.as_manager()
 
@@ -256,7 +258,10 @@ class Outcome(models.Model):
             "title",
             "pk",
         ]
-        permissions = [("publish_outcome", "Can publish outcomes"), ("import_outcome", "Can import outcomes")]
+        permissions = [
+            ("publish_outcome", "Can publish outcomes"),
+            ("import_outcome", "Can import outcomes"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),

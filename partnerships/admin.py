@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.urls import reverse
+from reversion.admin import VersionAdmin
 
 from outcomes.admin import TYPED_MODELS
 from outcomes.models import Outcome
@@ -15,17 +17,19 @@ from partnerships.models import (
     Source,
     TargetMarket,
 )
+from portal.curation import CuratedAdmin, PartnershipScopeMixin, sees_all_partnerships
+from portal.roles import COORDINATORS
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(VersionAdmin):
     list_display = ["title", "author", "date"]
     search_fields = ["title", "author", "publisher"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(VersionAdmin):
     list_display = ["name", "slug", "partnership_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -39,7 +43,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(VersionAdmin):
     """Countries come from ISO 3166-1; curators only mark EU membership."""
 
     list_display = ["name", "code", "is_eu_member"]
@@ -55,7 +59,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(VersionAdmin):
     list_display = ["name", "slug", "country_list"]
     search_fields = ["name", "countries__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -70,13 +74,35 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(CuratedAdmin):
+    """Coordinators see published clusters and their own drafts, and change only those of their partnerships or their own."""
+
     list_display = ["name", "acronym", "country", "cross_border_country", "label", "is_published"]
     list_filter = ["is_published", "label"]
     list_select_related = ["country", "cross_border_country"]
     search_fields = ["name", "acronym", "city"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "cross_border_country", "source"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_partnerships(request.user):
+            return queryset
+        return queryset.filter(Q(is_published=True) | Q(created_by=request.user)).distinct()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or sees_all_partnerships(request.user):
+            return super().has_change_permission(request, obj)
+        theirs = (
+            obj.created_by_id == request.user.pk
+            or obj.memberships.filter(partnership__coordinators=request.user).exists()
+        )
+        return theirs and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class MemberCountryInline(admin.TabularInline):
@@ -114,7 +140,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(CuratedAdmin):
     list_display = [
         "display_name",
         "kind",
@@ -127,6 +153,7 @@ class PartnershipAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "description", "memberships__cluster__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sectors", "related_partnership", "source"]
+    filter_horizontal = ["coordinators"]
     inlines = [MemberCountryInline, MembershipInline, TargetMarketInline, OutcomeInline]
     fieldsets = [
         (
@@ -138,11 +165,21 @@ class PartnershipAdmin(admin.ModelAdmin):
             {"fields": ["programme", "strand", "call", "funding", "start_date", "end_date"]},
         ),
         ("Declared membership", {"fields": ["partner_count", "country_count"]}),
-        ("Links and provenance", {"fields": ["related_partnership", "source", "is_published"]}),
+        ("Curation", {"fields": ["coordinators", "related_partnership", "source", "is_published"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("sectors")
+        queryset = super().get_queryset(request).prefetch_related("sectors")
+        if sees_all_partnerships(request.user):
+            return queryset
+        return queryset.filter(coordinators=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "coordinators":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(groups__name=COORDINATORS).order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -168,3 +205,14 @@ class PartnershipAdmin(admin.ModelAdmin):
     @admin.display(description="sectors")
     def sector_list(self, obj):
         return ", ".join(sector.name for sector in obj.sectors.all())
+
+
+@admin.register(Membership)
+class MembershipAdmin(PartnershipScopeMixin, VersionAdmin):
+    """Members one by one: how coordinators, who cannot change the partnership itself, add them."""
+
+    list_display = ["cluster", "partnership", "role"]
+    list_filter = ["role"]
+    list_select_related = ["cluster", "partnership"]
+    search_fields = ["cluster__name", "partnership__name", "partnership__acronym"]
+    autocomplete_fields = ["partnership", "cluster"]

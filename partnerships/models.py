@@ -6,7 +6,7 @@ IT, ...)") that every overview gives, and the named member clusters that a
 partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
-from concurrency.fields import AutoIncVersionField
+from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -204,14 +204,27 @@ class Cluster(models.Model):
     is_published = models.BooleanField("published", default=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
-    version = AutoIncVersionField(help_text="Counts saves, so that two curators cannot overwrite each other.")
+    version = IntegerVersionField(
+        help_text="Changes on every save, so that two curators cannot overwrite each other."
+    )
 
     objects = ClusterQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        permissions = [("publish_cluster", "Can publish clusters"), ("import_cluster", "Can import clusters")]
+        permissions = [
+            ("publish_cluster", "Can publish clusters"),
+            ("import_cluster", "Can import clusters"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(cross_border_country=models.F("country")),
@@ -440,7 +453,9 @@ class Partnership(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    version = AutoIncVersionField(help_text="Counts saves, so that two curators cannot overwrite each other.")
+    version = IntegerVersionField(
+        help_text="Changes on every save, so that two curators cannot overwrite each other."
+    )
 
     objects = PartnershipQuerySet.as_manager()
 

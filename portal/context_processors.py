@@ -1,6 +1,12 @@
 from django.conf import settings
 
+from portal.freshness import data_updated_at
+
 
 def site(request):
-    """What every page's shell needs: the site's name."""
-    return {"SITE_NAME": "EU Cluster Internationalisation Portal", "DEBUG": settings.DEBUG}
+    """What every page's shell needs: the site's name and when its data last changed."""
+    return {
+        "SITE_NAME": "EU Cluster Internationalisation Portal",
+        "DEBUG": settings.DEBUG,
+        "data_updated_at": data_updated_at,
+    }

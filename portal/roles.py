@@ -16,7 +16,16 @@ COORDINATORS = "Coordinators"
 
 _ALL = ("add", "change", "delete", "view")
 _CONTENT = {
-    "partnerships": ["source", "sector", "region", "cluster", "partnership", "membercountry", "membership", "targetmarket"],
+    "partnerships": [
+        "source",
+        "sector",
+        "region",
+        "cluster",
+        "partnership",
+        "membercountry",
+        "membership",
+        "targetmarket",
+    ],
     "outcomes": ["organisation", "outcome", "mou", "roadmap", "office", "mission", "exchange"],
 }
 _EDITOR_EXTRA = [
@@ -31,14 +40,30 @@ _EDITOR_EXTRA = [
 ]
 _OUTCOME_MODELS = ["outcome", "mou", "roadmap", "office", "mission", "exchange"]
 _COORDINATOR = [
-    *(("partnerships", f"view_{model}") for model in ["partnership", "sector", "region", "country", "source"]),
-    *(("partnerships", f"{action}_{model}") for model in ["membership", "cluster"] for action in ("add", "change", "view")),
-    *(("outcomes", f"{action}_{model}") for model in [*_OUTCOME_MODELS, "organisation"] for action in ("add", "change", "view")),
+    *(
+        ("partnerships", f"view_{model}")
+        for model in ["partnership", "sector", "region", "country", "source"]
+    ),
+    *(
+        ("partnerships", f"{action}_{model}")
+        for model in ["membership", "cluster"]
+        for action in ("add", "change", "view")
+    ),
+    *(
+        ("outcomes", f"{action}_{model}")
+        for model in [*_OUTCOME_MODELS, "organisation"]
+        for action in ("add", "change", "view")
+    ),
 ]
 
 
 def role_permissions() -> dict[str, list[tuple[str, str]]]:
-    editors = [(app, f"{action}_{model}") for app, models in _CONTENT.items() for model in models for action in _ALL]
+    editors = [
+        (app, f"{action}_{model}")
+        for app, models in _CONTENT.items()
+        for model in models
+        for action in _ALL
+    ]
     return {EDITORS: editors + _EDITOR_EXTRA, COORDINATORS: _COORDINATOR}
 
 
@@ -49,10 +74,13 @@ def sync_roles(*, plan=None, **kwargs) -> None:
     """
     wanted = role_permissions()
     known = set(Permission.objects.values_list("content_type__app_label", "codename"))
-    if any(permission not in known for permissions in wanted.values() for permission in permissions):
+    if any(
+        permission not in known for permissions in wanted.values() for permission in permissions
+    ):
         return
     by_key = {
-        (p.content_type.app_label, p.codename): p for p in Permission.objects.select_related("content_type")
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type")
     }
     for name, permissions in wanted.items():
         group, _ = Group.objects.get_or_create(name=name)

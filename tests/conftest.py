@@ -1,29 +1,20 @@
-import pytest
-from django.contrib.auth.models import Permission, User
+"""The cast of users for permission tests: an editor, two coordinators, and staff with no role."""
 
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from portal.roles import COORDINATORS, EDITORS
 from tests.factories import PartnershipFactory
 
 
-def _staff(username: str, *codenames: str) -> User:
+def _staff(username: str, *, group: str | None = None, codenames=()) -> User:
     user = User.objects.create_user(
         username, f"{username}@example.eu", "a-long-test-password", is_staff=True
     )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
     user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
     return user
-
-
-@pytest.fixture
-def curator(db):
-    """Staff who may enter and change MoUs and see partnerships."""
-    return _staff(
-        "curator", "add_mou", "change_mou", "view_mou", "view_partnership", "change_partnership"
-    )
-
-
-@pytest.fixture
-def staff_without_permission(db):
-    """Staff with an admin login but no right to enter outcomes."""
-    return _staff("bystander", "view_partnership")
 
 
 @pytest.fixture
@@ -31,3 +22,38 @@ def partnership(db):
     return PartnershipFactory(
         name="European Lighting Cluster Alliance", acronym="ELCA", slug="elca"
     )
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(
+        name="European Aerospace Cluster Partnership", acronym="EACP", slug="eacp"
+    )
+
+
+@pytest.fixture
+def editor(db):
+    """Commission staff: add and change everything, publish."""
+    return _staff("editor", group=EDITORS)
+
+
+@pytest.fixture
+def coordinator(partnership):
+    """Staff of the ELCA partnership only."""
+    user = _staff("coordinator", group=COORDINATORS)
+    partnership.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(other_partnership):
+    """Staff of the EACP partnership only."""
+    user = _staff("other-coordinator", group=COORDINATORS)
+    other_partnership.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def staff_without_permission(db):
+    """Staff with an admin login and no role."""
+    return _staff("bystander", codenames=["view_partnership"])

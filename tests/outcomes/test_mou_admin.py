@@ -1,4 +1,4 @@
-"""Entering a MoU through the admin, as a curator does: one form, checked, never a 500."""
+"""Entering a MoU through the admin, as a editor does: one form, checked, never a 500."""
 
 import datetime
 
@@ -29,18 +29,21 @@ def mou_form(for_partnership, **overrides):
 
 
 def test_the_partnership_page_offers_add_mou_with_the_partnership_filled_in(
-    client, curator, partnership
+    client, editor, partnership
 ):
-    client.force_login(curator)
+    client.force_login(editor)
     response = client.get(reverse("admin:partnerships_partnership_change", args=[partnership.pk]))
     assert response.status_code == 200
     assert f'href="{ADD_MOU}?partnership={partnership.pk}"' in response.text
-    # Only the types the curator may add are offered.
-    assert reverse("admin:outcomes_roadmap_add") not in response.text
+    for kind in ["roadmap", "office", "mission", "exchange"]:
+        assert (
+            f'href="{reverse(f"admin:outcomes_{kind}_add")}?partnership={partnership.pk}"'
+            in response.text
+        )
 
 
-def test_the_add_form_starts_with_the_partnership_and_todays_date(client, curator, partnership):
-    client.force_login(curator)
+def test_the_add_form_starts_with_the_partnership_and_todays_date(client, editor, partnership):
+    client.force_login(editor)
     response = client.get(ADD_MOU, {"partnership": partnership.pk})
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -48,8 +51,8 @@ def test_the_add_form_starts_with_the_partnership_and_todays_date(client, curato
     assert form.initial["date"] == datetime.date.today()
 
 
-def test_a_curator_adds_a_mou_which_starts_as_a_draft(client, curator, partnership):
-    client.force_login(curator)
+def test_a_curator_adds_a_mou_which_starts_as_a_draft(client, editor, partnership):
+    client.force_login(editor)
     response = client.post(ADD_MOU, mou_form(partnership))
     assert response.status_code == 302
     mou = Outcome.objects.get()
@@ -98,9 +101,9 @@ def test_anonymous_visitors_are_sent_to_the_login(client, partnership):
     ],
 )
 def test_a_bad_value_gives_a_form_error_not_a_500(
-    client, curator, partnership, overrides, field, message
+    client, editor, partnership, overrides, field, message
 ):
-    client.force_login(curator)
+    client.force_login(editor)
     response = client.post(ADD_MOU, mou_form(partnership, **overrides))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -108,15 +111,15 @@ def test_a_bad_value_gives_a_form_error_not_a_500(
     assert not Outcome.objects.exists()
 
 
-def test_a_mou_within_the_eu_is_accepted_when_marked_intra_eu(client, curator, partnership):
-    client.force_login(curator)
+def test_a_mou_within_the_eu_is_accepted_when_marked_intra_eu(client, editor, partnership):
+    client.force_login(editor)
     response = client.post(ADD_MOU, mou_form(partnership, country="DE", intra_eu="on"))
     assert response.status_code == 302
     assert Outcome.objects.get().intra_eu is True
 
 
-def test_the_counterpart_must_be_in_the_mous_country(client, curator, partnership):
-    client.force_login(curator)
+def test_the_counterpart_must_be_in_the_mous_country(client, editor, partnership):
+    client.force_login(editor)
     counterpart = OrganisationFactory(name="Brazilian Plastics Cluster", country=country("BR"))
     response = client.post(ADD_MOU, mou_form(partnership, counterpart=counterpart.pk, country="CL"))
     assert response.status_code == 200
@@ -125,7 +128,7 @@ def test_the_counterpart_must_be_in_the_mous_country(client, curator, partnershi
     )
 
 
-def test_a_duplicate_mou_names_the_record_it_duplicates(client, curator, partnership):
+def test_a_duplicate_mou_names_the_record_it_duplicates(client, editor, partnership):
     counterpart = OrganisationFactory(name="Chilean Agro-food Cluster", country=country("CL"))
     existing = OutcomeFactory(
         partnership=partnership,
@@ -133,7 +136,7 @@ def test_a_duplicate_mou_names_the_record_it_duplicates(client, curator, partner
         country=country("CL"),
         date=datetime.date(2013, 10, 15),
     )
-    client.force_login(curator)
+    client.force_login(editor)
     response = client.post(ADD_MOU, mou_form(partnership, counterpart=counterpart.pk))
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()

@@ -1,0 +1,186 @@
+"""What every curated admin shares: history, drafts and publishing, coordinators' scope, stale saves.
+
+- History: django-reversion's VersionAdmin gives each record a history with
+  revert, and a "recover deleted" list. Every write through the site is one
+  revision (reversion.middleware.RevisionMiddleware), bulk actions and imports
+  included.
+- Drafts: a user who may not publish (a coordinator) saves drafts only; saving
+  a published record returns it to draft until an editor publishes it again.
+- Scope: coordinators see and choose only the partnerships they are assigned
+  to, and the outcomes and members of those; another's records are not found,
+  whatever URL is typed.
+- Stale saves: every form carries the record's version; a save from an older
+  version is refused with what changed since (django-concurrency's version
+  field, with our message).
+"""
+
+from concurrency.api import disable_concurrency
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import localize
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from partnerships.models import Partnership
+
+
+def may_publish(user, model) -> bool:
+    opts = model._meta.concrete_model._meta
+    return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+
+def sees_all_partnerships(user) -> bool:
+    """Editors and superusers; coordinators see only their own partnerships."""
+    return user.has_perm("partnerships.publish_partnership")
+
+
+class StaleSaveForm(forms.ModelForm):
+    """Refuses a save made from an older version of the record, and says what changed since."""
+
+    # Off on the revert and recover pages, whose purpose is to write an older version over the current one.
+    check_stale = True
+
+    def clean(self):
+        cleaned = super().clean()
+        started = cleaned.get("version")
+        if (
+            self.check_stale
+            and self.instance.pk
+            and "version" in self.fields
+            and started is not None
+        ):
+            current = type(self.instance)._base_manager.filter(pk=self.instance.pk).first()
+            if current is not None and current.version != started:
+                raise ValidationError({NON_FIELD_ERRORS: [changes_since(current, started)]})
+        return cleaned
+
+
+def changes_since(current, started_version) -> str:
+    """'Since you opened this form, alice changed it (…): Title: “A” → “B”.'"""
+    versions = Version.objects.get_for_object(current).select_related("revision__user")
+    started = next((v for v in versions if v.field_dict.get("version") == started_version), None)
+    latest = versions.first()
+    who = (
+        f"{latest.revision.user or 'someone'} on {localize(timezone.localtime(latest.revision.date_created))}"
+        if latest
+        else "another curator"
+    )
+    intro = f"Since you opened this form, {who} saved this record, so your changes were not saved."
+    if started is None:
+        return f"{intro} Reload the page to see their version and make your changes again."
+    changed = []
+    for field in current._meta.concrete_fields:
+        if field.name in ("version", "updated_at") or not field.editable:
+            continue
+        before, after = started.field_dict.get(field.attname), getattr(current, field.attname)
+        if before != after:
+            changed.append(
+                f"{field.verbose_name.capitalize()}: “{before if before not in (None, '') else '—'}” → “{after if after not in (None, '') else '—'}”"
+            )
+    what = " They changed " + "; ".join(changed) + "." if changed else ""
+    return f"{intro}{what} Reload the page to start from their version."
+
+
+# The hidden version field that lets a save from an older version be refused.
+VERSION_FIELDSET = ("Record version", {"fields": ["version"], "classes": ["record-version"]})
+
+
+class CuratedAdmin(VersionAdmin):
+    """History with revert, drafts for those who may not publish, publish actions, stale-save refusal."""
+
+    form = StaleSaveForm
+    actions = ["publish", "withdraw"]
+
+    class Media:
+        css = {"all": ["css/admin-curation.css"]}
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # A revert writes an older version on purpose: neither version check may refuse it.
+        # Versions are time-based, so the reverted record still gets a newer version than any before.
+        request.reverting = True
+        with disable_concurrency():
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request.reverting = True
+        with disable_concurrency():
+            return super().recover_view(request, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "reverting", False):
+            form = type(form.__name__, (form,), {"check_stale": False})
+        return form
+
+    def has_publish_permission(self, request):
+        return may_publish(request.user, self.model)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if "version" in fields else [*fields, "version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        named = {name for _, options in fieldsets for name in options["fields"]}
+        return fieldsets if "version" in named else [*fieldsets, VERSION_FIELDSET]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not may_publish(request.user, self.model):
+            readonly.append("is_published")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if not may_publish(request.user, self.model):
+            if obj.is_published:
+                messages.info(
+                    request, "Your changes are saved as a draft: an editor will publish them."
+                )
+            obj.is_published = False
+        obj.published_at = (obj.published_at or timezone.now()) if obj.is_published else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish the selected records", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(
+        description="Withdraw the selected records from the public pages", permissions=["publish"]
+    )
+    def withdraw(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        changed = 0
+        # One save per record, so each is versioned and recorded in the history.
+        with transaction.atomic():
+            for obj in queryset.select_for_update():
+                if obj.is_published != published:
+                    obj.is_published = published
+                    obj.published_at = timezone.now() if published else None
+                    obj.save()
+                    changed += 1
+        verb = "published" if published else "withdrawn"
+        self.message_user(
+            request, f"{changed} record{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS
+        )
+
+
+class PartnershipScopeMixin:
+    """For records that belong to a partnership: coordinators reach only their partnerships' records."""
+
+    scope_field = "partnership"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_partnerships(request.user):
+            return queryset
+        return queryset.filter(**{f"{self.scope_field}__coordinators": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.scope_field and not sees_all_partnerships(request.user):
+            kwargs["queryset"] = Partnership.objects.filter(coordinators=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,28 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from outcomes.models import Outcome
+from portal.freshness import forget
+from tests.factories import OutcomeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/partnerships/", "/outcomes/", "/sectors/", "/countries/", "/clusters/"]
+)
+def test_public_pages_say_when_their_data_last_changed_and_follow_new_publications(
+    client, partnership, url
+):
+    old = timezone.make_aware(datetime.datetime(2014, 1, 21, 12))
+    outcome = OutcomeFactory(partnership=partnership)
+    Outcome.objects.update(updated_at=old)
+    type(partnership).objects.update(updated_at=old)
+    forget()
+    assert 'Data last updated: <time datetime="2014-01-21' in client.get(url).text
+    outcome.title = "Renamed"
+    outcome.save()  # A save clears the cached date.
+    today = timezone.localdate().isoformat()
+    assert f'Data last updated: <time datetime="{today}' in client.get(url).text
