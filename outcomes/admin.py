@@ -14,7 +14,9 @@ from django.urls import reverse
 from reversion.admin import VersionAdmin
 
 from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
+from outcomes.resources import OutcomeResource
 from portal.curation import VERSION_FIELDSET, CuratedAdmin, PartnershipScopeMixin
+from portal.imports import CuratedImportMixin
 
 COMMON_FIELDS = ["partnership", "title", "description"]
 PROVENANCE_FIELDSET = (
@@ -51,8 +53,10 @@ class OutcomeListAdminMixin:
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
-    """All outcomes in one list; a row opens the form of its own type."""
+class OutcomeAdmin(CuratedImportMixin, PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
+    """All outcomes in one list, and their bulk import; a row opens the form of its own type."""
+
+    resource_classes = [OutcomeResource]
 
     def has_add_permission(self, request):
         return False

@@ -36,6 +36,13 @@ class OutcomeExport(Export):
     stem = "outcomes"
     columns = [
         Column(
+            "id",
+            field("pk"),
+            "number",
+            width=8,
+            description="The outcome's number on the portal; an import with it updates that outcome.",
+        ),
+        Column(
             "partnership",
             field("partnership__name"),
             width=40,

@@ -17,7 +17,9 @@ from partnerships.models import (
     Source,
     TargetMarket,
 )
+from partnerships.resources import ClusterResource, PartnershipResource
 from portal.curation import CuratedAdmin, PartnershipScopeMixin, sees_all_partnerships
+from portal.imports import CuratedImportMixin
 from portal.roles import COORDINATORS
 
 
@@ -74,9 +76,10 @@ class RegionAdmin(VersionAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(CuratedAdmin):
+class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
     """Coordinators see published clusters and their own drafts, and change only those of their partnerships or their own."""
 
+    resource_classes = [ClusterResource]
     list_display = ["name", "acronym", "country", "cross_border_country", "label", "is_published"]
     list_filter = ["is_published", "label"]
     list_select_related = ["country", "cross_border_country"]
@@ -140,7 +143,8 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(CuratedAdmin):
+class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
+    resource_classes = [PartnershipResource]
     list_display = [
         "display_name",
         "kind",

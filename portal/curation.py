@@ -157,7 +157,7 @@ class CuratedAdmin(VersionAdmin):
         changed = 0
         # One save per record, so each is versioned and recorded in the history.
         with transaction.atomic():
-            for obj in queryset.select_for_update():
+            for obj in queryset.select_for_update(of=("self",)):
                 if obj.is_published != published:
                     obj.is_published = published
                     obj.published_at = timezone.now() if published else None

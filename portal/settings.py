@@ -124,6 +124,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
+# Bulk import (django-import-export): only users with the model's "import" permission (editors)
+# may import, not every staff user as the library allows by default. See portal/imports.py.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

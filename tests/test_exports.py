@@ -116,11 +116,11 @@ def test_xlsx_has_a_frozen_header_widths_and_typed_cells(client, data):
     assert response["Content-Disposition"] == f'attachment; filename="outcomes-{TODAY}.xlsx"'
     sheet, rows = xlsx_rows(response)
     assert sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["A"].width == 40
+    assert sheet.column_dimensions["B"].width == 40
     assert sheet["A1"].font.bold
     assert rows[0]["title"] == "MoU with Chile"
     assert rows[0]["date"] == datetime.datetime(2013, 3, 1)
-    assert sheet["J2"].number_format == "yyyy-mm-dd"
+    assert sheet["K2"].number_format == "yyyy-mm-dd"
     assert rows[0]["year"] == 2013
 
 
@@ -141,8 +141,8 @@ def test_formula_cells_come_out_inert_in_csv_and_xlsx(client, data, trigger):
     row = csv_rows(client.get("/outcomes/", {"export": "csv"}))[0]
     assert row["title"] == "'" + title
     sheet, _ = xlsx_rows(client.get("/outcomes/", {"export": "xlsx"}))
-    cell = sheet["F2"]
-    assert sheet["F1"].value == "title"
+    cell = sheet["G2"]
+    assert sheet["G1"].value == "title"
     assert cell.data_type == "s"
     assert cell.value.startswith("'")
 
@@ -151,7 +151,7 @@ def test_a_leading_nul_is_neutralised_and_xlsx_drops_control_characters(client, 
     assert exports.neutralise("\0=1+1") == "'\0=1+1"
     OutcomeFactory(partnership=data[1], title="=1+1\x01\x1f")
     sheet, _ = xlsx_rows(client.get("/outcomes/", {"export": "xlsx"}))
-    assert sheet["F2"].value == "'=1+1"
+    assert sheet["G2"].value == "'=1+1"
 
 
 def test_numbers_stay_numbers_negative_ones_included():
