@@ -206,3 +206,15 @@ def test_the_exports_help_lists_every_column(client):
     response = client.get("/about/exports/")
     for column in [*PartnershipExport.columns, *OutcomeExport.columns]:
         assert f"<code>{column.name}</code>" in response.text
+
+
+def test_docs_exports_md_lists_every_column():
+    from django.conf import settings
+
+    from outcomes.exports import OutcomeExport
+    from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
+
+    text = (settings.BASE_DIR / "docs" / "exports.md").read_text()
+    for export in (PartnershipExport, OutcomeExport, ClusterExport, EscpOverviewExport):
+        for column in export.columns:
+            assert f"| `{column.name}` | {column.kind} |" in text
