@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import Country, Partnership, Source
+from partnerships.models import Country, Partnership, Publishable, Source
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -133,7 +133,7 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
         return super().get_queryset().filter(type=self.model.outcome_type)
 
 
-class Outcome(models.Model):
+class Outcome(Publishable, models.Model):
     class Type(models.TextChoices):
         MOU = "mou", "Memorandum of Understanding"
         ROADMAP = "roadmap", "Roadmap"
@@ -203,7 +203,7 @@ class Outcome(models.Model):
         null=True,
         blank=True,
         related_name="outcomes",
-        help_text="The third country the outcome is with or in.",
+        help_text="The country the outcome is with or in: a third country for an MoU, any country for an office.",
     )
     city = models.CharField(max_length=100, blank=True)
     date = models.DateField(null=True, blank=True, help_text="For an MoU, the signing date.")

@@ -247,7 +247,7 @@ class EscpOverviewExport(PartnershipExport):
         ),
         Column(
             "Target Countries",
-            lambda p: p.target_markets or "-",
+            lambda p: p.target_markets or "–",
             width=60,
             description="Countries and regions it targets; tentative ones after “+ possibly”.",
         ),

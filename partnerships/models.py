@@ -17,6 +17,19 @@ from django.utils import timezone
 from partnerships.countries import normalise_country_code
 
 
+def publication_time(published_at, is_published):
+    """When a record was first published: kept while it stays published, cleared for a draft."""
+    return (published_at or timezone.now()) if is_published else None
+
+
+class Publishable:
+    """For models with is_published and published_at: one rule for both, wherever they are set."""
+
+    def set_published(self, is_published: bool) -> None:
+        self.is_published = is_published
+        self.published_at = publication_time(self.published_at, is_published)
+
+
 class Source(models.Model):
     """A document the portal's facts come from, named on every record it gave."""
 
@@ -171,7 +184,7 @@ class ClusterQuerySet(models.QuerySet):
         return _counts(self.order_by().values_list("label").annotate(n=models.Count("pk")))
 
 
-class Cluster(models.Model):
+class Cluster(Publishable, models.Model):
     """A cluster organisation that can be a member of partnerships."""
 
     class Label(models.TextChoices):
@@ -392,7 +405,7 @@ def _distinct_counts(*pair_querysets):
     return counts
 
 
-class Partnership(models.Model):
+class Partnership(Publishable, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
     class Kind(models.TextChoices):

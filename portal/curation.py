@@ -140,7 +140,7 @@ class CuratedAdmin(VersionAdmin):
                     request, "Your changes are saved as a draft: an editor will publish them."
                 )
             obj.is_published = False
-        obj.published_at = (obj.published_at or timezone.now()) if obj.is_published else None
+        obj.set_published(obj.is_published)
         super().save_model(request, obj, form, change)
 
     @admin.action(description="Publish the selected records", permissions=["publish"])
@@ -159,8 +159,7 @@ class CuratedAdmin(VersionAdmin):
         with transaction.atomic():
             for obj in queryset.select_for_update(of=("self",)):
                 if obj.is_published != published:
-                    obj.is_published = published
-                    obj.published_at = timezone.now() if published else None
+                    obj.set_published(published)
                     obj.save()
                     changed += 1
         verb = "published" if published else "withdrawn"

@@ -57,3 +57,11 @@ def other_coordinator(other_partnership):
 def staff_without_permission(db):
     """Staff with an admin login and no role."""
     return _staff("bystander", codenames=["view_partnership"])
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed data: every fact of the source document."""
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
