@@ -1,0 +1,58 @@
+# The portal's commands. The README's two: `make run` and `make test`.
+# Both create .venv from the pinned requirements the first time (and again when they change).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
+PYTEST_ARGS ?=
+
+.PHONY: run test lint check lock clean vnu
+
+$(STAMP): requirements/dev.txt
+	@python=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	  fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py load_seed
+	@echo "The portal is at http://127.0.0.1:8000/ (stop it with Ctrl-C)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
+	  echo "Chromium found: the browser tests run too."; \
+	else \
+	  echo "Chromium not found: the browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install chromium"; \
+	fi
+	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure." >&2; fi; \
+	  exit $$status
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# The Nu Html Checker, for tests/e2e/test_html_validity.py (needs Java); fetched from the npm registry.
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	@mkdir -p $(dir $(VNU_JAR))
+	cd $(dir $(VNU_JAR)) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar -xzf vnu-jar-$(VNU_VERSION).tgz && mv package/build/dist/vnu.jar . && rm -rf package vnu-jar-$(VNU_VERSION).tgz
+
+# Regenerate the pinned, hashed requirements from pyproject.toml (needs pip-tools in the venv).
+lock: $(STAMP)
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url -o requirements/base.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-find-links --no-emit-index-url --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) .cache staticfiles db.sqlite3
