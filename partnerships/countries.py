@@ -57,3 +57,14 @@ def normalise_country_code(value: str) -> str | None:
         return None
     code = ALIASES.get(code, code)
     return countries.alpha2(code) or None
+
+
+def create_country_rows(country_model) -> None:
+    """One row per ISO country, named by django-countries; for the migration and for test set-up."""
+    country_model.objects.bulk_create(
+        [
+            country_model(code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES)
+            for code, name in countries
+        ],
+        ignore_conflicts=True,
+    )

@@ -4,15 +4,9 @@ from django.db import migrations
 
 
 def create_countries(apps, schema_editor):
-    from django_countries import countries
+    from partnerships.countries import create_country_rows
 
-    from partnerships.countries import EU_MEMBER_STATES
-
-    Country = apps.get_model("partnerships", "Country")
-    Country.objects.bulk_create(
-        [Country(code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES) for code, name in countries],
-        ignore_conflicts=True,
-    )
+    create_country_rows(apps.get_model("partnerships", "Country"))
 
 
 class Migration(migrations.Migration):
