@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
@@ -157,7 +158,6 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
     search_fields = ["name", "acronym", "description", "memberships__cluster__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sectors", "related_partnership", "source"]
-    filter_horizontal = ["coordinators"]
     inlines = [MemberCountryInline, MembershipInline, TargetMarketInline, OutcomeInline]
     fieldsets = [
         (
@@ -183,6 +183,8 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             kwargs["queryset"] = (
                 get_user_model().objects.filter(groups__name=COORDINATORS).order_by("username")
             )
+            # A list of checkboxes: few coordinators per portal, and each box has its own label.
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

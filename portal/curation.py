@@ -96,6 +96,12 @@ class CuratedAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin-curation.css"]}
+        # Listed after the admin's jQuery, which Django's media merging then keeps before it.
+        js = [
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/jquery.init.js",
+            "js/admin-field-names.js",
+        ]
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # A revert writes an older version on purpose: neither version check may refuse it.

@@ -1,0 +1,54 @@
+"""axe-core on every public page type and the main admin forms: no serious or critical violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+
+from partnerships.models import Partnership
+from tests.pages import ADMIN_PAGES, public_pages
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page):
+    """The page's blocking violations; the others are printed, to be seen with -s."""
+    found = Axe().run(page).response["violations"]
+    for violation in found:
+        if violation["impact"] not in BLOCKING:
+            print(f"axe ({violation['impact']}) {page.url}: {violation['id']}: {violation['help']}")
+    return [
+        f"{v['impact']}: {v['id']}: {v['help']} at {[node['target'] for node in v['nodes']][:3]}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_public_pages_have_no_serious_accessibility_violations(portal, page):
+    problems = {}
+    for name, url in public_pages().items():
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(portal + url)
+            if found := violations(page):
+                problems[f"{name} at {width}px"] = found
+    assert problems == {}
+
+
+def test_admin_forms_have_no_serious_accessibility_violations(portal, page):
+    User.objects.create_superuser("root", "root@example.eu", "a-long-test-password-1")
+    elca = Partnership.objects.get(slug="elca").pk
+    page.goto(portal + ADMIN_PAGES["admin-login"])
+    problems = {"admin-login": violations(page)}
+    page.get_by_label("Username").fill("root")
+    page.get_by_label("Password").fill("a-long-test-password-1")
+    page.get_by_role("button", name="Log in").click()
+    for name, url in ADMIN_PAGES.items():
+        if name != "admin-login":
+            page.goto(portal + url.format(elca=elca))
+            # The admin's scripts build and name the autocompletes after the page has loaded.
+            page.wait_for_function(
+                "!document.querySelector('.select2 [role=combobox]:not([aria-label])')"
+            )
+            problems[name] = violations(page)
+    assert {name: found for name, found in problems.items() if found} == {}
