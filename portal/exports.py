@@ -57,6 +57,9 @@ class Export:
     def fetch(self) -> Iterable:
         return self.queryset.iterator(chunk_size=CHUNK_SIZE)
 
+    def row_count(self) -> int:
+        return self.queryset.count()
+
     def rows(self) -> Iterator[list]:
         for item in self.fetch():
             yield [column.get(item) for column in self.columns]
@@ -138,7 +141,7 @@ def xlsx_response(export: Export) -> FileResponse:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    count = export.queryset.count()
+    count = export.row_count()
     if count > XLSX_ROW_LIMIT:
         raise ExportRefused(
             f"XLSX exports hold at most {XLSX_ROW_LIMIT:,} rows and this selection has {count:,}. "

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),

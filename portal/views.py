@@ -8,9 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
+from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
-from portal import exports
+from portal import exports, statistics, worldmap
 
 
 class HomeView(TemplateView):
@@ -19,7 +21,12 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         partnerships = Partnership.objects.published()
         outcome_figures = Outcome.objects.published().count_by_type()
+        targets = partnerships.count_by_target_country()
+        names = statistics.country_names(targets)
         return super().get_context_data(
+            target_map=worldmap.map_areas(targets, names, _targeted_by),
+            target_legend=worldmap.legend(targets),
+            map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             figures=partnerships.headline_figures(),
             outcome_figures=outcome_figures,
             other_outcomes=sum(
@@ -145,3 +152,87 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+class StatisticsView(TemplateView):
+    """Charts and maps of the partnerships and outcomes, filtered by the parameters of both lists.
+
+    Each chart's table downloads with ``?chart=<slug>&export=csv|xlsx|json``; a
+    bad parameter answers 400 with its message, as on the list pages.
+    """
+
+    template_name = "statistics.html"
+
+    def get(self, request, *args, **kwargs):
+        # Sorting and paging mean nothing here, and the two lists sort by different names.
+        data = request.GET.copy()
+        for ignored in ("sort", "page", "chart", "export", "bom"):
+            data.pop(ignored, None)
+        self.partnership_filter = PartnershipFilter(
+            data or None, queryset=Partnership.objects.published()
+        )
+        self.outcome_filter = OutcomeFilter(data or None, queryset=Outcome.objects.published())
+        partnerships = self.partnership_filter.qs
+        outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
+        self.charts = statistics.charts(partnerships, outcomes)
+        if "export" in request.GET:
+            return self.export(request)
+        response = super().get(request, *args, **kwargs)
+        if self.errors():
+            response.status_code = 400
+        return response
+
+    def errors(self):
+        return {**self.partnership_filter.errors, **self.outcome_filter.errors}
+
+    def export(self, request):
+        fmt, slug = request.GET["export"], request.GET.get("chart", "")
+        chart = next((chart for chart in self.charts if chart.slug == slug), None)
+        if chart is None:
+            names = ", ".join(chart.slug for chart in self.charts)
+            return _bad_request(f"Say which chart to export with chart=…, one of: {names}.")
+        if fmt not in exports.FORMATS:
+            return _bad_request(
+                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
+            )
+        if self.errors():
+            return _bad_request("The export was not made because some filters are not valid.")
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        return exports.export_response(statistics.ChartExport(chart, base_url), fmt)
+
+    def get_context_data(self, **kwargs):
+        by_slug = {chart.slug: chart for chart in self.charts}
+        targets = {row.key: row.value for row in by_slug["target-countries"].rows}
+        members = {row.key: row.value for row in by_slug["member-countries"].rows}
+        names = {
+            row.key: row.label
+            for row in [*by_slug["target-countries"].rows, *by_slug["member-countries"].rows]
+        }
+        return super().get_context_data(
+            charts=self.charts,
+            filter_errors=self.errors(),
+            active_filters=self.partnership_filter.active_filters()
+            + self.outcome_filter.active_filters(),
+            target_map=worldmap.map_areas(targets, names, _targeted_by),
+            target_legend=worldmap.legend(targets),
+            member_map=worldmap.map_areas(members, names, _members_in),
+            member_legend=worldmap.legend(members),
+            map_size=(worldmap.WIDTH, worldmap.HEIGHT),
+            **kwargs,
+        )
+
+
+def _targeted_by(name, value):
+    return (
+        f"{name}: targeted by {value} partnership{'s' if value != 1 else ''}"
+        if value
+        else f"{name}: not targeted"
+    )
+
+
+def _members_in(name, value):
+    return (
+        f"{name}: members of {value} partnership{'s' if value != 1 else ''}"
+        if value
+        else f"{name}: no members"
+    )

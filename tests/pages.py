@@ -18,6 +18,8 @@ PUBLIC_PAGES = {
     "clusters": "/clusters/",
     "cluster": "/clusters/aerospace-valley/",
     "report": "/reports/escp-overview/",
+    "statistics": "/statistics/",
+    "statistics-narrowed": "/statistics/?target_country=CN",
     "exports-help": "/about/exports/",
 }
 

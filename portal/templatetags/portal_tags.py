@@ -31,3 +31,22 @@ def page_range_around(paginator, number):
 def routes_to(partnership, code):
     """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
     return ", ".join(partnership.routes_to(code))
+
+
+BAR_ROW = 22  # pixels per bar in the SVG bar charts
+BAR_SPACE = 330  # pixels for the longest bar
+
+
+@register.filter
+def bar_y(index):
+    return index * BAR_ROW
+
+
+@register.filter
+def bar_chart_height(rows):
+    return max(rows, 1) * BAR_ROW + 4
+
+
+@register.filter
+def bar_width(value, maximum):
+    return round(BAR_SPACE * value / maximum, 1) if maximum else 0

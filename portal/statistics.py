@@ -1,0 +1,146 @@
+"""The figures behind /statistics/: each chart is a list of rows, computed from filtered querysets.
+
+A row is (key, label, value, url). The same rows draw the chart, fill the table
+beside it, and make its CSV export, so the three cannot disagree.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from outcomes.models import Outcome
+from partnerships.models import Country, Sector
+from portal.exports import Column, Export
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    value: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    title: str
+    unit: str
+    rows: list[Row]
+
+    @property
+    def maximum(self):
+        return max((row.value for row in self.rows), default=0)
+
+
+def _ranked(counts: dict[str, int], names: dict[str, str], url) -> list[Row]:
+    rows = [Row(key, names.get(key, key), n, url(key)) for key, n in counts.items() if n]
+    return sorted(rows, key=lambda row: (-row.value, row.label))
+
+
+def country_names(*count_dicts) -> dict[str, str]:
+    codes = {code for counts in count_dicts for code in counts}
+    return dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def charts(partnerships, outcomes) -> list[Chart]:
+    """Every chart of the page, for already filtered partnerships and outcomes."""
+    partnership_list = reverse("partnerships:partnership-list")
+    outcome_list = reverse("outcomes:outcome-list")
+    by_sector = partnerships.count_by_sector()
+    targets = partnerships.count_by_target_country()
+    members = partnerships.count_by_member_country()
+    outcome_countries = outcomes.count_by_country()
+    names = country_names(targets, members, outcome_countries)
+    sectors = dict(Sector.objects.filter(slug__in=by_sector).values_list("slug", "name"))
+    types = dict(Outcome.Type.choices)
+    levels = dict(Outcome.Level.choices)
+    mous = outcomes.of_type([Outcome.Type.MOU])
+    return [
+        Chart(
+            "sectors",
+            "Partnerships by sector",
+            "partnerships",
+            _ranked(by_sector, sectors, lambda slug: f"{partnership_list}?sector={slug}"),
+        ),
+        Chart(
+            "outcome-types",
+            "Outcomes by type",
+            "outcomes",
+            _ranked(outcomes.count_by_type(), types, lambda t: f"{outcome_list}?type={t}"),
+        ),
+        Chart(
+            "outcome-years",
+            "Outcomes by year",
+            "outcomes",
+            sorted(
+                (
+                    Row(str(y), str(y), n, f"{outcome_list}?year={y}")
+                    for y, n in outcomes.count_by_year().items()
+                ),
+                key=lambda row: row.key,
+            )
+            + _undated(outcomes),
+        ),
+        Chart(
+            "mou-levels",
+            "MoUs by level",
+            "MoUs",
+            _ranked(
+                mous.count_by_level(),
+                levels,
+                lambda level: f"{outcome_list}?type=mou&level={level}",
+            )
+            + _unstated_level(mous),
+        ),
+        Chart(
+            "target-countries",
+            "Target countries, by partnerships targeting them (directly or through a region)",
+            "partnerships",
+            _ranked(targets, names, lambda code: f"{partnership_list}?target_country={code}"),
+        ),
+        Chart(
+            "outcome-countries",
+            "Countries, by outcomes with them",
+            "outcomes",
+            _ranked(outcome_countries, names, lambda code: f"{outcome_list}?country={code}"),
+        ),
+        Chart(
+            "member-countries",
+            "Member countries, by partnerships with members there",
+            "partnerships",
+            _ranked(members, names, lambda code: f"{partnership_list}?member_country={code}"),
+        ),
+    ]
+
+
+def _undated(outcomes) -> list[Row]:
+    undated = outcomes.filter(year__isnull=True).count()
+    return [Row("undated", "Not dated", undated)] if undated else []
+
+
+def _unstated_level(mous) -> list[Row]:
+    unstated = mous.filter(level="").count()
+    return [Row("unstated", "Level not stated", unstated)] if unstated else []
+
+
+class ChartExport(Export):
+    """One chart's table as a file, through the same writers as the list exports."""
+
+    def __init__(self, chart: Chart, base_url: str):
+        super().__init__(chart.rows, base_url)
+        self.stem = f"statistics-{chart.slug}"
+        self.columns = [
+            Column(
+                "key", lambda row: row.key, width=14, description="The code or slug of the row."
+            ),
+            Column("label", lambda row: row.label, width=45, description="What the row counts."),
+            Column(chart.unit.replace(" ", "_"), lambda row: row.value, "number", width=12),
+            Column("url", lambda row: base_url + row.url if row.url else "", width=60),
+        ]
+
+    def fetch(self):
+        return self.queryset
+
+    def row_count(self):
+        return len(self.queryset)

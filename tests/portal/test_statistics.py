@@ -1,0 +1,107 @@
+"""/statistics/ and the maps: the numbers behind each chart for the seed data, and the map's shapes."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from partnerships.models import Country, Partnership
+from portal.worldmap import SMALL_STATES, country_shapes
+
+pytestmark = pytest.mark.django_db
+
+
+def chart(response, slug):
+    return {
+        row.key: row.value
+        for row in next(c for c in response.context["charts"] if c.slug == slug).rows
+    }
+
+
+def test_the_usa_is_the_most_targeted_country_of_the_escps(client, seeded):
+    response = client.get("/statistics/", {"kind": "escp"})
+    targets = chart(response, "target-countries")
+    assert max(targets, key=targets.get) == "US"
+    assert targets["US"] == 9
+    # Regions count through their countries: Tunisia is targeted directly once and through two regions.
+    assert targets["TN"] == 3
+
+
+def test_the_outcome_figures_for_the_seed_data(client, seeded):
+    response = client.get("/statistics/")
+    assert chart(response, "outcome-types") == {
+        "mou": 11,
+        "mission": 4,
+        "roadmap": 3,
+        "office": 2,
+        "exchange": 1,
+    }
+    assert chart(response, "mou-levels") == {"c2c": 1, "unstated": 10}
+    assert chart(response, "outcome-years") == {"undated": 21}
+    assert chart(response, "outcome-countries")["US"] == 4
+    assert (
+        chart(response, "member-countries")["SE"] == 4
+    )  # ICT4Future's SE-DK member counts for Sweden
+    assert sum(chart(response, "sectors").values()) == 19
+
+
+def test_choosing_a_country_narrows_every_chart_and_the_url_says_so(client, seeded):
+    response = client.get("/statistics/", {"target_country": "CN"})
+    assert response.status_code == 200
+    assert sum(chart(response, "sectors").values()) == 8
+    assert chart(response, "outcome-types") == {}  # The CIP projects declare no targets.
+    assert "Target country: China" in response.text
+    # On the statistics map a country narrows the page; the figures stay in step with the URL.
+    assert 'href="?target_country=BR"' in client.get("/statistics/").text
+
+
+def test_the_map_has_a_shape_for_every_country_in_the_data_with_its_figure_and_link(client, seeded):
+    text = client.get("/").text
+    in_data = {
+        code
+        for p in Partnership.objects.published()
+        for code in p.member_countries.values_list("country", flat=True)
+    }
+    targeted = chart(client.get("/statistics/"), "target-countries")
+    names = dict(Country.objects.values_list("code", "name"))
+    for code, value in targeted.items():
+        assert code in country_shapes() or code in SMALL_STATES, code
+        word = "partnership" if value == 1 else "partnerships"
+        label = f"{names[code]}: targeted by {value} {word}"
+        assert re.search(rf'<a href="/countries/{code}/" aria-label="{re.escape(label)}">', text), (
+            label
+        )
+        assert f'data-code="{code}"' in text
+    assert in_data  # the member map is on /statistics/
+    stats = client.get("/statistics/").text
+    for code in in_data:
+        assert f'data-code="{code}"' in stats
+
+
+def test_each_chart_exports_its_table(client, seeded):
+    response = client.get(
+        "/statistics/", {"chart": "target-countries", "export": "csv", "kind": "escp"}
+    )
+    assert response.status_code == 200
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert rows[0]["key"] == "US"
+    assert rows[0]["partnerships"] == "9"
+    assert rows[0]["url"] == "http://testserver/partnerships/?target_country=US"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"sector": "nope"}, "“nope” is not a sector on this portal."),
+        ({"year": "20x6"}, "“20x6” is not a year."),
+        ({"chart": "pie", "export": "csv"}, "Say which chart to export"),
+        ({"chart": "sectors", "export": "pdf"}, "Unknown export format “pdf”"),
+    ],
+)
+def test_bad_parameters_answer_400_with_a_message(client, seeded, params, message):
+    response = client.get("/statistics/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
