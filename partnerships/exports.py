@@ -6,15 +6,7 @@ from portal.exports import Column, Export
 
 
 def _member_codes(partnership):
-    return [code for entry in partnership.member_countries.all() for code in _entry_codes(entry)]
-
-
-def _entry_codes(entry):
-    return (
-        [entry.country_id, entry.cross_border_country_id]
-        if entry.cross_border_country_id
-        else [entry.country_id]
-    )
+    return [code for entry in partnership.member_countries.all() for code in entry.codes]
 
 
 def _member_names(partnership):

@@ -621,6 +621,14 @@ class MemberCountry(models.Model):
         return self.label
 
     @property
+    def codes(self):
+        return (
+            [self.country_id, self.cross_border_country_id]
+            if self.cross_border_country_id
+            else [self.country_id]
+        )
+
+    @property
     def label(self):
         """The entry as the source writes it, with ISO codes: "SE-DK"."""
         if self.cross_border_country_id:

@@ -7,6 +7,7 @@ from partnerships.countries import normalise_country_code
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
+from portal import worldmap
 from portal.views import FilteredListView
 
 
@@ -50,6 +51,17 @@ class EscpOverviewReportView(FilteredListView):
         return context
 
 
+def _small_map(title, categories):
+    codes = {code for _, _, category in categories for code in category}
+    names = dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
+    return {
+        "areas": worldmap.category_areas(categories, names),
+        "legend": [(colour, label) for label, colour, category in categories if category],
+        "map_size": (worldmap.WIDTH, worldmap.HEIGHT),
+        "title": title,
+    }
+
+
 class PartnershipDetailView(DetailView):
     queryset = (
         Partnership.objects.published()
@@ -60,10 +72,28 @@ class PartnershipDetailView(DetailView):
     def get_context_data(self, **kwargs):
         partnership = self.object
         outcomes = partnership.outcomes.published().with_related().in_date_order()
+        members = {code for entry in partnership.member_countries.all() for code in entry.codes}
+        firm, tentative = set(), set()
+        for target in partnership.targets.all():
+            codes = (
+                {target.country_id}
+                if target.country_id
+                else {c.code for c in target.region.countries.all()}
+            )
+            (tentative if target.tentative else firm).update(codes)
         return super().get_context_data(
             outcomes_by_type=_group_by_type(outcomes),
-            memberships=partnership.memberships.select_related(
+            # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
+            memberships=partnership.memberships.filter(cluster__is_published=True).select_related(
                 "cluster__country", "cluster__cross_border_country"
+            ),
+            small_map=_small_map(
+                f"Members and target markets of {partnership.display_name}",
+                [
+                    ("member countries", worldmap.MEMBER_COLOUR, members),
+                    ("target markets", worldmap.TARGET_COLOUR, firm),
+                    ("possible target markets", worldmap.TENTATIVE_COLOUR, tentative - firm),
+                ],
             ),
             related=Partnership.objects.published()
             .filter(Q(pk=partnership.related_partnership_id) | Q(related_partnership=partnership))
@@ -139,9 +169,24 @@ class CountryDetailView(DetailView):
         outcomes = (
             Outcome.objects.published().with_country([country.code]).with_related().in_date_order()
         )
+        targeting = partnerships.targeting_country([country.code])
+        origins = {
+            code for p in targeting for entry in p.member_countries.all() for code in entry.codes
+        }
+        kwargs["small_map"] = _small_map(
+            f"{country.name}, and where the partnerships targeting it come from",
+            [
+                (country.name, worldmap.FOCUS_COLOUR, {country.code}),
+                (
+                    f"members of partnerships targeting {country.name}",
+                    worldmap.MEMBER_COLOUR,
+                    origins,
+                ),
+            ],
+        )
         return super().get_context_data(
             member_partnerships=partnerships.with_member_country([country.code]),
-            targeting_partnerships=partnerships.targeting_country([country.code]),
+            targeting_partnerships=targeting,
             outcomes=outcomes,
             offices=[outcome for outcome in outcomes if outcome.type == Outcome.Type.OFFICE],
             clusters=Cluster.objects.published().located_in([country.code]),

@@ -208,3 +208,38 @@ def legend(values: dict[str, int]) -> list[tuple[str, str]]:
         (colour, f"{vs[0]}" if len(vs) == 1 else f"{vs[0]}–{vs[-1]}")
         for colour, vs in classes.items()
     ]
+
+
+def category_areas(
+    categories: list[tuple[str, str, set[str]]], names: dict[str, str]
+) -> list[Area]:
+    """A map in a few categories, e.g. a partnership's members and targets: [(label, colour, codes)].
+
+    A country in several categories takes the first; its label names them all.
+    """
+    shapes = country_shapes()
+    areas = []
+    for code in [
+        *shapes,
+        *(c for c in SMALL_STATES if any(c in codes for _, _, codes in categories)),
+    ]:
+        found = [(label, colour) for label, colour, codes in categories if code in codes]
+        name = names.get(code, code)
+        fill = found[0][1] if found else NO_DATA
+        label = f"{name}: " + ", ".join(label for label, _ in found) if found else name
+        value = 1 if found else 0
+        if code in shapes:
+            areas.append(Area(code, name, value, fill, path=shapes[code], label=label))
+        else:
+            areas.append(
+                Area(code, name, value, fill, dot=to_svg(*SMALL_STATES[code]), label=label)
+            )
+    return sorted(areas, key=lambda area: area.value)
+
+
+MEMBER_COLOUR, TARGET_COLOUR, TENTATIVE_COLOUR, FOCUS_COLOUR = (
+    "#2166ac",
+    "#e08214",
+    "#fdb863",
+    "#b2182b",
+)

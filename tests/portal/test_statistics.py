@@ -105,3 +105,23 @@ def test_bad_parameters_answer_400_with_a_message(client, seeded, params, messag
     response = client.get("/statistics/", params)
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_a_partnership_page_maps_its_members_and_targets(client, seeded):
+    text = client.get("/partnerships/escp-energy-in-water/").text
+    assert '<a href="/countries/GB/" aria-label="United Kingdom: member countries">' in text
+    # Poland is a member, and in the Baltic Sea Region the partnership targets.
+    assert '<a href="/countries/PL/" aria-label="Poland: member countries, target markets">' in text
+    assert '<a href="/countries/US/" aria-label="United States of America: target markets">' in text
+    assert '<a href="/countries/IN/" aria-label="India: possible target markets">' in text
+    # A region's countries are targets too: Tunisia is in the Mediterranean Region.
+    assert '<a href="/countries/TN/" aria-label="Tunisia: target markets">' in text
+
+
+def test_a_country_page_maps_it_and_where_its_partnerships_come_from(client, seeded):
+    text = client.get("/countries/JP/").text
+    assert '<a href="/countries/JP/" aria-label="Japan: Japan">' in text
+    assert (
+        '<a href="/countries/PT/" aria-label="Portugal: members of partnerships targeting Japan">'
+        in text
+    )
