@@ -4,9 +4,9 @@ import django_filters
 from django import forms
 
 from outcomes.models import Outcome
-from partnerships.filters import country_choices, sector_choices, unknown
+from partnerships.filters import country_choices, sector_choices
 from partnerships.models import Partnership
-from portal.filters import CountryCodesFilter, FacetedFilterSet, calls
+from portal.filters import CountryCodesFilter, FacetedFilterSet, calls, facet
 
 
 def partnership_choices():
@@ -39,46 +39,24 @@ class OutcomeFilter(FacetedFilterSet):
         max_length=200,
         help_text="Words in the title, description, city, counterpart or partnership.",
     )
-    type = django_filters.MultipleChoiceFilter(
-        label="Type",
-        choices=Outcome.Type,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("of_type"),
-        error_messages=unknown("an outcome type"),
+    type = facet("Type", Outcome.Type, "of_type", what="an outcome type")
+    level = facet("MoU level", Outcome.Level, "of_level", what="an MoU level")
+    country = facet(
+        "Country",
+        country_choices,
+        "with_country",
+        what="a country",
+        filter_class=CountryCodesFilter,
     )
-    level = django_filters.MultipleChoiceFilter(
-        label="MoU level",
-        choices=Outcome.Level,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("of_level"),
-        error_messages=unknown("an MoU level"),
-    )
-    country = CountryCodesFilter(
-        label="Country",
-        choices=country_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("with_country"),
-    )
-    partnership = django_filters.MultipleChoiceFilter(
-        label="Partnership",
-        choices=partnership_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("of_partnerships"),
-        error_messages=unknown("a partnership"),
-    )
-    sector = django_filters.MultipleChoiceFilter(
-        label="Sector",
-        choices=sector_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("in_sectors"),
-        error_messages=unknown("a sector"),
-    )
-    year = YearsFilter(
-        label="Year",
-        choices=year_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("in_years"),
-        error_messages={"invalid_choice": "“%(value)s” is not a year. Use four digits, e.g. 2013."},
+    partnership = facet("Partnership", partnership_choices, "of_partnerships", what="a partnership")
+    sector = facet("Sector", sector_choices, "in_sectors", what="a sector")
+    year = facet(
+        "Year",
+        year_choices,
+        "in_years",
+        what="a year",
+        message="“%(value)s” is not a year. Use four digits, e.g. 2013.",
+        filter_class=YearsFilter,
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",

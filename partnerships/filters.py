@@ -1,11 +1,10 @@
 """The filters of /partnerships/ and /clusters/. Parameter names are a public contract: keep them."""
 
 import django_filters
-from django import forms
 
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
-from portal.filters import CountryCodesFilter, FacetedFilterSet, calls
+from portal.filters import CountryCodesFilter, FacetedFilterSet, calls, facet
 
 
 def sector_choices():
@@ -20,10 +19,6 @@ def country_choices():
     return list(Country.objects.values_list("code", "name"))
 
 
-def unknown(thing):
-    return {"invalid_choice": f"“%(value)s” is not {thing} on this portal."}
-
-
 class PartnershipFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -31,45 +26,26 @@ class PartnershipFilter(FacetedFilterSet):
         max_length=200,
         help_text="Words in a partnership's name, acronym or description, or a member cluster's name.",
     )
-    kind = django_filters.MultipleChoiceFilter(
-        label="Kind",
-        choices=Partnership.Kind,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("of_kind"),
-    )
-    sector = django_filters.MultipleChoiceFilter(
-        label="Sector",
-        choices=sector_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("in_sectors"),
-        error_messages=unknown("a sector"),
-    )
-    target_country = CountryCodesFilter(
-        label="Target country",
-        choices=country_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("targeting_country"),
+    kind = facet("Kind", Partnership.Kind, "of_kind", what="a kind of partnership")
+    sector = facet("Sector", sector_choices, "in_sectors", what="a sector")
+    target_country = facet(
+        "Target country",
+        country_choices,
+        "targeting_country",
+        what="a country",
+        filter_class=CountryCodesFilter,
         help_text="Directly, or through a region that contains it.",
     )
-    target_region = django_filters.MultipleChoiceFilter(
-        label="Target region",
-        choices=region_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("targeting_region"),
-        error_messages=unknown("a region"),
+    target_region = facet("Target region", region_choices, "targeting_region", what="a region")
+    member_country = facet(
+        "Member country",
+        country_choices,
+        "with_member_country",
+        what="a country",
+        filter_class=CountryCodesFilter,
     )
-    member_country = CountryCodesFilter(
-        label="Member country",
-        choices=country_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("with_member_country"),
-    )
-    outcome_type = django_filters.MultipleChoiceFilter(
-        label="Has outcomes of type",
-        choices=Outcome.Type,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("with_outcome_type"),
-        error_messages=unknown("an outcome type"),
+    outcome_type = facet(
+        "Has outcomes of type", Outcome.Type, "with_outcome_type", what="an outcome type"
     )
     sort = django_filters.OrderingFilter(
         label="Sort by",
@@ -105,15 +81,10 @@ class PartnershipFilter(FacetedFilterSet):
 
 class ClusterFilter(FacetedFilterSet):
     q = django_filters.CharFilter(label="Search", method=calls("search"), max_length=200)
-    country = CountryCodesFilter(
-        label="Country",
-        choices=country_choices,
-        widget=forms.CheckboxSelectMultiple,
-        method=calls("located_in"),
+    country = facet(
+        "Country", country_choices, "located_in", what="a country", filter_class=CountryCodesFilter
     )
-    label = django_filters.MultipleChoiceFilter(
-        label="Excellence label", choices=Cluster.Label, widget=forms.CheckboxSelectMultiple
-    )
+    label = facet("Excellence label", Cluster.Label, "with_label", what="an excellence label")
     sort = django_filters.OrderingFilter(
         label="Sort by", fields=[("name", "name"), ("country__name", "country")], empty_label=None
     )

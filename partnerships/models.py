@@ -172,6 +172,9 @@ class ClusterQuerySet(models.QuerySet):
             Q(name__icontains=text) | Q(acronym__icontains=text) | Q(city__icontains=text)
         )
 
+    def with_label(self, labels):
+        return self.filter(label__in=labels)
+
     def count_by_country(self):
         return _distinct_counts(
             self.values_list("country", "pk"),

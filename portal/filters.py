@@ -22,6 +22,23 @@ def calls(queryset_method):
     return lambda queryset, name, value: getattr(queryset, queryset_method)(value)
 
 
+def facet(label, choices, queryset_method, *, what, message=None, filter_class=None, **kwargs):
+    """A multi-valued filter shown as checkboxes (with counts), that selects with a QuerySet method.
+
+    ``what`` names a value in the message for one that does not exist ("a sector"), unless
+    ``message`` gives the whole message.
+    """
+    filter_class = filter_class or django_filters.MultipleChoiceFilter
+    return filter_class(
+        label=label,
+        choices=choices,
+        widget=forms.CheckboxSelectMultiple,
+        method=calls(queryset_method),
+        error_messages={"invalid_choice": message or f"“%(value)s” is not {what} on this portal."},
+        **kwargs,
+    )
+
+
 class CountryCodesField(forms.MultipleChoiceField):
     """One or more ISO 3166-1 alpha-2 codes; EU aliases and any case are accepted."""
 

@@ -113,7 +113,7 @@ def test_sorting_by_a_column(client, data):
         ({"target_country": "XX"}, "“XX” is not a country code."),
         ({"member_country": "<script>"}, "“&lt;script&gt;” is not a country code."),
         ({"target_region": "atlantis"}, "“atlantis” is not a region on this portal."),
-        ({"kind": "club"}, "Select a valid choice. club is not one of the available choices."),
+        ({"kind": "club"}, "“club” is not a kind of partnership on this portal."),
         ({"outcome_type": "gift"}, "“gift” is not an outcome type on this portal."),
         (
             {"sort": "password"},
