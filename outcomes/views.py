@@ -11,6 +11,7 @@ class OutcomeListView(FilteredListView):
     export_class = OutcomeExport
     queryset = Outcome.objects.published().with_related()
     template_name = "outcomes/outcome_list.html"
+    page_heading = "Outcomes"
 
 
 class OutcomeDetailView(DetailView):

@@ -16,6 +16,7 @@ class PartnershipListView(FilteredListView):
     export_class = PartnershipExport
     queryset = Partnership.objects.published().with_related()
     template_name = "partnerships/partnership_list.html"
+    page_heading = "Partnerships"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -199,6 +200,7 @@ class ClusterListView(FilteredListView):
     export_class = ClusterExport
     queryset = Cluster.objects.published().select_related("country", "cross_border_country")
     template_name = "partnerships/cluster_list.html"
+    page_heading = "Clusters"
 
 
 class ClusterDetailView(DetailView):

@@ -73,6 +73,7 @@ class FilteredListView(FilterView):
     strict = False
     page_problem = None
     export_class = None
+    page_heading = ""
 
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
