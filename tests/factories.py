@@ -62,3 +62,20 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Outcome {n}")
     country = factory.LazyFunction(lambda: country("US"))
     is_published = True
+
+
+def mou_form(partnership, /, **overrides) -> dict:
+    """What a curator posts in the admin's MoU form: a good MoU, with ``overrides`` to make it bad."""
+    data = {
+        "partnership": partnership.pk,
+        "title": "MoU with a Chilean agro-food cluster",
+        "description": "",
+        "level": "c2c",
+        "country": "CL",
+        "date": "2013-10-15",
+        "year": "",
+        "venue": "trade_fair",
+        "city": "Santiago",
+        "evidence_url": "",
+    }
+    return {**data, **overrides}

@@ -6,26 +6,11 @@ import pytest
 from django.urls import reverse
 
 from outcomes.models import Outcome
-from tests.factories import OrganisationFactory, OutcomeFactory, country
+from tests.factories import OrganisationFactory, OutcomeFactory, country, mou_form
 
 pytestmark = pytest.mark.django_db
 
 ADD_MOU = reverse("admin:outcomes_mou_add")
-
-
-def mou_form(for_partnership, **overrides):
-    data = {
-        "partnership": for_partnership.pk,
-        "title": "MoU with a Chilean agro-food cluster",
-        "description": "",
-        "level": "c2c",
-        "country": "CL",
-        "date": "2013-10-15",
-        "venue": "trade_fair",
-        "city": "Santiago",
-        "evidence_url": "",
-    }
-    return {**data, **overrides}
 
 
 def test_the_partnership_page_offers_add_mou_with_the_partnership_filled_in(

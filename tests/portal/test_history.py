@@ -8,26 +8,15 @@ from django.urls import reverse
 from reversion.models import Version
 
 from outcomes.models import Outcome
-from tests.factories import OutcomeFactory
+from tests.factories import OutcomeFactory, mou_form
 
 pytestmark = pytest.mark.django_db
 
 
-def mou_form(outcome, **overrides):
-    return {
-        "partnership": outcome.partnership_id,
-        "title": outcome.title,
-        "description": "",
-        "level": "c2c",
-        "country": "CL",
-        "date": "2013-10-15",
-        "year": "",
-        "venue": "",
-        "city": "",
-        "evidence_url": "",
-        "is_published": "on",
-        **overrides,
-    }
+def edit(outcome, **overrides):
+    """The MoU form as a curator posts it back for ``outcome``, with some fields changed."""
+    unchanged = {"title": outcome.title, "venue": "", "city": "", "is_published": "on"}
+    return mou_form(outcome.partnership, **{**unchanged, **overrides})
 
 
 def open_form(client, outcome):
@@ -50,14 +39,12 @@ def mou(partnership):
 def test_a_change_is_recorded_with_who_and_the_values_before_and_after(client, editor, mou):
     client.force_login(editor)
     url = reverse("admin:outcomes_mou_change", args=[mou.pk])
-    client.post(
-        url, mou_form(mou, title="MoU with a Chilean cluster", version=open_form(client, mou))
-    )
+    client.post(url, edit(mou, title="MoU with a Chilean cluster", version=open_form(client, mou)))
     versions = Version.objects.get_for_object(mou)
     assert versions.count() == 2
     assert versions[0].revision.user == editor
     assert versions[0].field_dict["title"] == "MoU with a Chilean cluster"
-    client.post(url, mou_form(mou, title="Third title", version=open_form(client, mou)))
+    client.post(url, edit(mou, title="Third title", version=open_form(client, mou)))
     titles = [v.field_dict["title"] for v in Version.objects.get_for_object(mou)]
     assert titles == ["Third title", "MoU with a Chilean cluster", "MoU with Chile"]
     history = client.get(reverse("admin:outcomes_mou_history", args=[mou.pk]))
@@ -68,14 +55,14 @@ def test_a_change_is_recorded_with_who_and_the_values_before_and_after(client, e
 def test_a_revert_restores_the_earlier_version(client, editor, mou):
     client.force_login(editor)
     url = reverse("admin:outcomes_mou_change", args=[mou.pk])
-    client.post(url, mou_form(mou, title="Good title", version=open_form(client, mou)))
-    client.post(url, mou_form(mou, title="Mistaken title", version=open_form(client, mou)))
+    client.post(url, edit(mou, title="Good title", version=open_form(client, mou)))
+    client.post(url, edit(mou, title="Mistaken title", version=open_form(client, mou)))
     good = Version.objects.get_for_object(mou).get(serialized_data__contains="Good title")
     revert_url = reverse("admin:outcomes_mou_revision", args=[mou.pk, good.pk])
     form = client.get(revert_url).context["adminform"].form
     assert form.initial["title"] == "Good title"
     response = client.post(
-        revert_url, mou_form(mou, title="Good title", version=form["version"].value())
+        revert_url, edit(mou, title="Good title", version=form["version"].value())
     )
     assert response.status_code == 302
     mou.refresh_from_db()
@@ -101,10 +88,10 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_with_what_chan
     url = reverse("admin:outcomes_mou_change", args=[mou.pk])
     started = open_form(client, mou)  # Both curators open the form now.
     first = client.post(
-        url, mou_form(mou, title="First curator's title", city="Santiago", version=started)
+        url, edit(mou, title="First curator's title", city="Santiago", version=started)
     )
     assert first.status_code == 302
-    second = client.post(url, mou_form(mou, title="Second curator's title", version=started))
+    second = client.post(url, edit(mou, title="Second curator's title", version=started))
     assert second.status_code == 200
     message = " ".join(second.context["adminform"].form.non_field_errors())
     assert "Since you opened this form, editor" in message
@@ -121,7 +108,7 @@ def test_a_version_cannot_be_forged(client, editor, mou):
     number = started.split(":")[0]
     response = client.post(
         reverse("admin:outcomes_mou_change", args=[mou.pk]),
-        mou_form(mou, title="Forged", version=f"{int(number) + 1}:bad"),
+        edit(mou, title="Forged", version=f"{int(number) + 1}:bad"),
     )
     assert response.status_code == 400
     mou.refresh_from_db()

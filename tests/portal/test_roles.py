@@ -7,25 +7,9 @@ from django.urls import reverse
 from outcomes.models import Outcome
 from partnerships.models import Membership, Sector
 from portal.roles import COORDINATORS, EDITORS
-from tests.factories import ClusterFactory, OutcomeFactory
+from tests.factories import ClusterFactory, OutcomeFactory, mou_form
 
 pytestmark = pytest.mark.django_db
-
-
-def mou_form(partnership, **overrides):
-    return {
-        "partnership": partnership.pk,
-        "title": "MoU with a Chilean cluster",
-        "description": "",
-        "level": "c2c",
-        "country": "CL",
-        "date": "2013-10-15",
-        "year": "",
-        "venue": "",
-        "city": "",
-        "evidence_url": "",
-        **overrides,
-    }
 
 
 def change_url(outcome):
