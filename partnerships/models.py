@@ -399,12 +399,16 @@ def _counts(rows):
     return {str(value): n for value, n in rows if value is not None}
 
 
-def _distinct_counts(*pair_querysets):
-    """Count distinct partnerships per value over several (value, partnership) lists."""
-    pairs = {pair for queryset in pair_querysets for pair in queryset if pair[0] is not None}
+def _distinct_counts(first, *others):
+    """Count distinct partnerships per value over several (value, partnership) lists, in one query.
+
+    UNION (not UNION ALL) drops the pairs the lists share, such as a country targeted both
+    directly and through a region, so each partnership counts once per value.
+    """
     counts = {}
-    for value, _ in pairs:
-        counts[value] = counts.get(value, 0) + 1
+    for value, _ in first.order_by().union(*(other.order_by() for other in others)).order_by():
+        if value is not None:
+            counts[value] = counts.get(value, 0) + 1
     return counts
 
 
