@@ -8,8 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
+from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import exports, statistics, worldmap
@@ -45,9 +47,6 @@ class ExportsHelpView(TemplateView):
     template_name = "exports_help.html"
 
     def get_context_data(self, **kwargs):
-        from outcomes.exports import OutcomeExport
-        from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
-
         # Column lists, not the classes: templates would call a class.
         tables = [
             ("Partnerships", reverse("partnerships:partnership-list"), PartnershipExport.columns),
