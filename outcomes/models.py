@@ -116,6 +116,9 @@ class OutcomeQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-created_at", "-pk")
 
+    def newest_published_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+
     def in_date_order(self):
         """Dated outcomes first, oldest first; undated ones after, by year then title."""
         return self.order_by(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("feeds/", include("outcomes.feed_urls")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),

@@ -1,6 +1,7 @@
 """factory_boy factories for the portal's models. Country rows come from the migration."""
 
 import factory
+from django.utils import timezone
 
 from outcomes.models import Organisation, Outcome
 from partnerships.models import Cluster, Country, Partnership, Sector
@@ -62,6 +63,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Outcome {n}")
     country = factory.LazyFunction(lambda: country("US"))
     is_published = True
+    published_at = factory.LazyAttribute(lambda o: timezone.now() if o.is_published else None)
 
 
 def mou_form(partnership, /, **overrides) -> dict:

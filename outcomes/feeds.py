@@ -1,0 +1,117 @@
+"""Atom feeds of newly published outcomes: site-wide, and per partnership, country and sector.
+
+Readers subscribe to "what is new", so entries come newest-published first and
+carry the publication time, not the signing date. Only published outcomes of
+published partnerships appear: a draft enters the feed when an editor publishes it.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import escape, linebreaks
+
+from outcomes.models import Outcome
+from partnerships.countries import normalise_country_code
+from partnerships.models import Country, Partnership, Sector
+
+ENTRIES = 50
+
+
+class OutcomeFeed(Feed):
+    """Every newly published outcome; the subclasses narrow it to one partnership, country or sector."""
+
+    feed_type = Atom1Feed
+    title = "EU Cluster Internationalisation Portal: new outcomes"
+    subtitle = "MoUs, roadmaps, offices, missions and exchanges newly published on the portal."
+
+    def link(self, obj=None):
+        return reverse("outcomes:outcome-list")
+
+    def outcomes(self, obj):
+        return Outcome.objects.published()
+
+    def items(self, obj=None):
+        return self.outcomes(obj).with_related().newest_published_first()[:ENTRIES]
+
+    def item_title(self, item):
+        return f"{item.get_type_display()}: {item.title}"
+
+    def item_description(self, item):
+        # Atom readers render the summary as HTML: curators' text is escaped first.
+        facts = [item.partnership.display_name]
+        if item.country:
+            facts.append(item.country.name)
+        if item.date:
+            facts.append(date_format(item.date, "j F Y"))
+        elif item.year:
+            facts.append(str(item.year))
+        summary = f"<p>{escape(' · '.join(facts))}</p>"
+        if item.description:
+            summary += linebreaks(escape(item.description))
+        return summary
+
+    def item_pubdate(self, item):
+        return item.published_at or item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.partnership.display_name
+
+    def item_categories(self, item):
+        return [item.get_type_display()]
+
+
+class PartnershipOutcomeFeed(OutcomeFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Partnership.objects.published(), slug=slug)
+
+    def title(self, obj):
+        return f"{obj.display_name}: new outcomes"
+
+    def subtitle(self, obj):
+        return f"Outcomes of {obj.display_name} newly published on the portal."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def outcomes(self, obj):
+        return Outcome.objects.published().filter(partnership=obj)
+
+
+class CountryOutcomeFeed(OutcomeFeed):
+    def get_object(self, request, code):
+        # The same codes and aliases as the country pages: gb, UK and GB are one feed.
+        return get_object_or_404(Country, code=normalise_country_code(code) or "")
+
+    def title(self, obj):
+        return f"{obj.name}: new outcomes"
+
+    def subtitle(self, obj):
+        return f"Outcomes with {obj.name} newly published on the portal."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def outcomes(self, obj):
+        return Outcome.objects.published().with_country([obj.code])
+
+
+class SectorOutcomeFeed(OutcomeFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Sector, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name}: new outcomes"
+
+    def subtitle(self, obj):
+        return f"Outcomes of partnerships in {obj.name} newly published on the portal."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def outcomes(self, obj):
+        return Outcome.objects.published().in_sectors([obj.slug])
