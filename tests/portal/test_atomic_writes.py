@@ -1,5 +1,7 @@
 """Curator writes are all or nothing: a save refused part-way leaves no row and no history behind."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -135,4 +137,51 @@ def test_a_bulk_action_refused_on_its_second_record_publishes_none(client, edito
     assert "Nothing was published: the database refused “B legacy partnership”" in response.text
     assert db_triggers.MESSAGE in response.text
     assert not Partnership.objects.filter(pk__in=[first.pk, legacy.pk], is_published=True).exists()
+    assert Revision.objects.count() == revisions
+
+
+def test_an_import_whose_second_row_became_a_duplicate_since_the_preview_writes_none(
+    client, editor, partnership
+):
+    """Another curator saved the same MoU between the preview and the confirmation."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outcomes.models import Organisation, Outcome
+    from tests.factories import OrganisationFactory, OutcomeFactory, country
+
+    counterpart = OrganisationFactory(name="US Lighting Cluster", country=country("US"))
+    rows = (
+        "partnership_slug,type,title,country,date,counterpart\n"
+        "elca,mou,MoU with Chile,CL,2013-03-01,\n"
+        "elca,mou,MoU with the USA,US,2013-01-01,US Lighting Cluster\n"
+    )
+    client.force_login(editor)
+    preview = client.post(
+        reverse("admin:outcomes_outcome_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("mous.csv", rows.encode()),
+        },
+    )
+    assert "confirm_form" in preview.context
+    OutcomeFactory(
+        partnership=partnership,
+        counterpart=counterpart,
+        country=country("US"),
+        date=datetime.date(2013, 1, 1),
+        title="Saved meanwhile",
+    )
+    before = list(Outcome.objects.values_list("title", flat=True))
+    revisions = Revision.objects.count()
+    response = client.post(
+        reverse("admin:outcomes_outcome_process_import"),
+        preview.context["confirm_form"].initial,
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Nothing was imported: Row 2:" in response.text
+    assert "duplicates “Saved meanwhile”" in response.text
+    assert list(Outcome.objects.values_list("title", flat=True)) == before
+    assert Organisation.objects.count() == 1
     assert Revision.objects.count() == revisions
