@@ -116,8 +116,27 @@ class MemberCountryInline(admin.TabularInline):
     autocomplete_fields = ["country", "cross_border_country"]
 
 
+class MembershipFormSet(forms.BaseInlineFormSet):
+    """Named members within the declared partner count: the database's trigger rule, as a form error."""
+
+    def clean(self):
+        super().clean()
+        declared = self.instance.partner_count
+        named = sum(
+            1
+            for form in self.forms
+            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
+        )
+        if declared is not None and named > declared:
+            raise forms.ValidationError(
+                f"{named} named member clusters, but the partnership declares {declared} partners. "
+                "Raise the declared partner count or remove members."
+            )
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["cluster"]
 

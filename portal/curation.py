@@ -2,7 +2,7 @@
 
 - History: django-reversion's VersionAdmin gives each record a history with
   revert, and a "recover deleted" list. Every write through the site is one
-  revision (reversion.middleware.RevisionMiddleware), bulk actions and imports
+  revision (portal.middleware.RevisionMiddleware), bulk actions and imports
   included.
 - Drafts: a user who may not publish (a coordinator) saves drafts only; saving
   a published record returns it to draft until an editor publishes it again.
@@ -12,13 +12,21 @@
 - Stale saves: every form carries the record's version; a save from an older
   version is refused with what changed since (django-concurrency's version
   field, with our message).
+- All or nothing: a save with its inlines, and each bulk action, is one
+  transaction (the admin's own, inside the request's that
+  portal.middleware.RevisionMiddleware opens). When the database refuses a
+  row part-way, nothing of the request is kept, its history included, and the
+  curator gets the database's reason instead of a 500.
 """
 
 from concurrency.api import disable_concurrency
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import localize
 from reversion.admin import VersionAdmin
@@ -84,6 +92,30 @@ def changes_since(current, started_version) -> str:
     return f"{intro}{what} Reload the page to start from their version."
 
 
+def refusal_reason(error: IntegrityError) -> str:
+    """The rule a refused write broke, in the words of the constraint that names it where there is one."""
+    from partnerships import db_triggers
+
+    text = str(error)
+    if db_triggers.MESSAGE in text:
+        return db_triggers.MESSAGE
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name in text:
+                return constraint.get_violation_error_message()
+    return "Two records would break one of the portal's rules (such as a duplicate)."
+
+
+def keep_nothing_of_this_request(request):
+    """Asks the history middleware to roll back the request's whole transaction, its revision included.
+
+    The rows are already undone by the transaction that failed; the versions
+    django-reversion collected for them are not, and would record a change
+    that never happened (portal.middleware.RevisionMiddleware).
+    """
+    request.keep_nothing = True
+
+
 # The hidden version field that lets a save from an older version be refused.
 VERSION_FIELDSET = ("Record version", {"fields": ["version"], "classes": ["record-version"]})
 
@@ -102,6 +134,19 @@ class CuratedAdmin(VersionAdmin):
             "admin/js/jquery.init.js",
             "js/admin-field-names.js",
         ]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            # The forms check what they can; the database has the last word (rules across rows,
+            # two curators saving at once). The admin's transaction has undone the rows saved so far.
+            keep_nothing_of_this_request(request)
+            page = render_to_string(
+                "admin/save_refused.html",
+                {"reason": refusal_reason(error), "form_url": request.get_full_path()},
+            )
+            return HttpResponse(page, status=409)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # A revert writes an older version on purpose: neither version check may refuse it.
@@ -160,15 +205,24 @@ class CuratedAdmin(VersionAdmin):
         self._set_published(request, queryset, False)
 
     def _set_published(self, request, queryset, published):
-        changed = 0
-        # One save per record, so each is versioned and recorded in the history.
-        with transaction.atomic():
-            for obj in queryset.select_for_update(of=("self",)):
-                if obj.is_published != published:
-                    obj.set_published(published)
-                    obj.save()
-                    changed += 1
+        changed, obj = 0, None
         verb = "published" if published else "withdrawn"
+        try:
+            # One save per record, so each is versioned and recorded in the history.
+            with transaction.atomic():
+                for obj in queryset.select_for_update(of=("self",)):
+                    if obj.is_published != published:
+                        obj.set_published(published)
+                        obj.save()
+                        changed += 1
+        except IntegrityError as error:
+            keep_nothing_of_this_request(request)
+            self.message_user(
+                request,
+                f"Nothing was {verb}: the database refused “{obj}”. {refusal_reason(error)}",
+                messages.ERROR,
+            )
+            return
         self.message_user(
             request, f"{changed} record{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS
         )

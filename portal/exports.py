@@ -14,6 +14,7 @@ carriage return or NUL. Numbers stay numbers, negative ones included.
 
 import csv
 import datetime
+import itertools
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -90,14 +91,26 @@ class _Echo:
         return value
 
 
+def _started(rows: Iterator[list]) -> Iterator[list]:
+    """The rows with the first one already fetched, so that the query runs before the response starts.
+
+    A database that cannot be reached then fails the request with a 503 page
+    instead of cutting off a file that was announced as 200.
+    """
+    first = next(rows, None)
+    return rows if first is None else itertools.chain([first], rows)
+
+
 def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
+    rows = _started(export.rows())
+
     def lines():
         writer = csv.writer(_Echo())
         yield ("\ufeff" if bom else "") + writer.writerow(
             [column.name for column in export.columns]
         )
         kinds = [column.kind for column in export.columns]
-        for row in export.rows():
+        for row in rows:
             cells = [_spreadsheet_cell(value, kind) for value, kind in zip(row, kinds, strict=True)]
             yield writer.writerow(
                 [cell.isoformat() if isinstance(cell, datetime.date) else cell for cell in cells]
@@ -111,11 +124,12 @@ def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
 
 def json_response(export: Export) -> StreamingHttpResponse:
     names = [column.name for column in export.columns]
+    rows = _started(export.rows())
 
     def chunks():
         yield "["
         separator = "\n"
-        for row in export.rows():
+        for row in rows:
             yield separator + json.dumps(
                 dict(zip(names, row, strict=True)), ensure_ascii=False, default=_json_value
             )

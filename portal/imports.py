@@ -4,7 +4,9 @@ The admin's import is two steps: the file is read and every row checked in a
 transaction that is rolled back (the preview, row by row: new, changed,
 unchanged, or rejected with the reason), and nothing is written until the
 curator confirms. Any rejected row blocks the confirmation: an import is all
-or nothing, in one transaction, recorded as one revision in the history.
+or nothing, in one transaction, recorded as one revision in the history. A row
+that became invalid between the preview and the confirmation undoes the whole
+file, its history included.
 
 What the exports write for spreadsheets is undone here: a leading quote that
 neutralised a formula is removed again, and lists are split on ";".
@@ -13,12 +15,16 @@ neutralised a formula is removed again, and lists are split on ";".
 import datetime
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from import_export import resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 
 from partnerships.countries import normalise_country_code
+from portal.curation import keep_nothing_of_this_request
 from portal.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -212,3 +218,21 @@ class CuratedImportMixin(ImportMixin):
 
     import_formats = [CSV, XLSX]
     import_form_class = SafeImportForm
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing at the confirmation too: a row that became invalid since the preview
+        # (another curator saved the same MoU meanwhile) undoes the whole file.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            keep_nothing_of_this_request(request)
+            messages.error(
+                request,
+                "Nothing was imported: "
+                + " ".join(import_error_summary(result))
+                + " Correct the file and import it again.",
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)

@@ -60,8 +60,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Every write through the site (admin forms, bulk actions, imports) is one revision in the history.
-    "reversion.middleware.RevisionMiddleware",
+    # Every write through the site (admin forms, bulk actions, imports) is one transaction and one
+    # revision in the history; a failed one keeps neither.
+    "portal.middleware.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -13,3 +13,6 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),
 ]
+
+# Also answers 503 "temporarily unavailable" when the database cannot be reached.
+handler500 = "portal.views.server_error"

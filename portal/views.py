@@ -1,9 +1,14 @@
+import sys
+
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import connection
-from django.db.utils import DatabaseError
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -15,6 +20,7 @@ from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipE
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import exports, statistics, worldmap
+from portal.context_processors import SITE_NAME
 
 
 class HomeView(TemplateView):
@@ -141,6 +147,31 @@ class FilteredListView(FilterView):
 
 def _bad_request(message):
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+# How long a client should wait before asking again while the database is unreachable.
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request):
+    """The site's 500 handler: an unreachable database answers 503 "temporarily unavailable".
+
+    Django sends every uncaught exception here, whichever layer raised it (a view,
+    a template, the session or the transaction the history middleware opens), so
+    this is the one place that tells an outage from a bug. The page is rendered
+    without context processors: they would query the database that is down.
+    Django closes a broken connection at the end of the request and
+    CONN_HEALTH_CHECKS checks a reused one, so the site recovers by itself.
+    """
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    page = loader.get_template("503.html").render(
+        {"SITE_NAME": SITE_NAME, "request": request, "retry_after": RETRY_AFTER_SECONDS}
+    )
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 @never_cache
