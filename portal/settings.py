@@ -204,7 +204,9 @@ SECURE_CSP = {
 # ---- The admin: its path, login lockout, second factor --------------------------------------
 ADMIN_URL = env_str("ADMIN_URL", "admin/")
 if ADMIN_URL.startswith("/") or not ADMIN_URL.endswith("/"):
-    raise ImproperlyConfigured(f"ADMIN_URL must look like 'admin/' (no leading /); got {ADMIN_URL!r}.")
+    raise ImproperlyConfigured(
+        f"ADMIN_URL must look like 'admin/' (no leading /); got {ADMIN_URL!r}."
+    )
 # Staff must confirm each login with a TOTP code from a registered device (docs/operations.md).
 ADMIN_REQUIRE_OTP = env_bool("ADMIN_REQUIRE_OTP", False)
 OTP_TOTP_ISSUER = "EU Cluster Portal"
@@ -215,6 +217,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Every attempt is kept: failures in AccessFailureLog, successes in AccessLog; and the log lines
+# name the username and address (axes masks them by default), never the password.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = []
 AXES_CLIENT_IP_CALLABLE = "portal.request_log.client_ip"
 # Behind N reverse proxies, the client is the Nth address from the right of X-Forwarded-For.
 # 0 (the default) ignores the header, which anybody can forge when nothing strips it.
