@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import connection
@@ -15,6 +17,8 @@ from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipE
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import exports, statistics, worldmap
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -149,7 +153,8 @@ def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except DatabaseError as error:
+        logger.error("Health check: the database does not answer: %s", error)
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
 
