@@ -238,6 +238,7 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -253,5 +254,7 @@ LOGGING = {
     "loggers": {
         # The request log says it once; runserver's own line would repeat it.
         "django.server": {"level": "WARNING"},
+        # Its start-up banner, in every command; its login lines (INFO and up) stay.
+        "axes.apps": {"level": "WARNING"},
     },
 }
