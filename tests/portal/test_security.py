@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import portal.urls
 from portal.sessions import STARTED_AT
+from tests.pages import public_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -241,3 +243,16 @@ def test_with_otp_required_a_current_totp_code_lets_staff_in(client, editor):
         )
         assert response.status_code == 302, response.text
         assert client.get("/admin/").status_code == 200
+
+
+INLINE = re.compile(r"""\sstyle=|<style\b|<script(?![^>]*\ssrc=)|\son[a-z]+=|javascript:""", re.I)
+
+
+def test_no_public_page_has_inline_style_or_script_for_the_policy_to_block(client, seeded):
+    found = {}
+    for name, url in public_pages().items():
+        response = client.get(url)
+        assert response.status_code in (200, 400), url
+        if matches := INLINE.findall(response.text):
+            found[name] = matches[:3]
+    assert found == {}
