@@ -8,7 +8,7 @@ VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
 PYTEST_ARGS ?=
 
-.PHONY: run test lint check lock clean vnu
+.PHONY: run test lint check lock clean vnu serve backup restore
 
 $(STAMP): requirements/dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -33,6 +33,23 @@ test: $(STAMP)
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure." >&2; fi; \
 	  exit $$status
+
+# Production: DJANGO_ENV=production and its required settings in the environment (docs/operations.md).
+serve: $(STAMP)
+	$(PY) manage.py migrate --verbosity 1
+	$(PY) manage.py collectstatic --noinput --verbosity 1
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# Every record, history included, to BACKUP (default backups/portal-<time>.json.gz); and back into an
+# empty database. See docs/operations.md.
+BACKUP ?= backups/portal-$(shell date -u +%Y%m%dT%H%M%SZ).json.gz
+backup: $(STAMP)
+	$(PY) manage.py backup_data $(BACKUP)
+
+restore: $(STAMP)
+	@test -n "$(FROM)" || { echo "Say which backup: make restore FROM=backups/portal-....json.gz" >&2; exit 2; }
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py restore_data $(FROM)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

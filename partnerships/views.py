@@ -57,7 +57,7 @@ def _small_map(title, categories):
     names = dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
     return {
         "areas": worldmap.category_areas(categories, names),
-        "legend": [(colour, label) for label, colour, category in categories if category],
+        "legend": [(shade, label) for label, shade, category in categories if category],
         "map_size": (worldmap.WIDTH, worldmap.HEIGHT),
         "title": title,
     }
@@ -91,9 +91,9 @@ class PartnershipDetailView(DetailView):
             small_map=_small_map(
                 f"Members and target markets of {partnership.display_name}",
                 [
-                    ("member countries", worldmap.MEMBER_COLOUR, members),
-                    ("target markets", worldmap.TARGET_COLOUR, firm),
-                    ("possible target markets", worldmap.TENTATIVE_COLOUR, tentative - firm),
+                    ("member countries", worldmap.MEMBER_SHADE, members),
+                    ("target markets", worldmap.TARGET_SHADE, firm),
+                    ("possible target markets", worldmap.TENTATIVE_SHADE, tentative - firm),
                 ],
             ),
             related=Partnership.objects.published()
@@ -177,10 +177,10 @@ class CountryDetailView(DetailView):
         kwargs["small_map"] = _small_map(
             f"{country.name}, and where the partnerships targeting it come from",
             [
-                (country.name, worldmap.FOCUS_COLOUR, {country.code}),
+                (country.name, worldmap.FOCUS_SHADE, {country.code}),
                 (
                     f"members of partnerships targeting {country.name}",
-                    worldmap.MEMBER_COLOUR,
+                    worldmap.MEMBER_SHADE,
                     origins,
                 ),
             ],

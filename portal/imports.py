@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from import_export import resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -135,8 +136,31 @@ class ChoiceWidget(widgets.CharWidget):
         return text
 
 
+class ClassedDiff(resources.Diff):
+    """The preview's changes marked with classes (static/css/admin-curation.css) instead of the
+    inline styles diff-match-patch writes, which the Content-Security-Policy blocks."""
+
+    INLINE_STYLES = {
+        '<ins style="background:#e6ffe6;">': '<ins class="diff-insert">',
+        '<del style="background:#ffe6e6;">': '<del class="diff-delete">',
+    }
+
+    def as_html(self):
+        cells = []
+        for cell in super().as_html():
+            for styled, classed in self.INLINE_STYLES.items():
+                cell = cell.replace(styled, classed)
+            # diff-match-patch escaped the values themselves; only its own tags are markup.
+            cells.append(mark_safe(cell))
+        return cells
+
+
 class PortalResource(resources.ModelResource):
     """Shared checks: known columns only, the identifying column present, every row validated."""
+
+    @classmethod
+    def get_diff_class(cls):
+        return ClassedDiff
 
     # Columns the export writes for people and that the import ignores, such as "url".
     ignored_columns: tuple[str, ...] = ()

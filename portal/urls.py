@@ -1,7 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from portal import views
+
+if settings.ADMIN_REQUIRE_OTP:
+    # As django-otp documents: the one admin site, with its registrations, now also asks for a
+    # TOTP code at login and lets in only staff verified by a device.
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -9,7 +16,7 @@ urlpatterns = [
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("feeds/", include("outcomes.feed_urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),
 ]

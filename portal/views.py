@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import exports, statistics, worldmap
 from portal.context_processors import SITE_NAME
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -180,7 +183,8 @@ def healthz(request):
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except DatabaseError as error:
+        logger.error("Health check: the database does not answer: %s", error)
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
 

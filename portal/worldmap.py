@@ -23,8 +23,10 @@ TOLERANCE = 0.6  # pixels: outline detail below this is invisible at the map's s
 # Longitude and latitude of the states the 1:110m data leaves out, for their dots.
 SMALL_STATES = {"MC": (7.42, 43.74), "MT": (14.45, 35.9), "SG": (103.82, 1.35)}
 # Five classes, light to dark (ColorBrewer "Blues"); the figures are also in the table beside the map.
-SHADES = ["#dbe9f6", "#9ecae1", "#4292c6", "#2166ac", "#08306b"]
-NO_DATA = "#eeeeee"
+# Each is a CSS class (static/css/portal.css) rather than a fill colour: the Content-Security-Policy
+# allows no inline style, and a fixed set of classes is all a map needs.
+SHADES = [f"map-shade-{n}" for n in range(1, 6)]
+NO_DATA = "map-shade-0"
 
 # Equal Earth (Šavrič, Patterson and Jenny, 2018).
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
@@ -150,7 +152,7 @@ class Area:
     code: str
     name: str
     value: int
-    fill: str
+    shade: str  # its CSS class
     path: str = ""
     dot: tuple[float, float] | None = None
     label: str = ""
@@ -197,7 +199,7 @@ def map_areas(values: dict[str, int], names: dict[str, str], describe) -> list[A
 
 
 def legend(values: dict[str, int]) -> list[tuple[str, str]]:
-    """(colour, range) for each class in use, for the key under the map."""
+    """(shade class, range) for each class in use, for the key under the map."""
     maximum = max(values.values(), default=0)
     if not maximum:
         return []
@@ -205,15 +207,15 @@ def legend(values: dict[str, int]) -> list[tuple[str, str]]:
     for value in range(1, maximum + 1):
         classes.setdefault(shade(value, maximum), []).append(value)
     return [
-        (colour, f"{vs[0]}" if len(vs) == 1 else f"{vs[0]}–{vs[-1]}")
-        for colour, vs in classes.items()
+        (shade, f"{vs[0]}" if len(vs) == 1 else f"{vs[0]}–{vs[-1]}")
+        for shade, vs in classes.items()
     ]
 
 
 def category_areas(
     categories: list[tuple[str, str, set[str]]], names: dict[str, str]
 ) -> list[Area]:
-    """A map in a few categories, e.g. a partnership's members and targets: [(label, colour, codes)].
+    """A map in a few categories, e.g. a partnership's members and targets: [(label, shade, codes)].
 
     A country in several categories takes the first; its label names them all.
     """
@@ -223,23 +225,24 @@ def category_areas(
         *shapes,
         *(c for c in SMALL_STATES if any(c in codes for _, _, codes in categories)),
     ]:
-        found = [(label, colour) for label, colour, codes in categories if code in codes]
+        found = [(label, shade) for label, shade, codes in categories if code in codes]
         name = names.get(code, code)
-        fill = found[0][1] if found else NO_DATA
+        shade = found[0][1] if found else NO_DATA
         label = f"{name}: " + ", ".join(label for label, _ in found) if found else name
         value = 1 if found else 0
         if code in shapes:
-            areas.append(Area(code, name, value, fill, path=shapes[code], label=label))
+            areas.append(Area(code, name, value, shade, path=shapes[code], label=label))
         else:
             areas.append(
-                Area(code, name, value, fill, dot=to_svg(*SMALL_STATES[code]), label=label)
+                Area(code, name, value, shade, dot=to_svg(*SMALL_STATES[code]), label=label)
             )
     return sorted(areas, key=lambda area: area.value)
 
 
-MEMBER_COLOUR, TARGET_COLOUR, TENTATIVE_COLOUR, FOCUS_COLOUR = (
-    "#2166ac",
-    "#e08214",
-    "#fdb863",
-    "#b2182b",
+# The categories' CSS classes.
+MEMBER_SHADE, TARGET_SHADE, TENTATIVE_SHADE, FOCUS_SHADE = (
+    "map-member",
+    "map-target",
+    "map-tentative",
+    "map-focus",
 )

@@ -50,3 +50,9 @@ def bar_chart_height(rows):
 @register.filter
 def bar_width(value, maximum):
     return round(BAR_SPACE * value / maximum, 1) if maximum else 0
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, for "blocked for 15 minutes"."""
+    return round(duration.total_seconds() / 60)

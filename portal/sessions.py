@@ -1,0 +1,30 @@
+"""A maximum lifetime for sessions, on top of Django's idle timeout.
+
+Django renews a session on each request (SESSION_SAVE_EVERY_REQUEST), so an active session would
+live for ever. This ends it SESSION_MAX_LIFETIME after it began, however busy it has been: a
+stolen session cookie is worth a working day at most.
+"""
+
+import time
+
+from django.conf import settings
+
+STARTED_AT = "_session_started_at"
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        # Only when a session cookie came: reading an absent session would add "Vary: Cookie".
+        if session.session_key and STARTED_AT in session:
+            age = time.time() - session[STARTED_AT]
+            if age > settings.SESSION_MAX_LIFETIME.total_seconds():
+                session.flush()  # Logged out; the next login starts a new session.
+        response = self.get_response(request)
+        # A login replaces the session (cycle_key keeps the data), so stamp whatever has data now.
+        if not session.is_empty() and STARTED_AT not in session:
+            session[STARTED_AT] = time.time()
+        return response
