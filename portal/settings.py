@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "reversion",
     "import_export",
     "concurrency",
+    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
+    "ninja",
     "partnerships",
     "outcomes",
     # Last: its post_migrate (the curators' roles) needs every other app's permissions.
