@@ -61,7 +61,7 @@ def filter_parameters(filterset_class: type[FilterSet]) -> dict:
         if isinstance(filter_, OrderingFilter):
             values = [value for value, _ in filter_.extra["choices"]]
             schema = {"type": "string", "enum": values}
-            description += ". Prefix a name with - to reverse it; join several with commas."
+            description += ". A leading - reverses the order."
         elif issubclass(filter_.field_class, forms.MultipleChoiceField):
             schema = {"type": "array", "items": _choice_schema(filter_.extra.get("choices"))}
             description += ". Repeat the parameter to select any of several values."
