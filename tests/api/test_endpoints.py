@@ -190,3 +190,11 @@ def test_write_methods_are_refused(client, data, method, url):
     assert response.status_code == 405
     assert response.headers["Allow"] == "GET"
     assert Partnership.objects.filter(slug="grain", is_published=True).exists()
+
+
+def test_the_footer_and_the_exports_help_lead_to_the_api(client, db):
+    assert 'href="/about/exports/#api"' in client.get("/").text
+    help_page = client.get("/about/exports/").text
+    assert 'id="api"' in help_page
+    assert 'href="/api/docs"' in help_page
+    assert 'href="/api/openapi.json"' in help_page
