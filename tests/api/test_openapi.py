@@ -4,7 +4,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
@@ -34,6 +36,17 @@ def some_rows():
     ClusterFactory(slug="seeds", cross_border_country_id="BE")
 
 
+@pytest.fixture
+def connection_kept_open():
+    """Calls go straight to the WSGI app, whose end-of-request signal would close the database
+    connection, and with it the test's transaction on PostgreSQL; Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 # Loaded once, at collection: the schema needs no database. (schemathesis' lazy from_fixture()
 # reads a private attribute that pytest 9 no longer has.)
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
@@ -47,7 +60,7 @@ schema.config.generation.update(modes=["positive", "negative"])
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_keeps_to_its_schema_and_never_fails(case, some_rows):
+def test_the_api_keeps_to_its_schema_and_never_fails(case, some_rows, connection_kept_open):
     case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
 
 
