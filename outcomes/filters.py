@@ -6,7 +6,13 @@ from django import forms
 from outcomes.models import Outcome
 from partnerships.filters import country_choices, sector_choices
 from partnerships.models import Partnership
-from portal.filters import CountryCodesFilter, FacetedFilterSet, calls, facet
+from portal.filters import (
+    CountryCodesFilter,
+    FacetedFilterSet,
+    StableOrderingFilter,
+    calls,
+    facet,
+)
 
 
 def partnership_choices():
@@ -58,7 +64,7 @@ class OutcomeFilter(FacetedFilterSet):
         message="“%(value)s” is not a year. Use four digits, e.g. 2013.",
         filter_class=YearsFilter,
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="Sort by",
         fields=[
             ("date", "date"),

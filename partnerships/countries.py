@@ -53,7 +53,8 @@ def normalise_country_code(value: str) -> str | None:
     ISO alpha-3 and numeric forms django-countries knows.
     """
     code = (value or "").strip().upper()
-    if not code or len(code) > 3:
+    # Not ASCII: "¹" passes str.isdigit() and then breaks django-countries' int() (a 500 on any list).
+    if not code or len(code) > 3 or not code.isascii():
         return None
     code = ALIASES.get(code, code)
     return countries.alpha2(code) or None

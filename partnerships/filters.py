@@ -4,7 +4,13 @@ import django_filters
 
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
-from portal.filters import CountryCodesFilter, FacetedFilterSet, calls, facet
+from portal.filters import (
+    CountryCodesFilter,
+    FacetedFilterSet,
+    StableOrderingFilter,
+    calls,
+    facet,
+)
 
 
 def sector_choices():
@@ -47,7 +53,7 @@ class PartnershipFilter(FacetedFilterSet):
     outcome_type = facet(
         "Has outcomes of type", Outcome.Type, "with_outcome_type", what="an outcome type"
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="Sort by",
         fields=[
             ("name", "name"),
@@ -85,7 +91,7 @@ class ClusterFilter(FacetedFilterSet):
         "Country", country_choices, "located_in", what="a country", filter_class=CountryCodesFilter
     )
     label = facet("Excellence label", Cluster.Label, "with_label", what="an excellence label")
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
         label="Sort by", fields=[("name", "name"), ("country__name", "country")], empty_label=None
     )
 

@@ -6,6 +6,8 @@ IT, ...)") that every overview gives, and the named member clusters that a
 partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
+from urllib.parse import urlencode
+
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,11 +53,13 @@ class Source(models.Model):
 
 
 class SectorQuerySet(models.QuerySet):
-    def with_published_partnership_counts(self):
+    def annotate_published_partnership_counts(self):
         published = Q(partnerships__is_published=True)
-        return self.annotate(
-            partnership_count=models.Count("partnerships", filter=published)
-        ).filter(partnership_count__gt=0)
+        return self.annotate(partnership_count=models.Count("partnerships", filter=published))
+
+    def with_published_partnership_counts(self):
+        """The sectors that have published partnerships, with how many."""
+        return self.annotate_published_partnership_counts().filter(partnership_count__gt=0)
 
 
 class Sector(models.Model):
@@ -93,6 +97,16 @@ class CountryQuerySet(models.QuerySet):
             )
             .filter(partnership_count__gt=0)
             .order_by("-partnership_count", "name")
+        )
+
+    def annotate_direct_target_counts(self):
+        """Each country with ``direct_target_count``: published partnerships targeting it directly."""
+        return self.annotate(
+            direct_target_count=models.Count(
+                "targeted_by__partnership",
+                filter=Q(targeted_by__partnership__is_published=True),
+                distinct=True,
+            )
         )
 
     def in_use(self):
@@ -158,6 +172,12 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """A region has no page of its own: its page is the list of partnerships that target it."""
+        return (
+            f"{reverse('partnerships:partnership-list')}?{urlencode({'target_region': self.slug})}"
+        )
 
 
 class ClusterQuerySet(models.QuerySet):

@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
@@ -138,13 +138,7 @@ class CountryListView(ListView):
     template_name = "partnerships/country_list.html"
 
     def get_queryset(self):
-        return Country.objects.in_use().annotate(
-            targeted_count=Count(
-                "targeted_by__partnership",
-                filter=Q(targeted_by__partnership__is_published=True),
-                distinct=True,
-            )
-        )
+        return Country.objects.in_use().annotate_direct_target_counts()
 
 
 class CountryDetailView(DetailView):

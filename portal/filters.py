@@ -62,6 +62,19 @@ class CountryCodesFilter(django_filters.MultipleChoiceFilter):
     field_class = CountryCodesField
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """``sort`` with the primary key as the last tie-breaker.
+
+    Rows that tie on the sort key (two partnerships with 11 partners) would
+    otherwise come in whatever order the database picks for each LIMIT, so a
+    row could appear on two pages, or on none, and the API and the page could disagree.
+    """
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.
 

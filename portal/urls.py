@@ -4,6 +4,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from portal import views
+from portal.api import api
 
 if settings.ADMIN_REQUIRE_OTP:
     # As django-otp documents: the one admin site, with its registrations, now also asks for a
@@ -17,6 +18,7 @@ urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("feeds/", include("outcomes.feed_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", api.urls),
     path("", include("partnerships.urls")),
     path("outcomes/", include("outcomes.urls")),
 ]

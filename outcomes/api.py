@@ -1,0 +1,48 @@
+"""The open data API of outcomes (read-only); the list takes the parameters of /outcomes/."""
+
+from django.urls import reverse
+from ninja import Router
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from outcomes.exports import OutcomeExport
+from outcomes.filters import OutcomeFilter
+from outcomes.models import Outcome
+from outcomes.schemas import OutcomeOut
+from portal.api_lists import ErrorOut, ExportedRows, PageLinks, filter_parameters, filtered
+
+router = Router(tags=["outcomes"])
+
+
+def _outcome_rows(request, queryset):
+    return ExportedRows(
+        OutcomeExport,
+        queryset,
+        request,
+        api_url=lambda row: reverse("api:outcome", args=[row["id"]]),
+    )
+
+
+@router.get(
+    "/outcomes/",
+    response={200: list[OutcomeOut], 400: ErrorOut, 404: ErrorOut},
+    url_name="outcomes",
+    summary="Published outcomes, filtered and sorted as on /outcomes/",
+    openapi_extra=filter_parameters(OutcomeFilter),
+)
+@paginate(PageLinks)
+def list_outcomes(request):
+    return _outcome_rows(request, filtered(OutcomeFilter, request, Outcome.objects.published()))
+
+
+@router.get(
+    "/outcomes/{int:outcome_id}/",
+    response={200: OutcomeOut, 404: ErrorOut},
+    url_name="outcome",
+    summary="One published outcome, by its id",
+)
+def get_outcome(request, outcome_id: int):
+    row = _outcome_rows(request, Outcome.objects.published().filter(pk=outcome_id)).one()
+    if row is None:
+        raise HttpError(404, f"There is no published outcome {outcome_id}.")
+    return row

@@ -1,0 +1,180 @@
+"""The open data API of partnerships, clusters, sectors, countries and regions (read-only).
+
+Lists take the same parameters as their pages and give the same rows in the
+same order; see portal/api_lists.py and docs/api.md.
+"""
+
+from django.urls import reverse
+from ninja import Router
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from partnerships.countries import normalise_country_code
+from partnerships.exports import ClusterExport, PartnershipExport
+from partnerships.filters import ClusterFilter, PartnershipFilter
+from partnerships.models import Cluster, Country, Partnership, Region, Sector
+from partnerships.schemas import ClusterOut, CountryOut, PartnershipOut, RegionOut, SectorOut
+from portal.api_lists import ErrorOut, ExportedRows, PageLinks, filter_parameters, filtered
+
+router = Router()
+
+LIST_ERRORS = {400: ErrorOut, 404: ErrorOut}
+DETAIL_ERRORS = {404: ErrorOut}
+
+
+def _partnership_rows(request, queryset):
+    return ExportedRows(
+        PartnershipExport,
+        queryset,
+        request,
+        api_url=lambda row: reverse("api:partnership", args=[row["slug"]]),
+    )
+
+
+def _cluster_rows(request, queryset):
+    return ExportedRows(
+        ClusterExport,
+        queryset,
+        request,
+        api_url=lambda row: reverse("api:cluster", args=[row["slug"]]),
+    )
+
+
+@router.get(
+    "/partnerships/",
+    response={200: list[PartnershipOut], **LIST_ERRORS},
+    url_name="partnerships",
+    tags=["partnerships"],
+    summary="Published partnerships, filtered and sorted as on /partnerships/",
+    openapi_extra=filter_parameters(PartnershipFilter),
+)
+@paginate(PageLinks)
+def list_partnerships(request):
+    return _partnership_rows(
+        request, filtered(PartnershipFilter, request, Partnership.objects.published())
+    )
+
+
+@router.get(
+    "/partnerships/{slug}/",
+    response={200: PartnershipOut, **DETAIL_ERRORS},
+    url_name="partnership",
+    tags=["partnerships"],
+    summary="One published partnership",
+)
+def get_partnership(request, slug: str):
+    row = _partnership_rows(request, Partnership.objects.published().filter(slug=slug)).one()
+    if row is None:
+        raise HttpError(404, f"There is no published partnership “{slug}”.")
+    return row
+
+
+@router.get(
+    "/clusters/",
+    response={200: list[ClusterOut], **LIST_ERRORS},
+    url_name="clusters",
+    tags=["clusters"],
+    summary="Published clusters, filtered and sorted as on /clusters/",
+    openapi_extra=filter_parameters(ClusterFilter),
+)
+@paginate(PageLinks)
+def list_clusters(request):
+    return _cluster_rows(request, filtered(ClusterFilter, request, Cluster.objects.published()))
+
+
+@router.get(
+    "/clusters/{slug}/",
+    response={200: ClusterOut, **DETAIL_ERRORS},
+    url_name="cluster",
+    tags=["clusters"],
+    summary="One published cluster",
+)
+def get_cluster(request, slug: str):
+    row = _cluster_rows(request, Cluster.objects.published().filter(slug=slug)).one()
+    if row is None:
+        raise HttpError(404, f"There is no published cluster “{slug}”.")
+    return row
+
+
+@router.get(
+    "/sectors/",
+    response={200: list[SectorOut], **LIST_ERRORS},
+    url_name="sectors",
+    tags=["sectors"],
+    summary="The sectors that have published partnerships, as on /sectors/",
+)
+@paginate(PageLinks)
+def list_sectors(request):
+    return Sector.objects.with_published_partnership_counts()
+
+
+@router.get(
+    "/sectors/{slug}/",
+    response={200: SectorOut, **DETAIL_ERRORS},
+    url_name="sector",
+    tags=["sectors"],
+    summary="One sector",
+)
+def get_sector(request, slug: str):
+    sector = Sector.objects.annotate_published_partnership_counts().filter(slug=slug).first()
+    if sector is None:
+        raise HttpError(404, f"There is no sector “{slug}”.")
+    return sector
+
+
+@router.get(
+    "/countries/",
+    response={200: list[CountryOut], **LIST_ERRORS},
+    url_name="countries",
+    tags=["countries"],
+    summary="The countries in the data, as on /countries/",
+)
+@paginate(PageLinks)
+def list_countries(request):
+    return Country.objects.in_use().annotate_direct_target_counts()
+
+
+@router.get(
+    "/countries/{code}/",
+    response={200: CountryOut, **DETAIL_ERRORS},
+    url_name="country",
+    tags=["countries"],
+    summary="One country, by ISO 3166-1 alpha-2 code (any case; UK, EL and ROK are accepted)",
+)
+def get_country(request, code: str):
+    country = (
+        Country.objects.annotate_direct_target_counts()
+        .filter(code=normalise_country_code(code))
+        .first()
+    )
+    if country is None:
+        raise HttpError(
+            404, f"“{code[:20]}” is not a country code. Use ISO codes such as BR, CN or US."
+        )
+    return country
+
+
+@router.get(
+    "/regions/",
+    response={200: list[RegionOut], **LIST_ERRORS},
+    url_name="regions",
+    tags=["regions"],
+    summary="The regions partnerships target",
+)
+@paginate(PageLinks)
+def list_regions(request):
+    return Region.objects.prefetch_related("countries")
+
+
+@router.get(
+    "/regions/{slug}/",
+    response={200: RegionOut, **DETAIL_ERRORS},
+    url_name="region",
+    tags=["regions"],
+    summary="One region, with its countries",
+)
+def get_region(request, slug: str):
+    region = Region.objects.prefetch_related("countries").filter(slug=slug).first()
+    if region is None:
+        raise HttpError(404, f"There is no region “{slug}”.")
+    return region

@@ -1,0 +1,111 @@
+"""The API's shapes of partnerships, clusters, sectors, countries and regions.
+
+Partnerships and clusters carry the columns of their exports (docs/exports.md),
+under the same names and with the same values, plus ``api_url``.
+"""
+
+import datetime
+
+from ninja import Field, Schema
+
+from portal.api_lists import absolute
+
+
+class PartnershipOut(Schema):
+    name: str
+    acronym: str
+    kind: str = Field(description="escp or project.")
+    sectors: list[str] = Field(description="The sectors it works in, by name.")
+    programme: str
+    strand: str
+    call: str
+    funding: str = Field(description="co_funded or voluntary; empty where not known.")
+    partner_count: int | None
+    country_count: int | None
+    member_countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes.")
+    member_country_entries: list[str] = Field(description="As the source lists them: SE-DK.")
+    member_country_names: list[str]
+    target_countries: list[str] = Field(
+        description="ISO codes of the countries it targets directly."
+    )
+    tentative_target_countries: list[str]
+    target_regions: list[str] = Field(description="The regions it targets, by name.")
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    website: str
+    slug: str
+    url: str = Field(description="Its page on the portal.")
+    api_url: str = Field(description="This record in the API.")
+
+
+class ClusterOut(Schema):
+    name: str
+    acronym: str
+    city: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    cross_border_country: str | None = Field(
+        description="ISO code of its second country, for a cross-border cluster."
+    )
+    country_name: str
+    label: str = Field(description="bronze, silver or gold; empty where not known.")
+    website: str
+    slug: str
+    url: str = Field(description="Its page on the portal.")
+    api_url: str = Field(description="This record in the API.")
+
+
+class SectorOut(Schema):
+    slug: str
+    name: str
+    description: str
+    partnership_count: int = Field(description="How many published partnerships work in it.")
+    url: str = Field(description="Its page on the portal.")
+    api_url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_url(sector, context):
+        return context["request"].build_absolute_uri(sector.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(sector, context):
+        return absolute(context["request"], "api:sector", sector.slug)
+
+
+class CountryOut(Schema):
+    code: str = Field(description="ISO 3166-1 alpha-2 (GB, not UK).")
+    name: str
+    is_eu_member: bool
+    direct_target_count: int = Field(
+        description="How many published partnerships target it directly (not through a region)."
+    )
+    url: str = Field(description="Its page on the portal.")
+    api_url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_url(country, context):
+        return context["request"].build_absolute_uri(country.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(country, context):
+        return absolute(context["request"], "api:country", country.code)
+
+
+class RegionOut(Schema):
+    slug: str
+    name: str
+    description: str
+    countries: list[str] = Field(description="ISO codes of the countries it contains.")
+    url: str = Field(description="The partnerships that target it, on the portal.")
+    api_url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_countries(region):
+        return [country.code for country in region.countries.all()]
+
+    @staticmethod
+    def resolve_url(region, context):
+        return context["request"].build_absolute_uri(region.get_absolute_url())
+
+    @staticmethod
+    def resolve_api_url(region, context):
+        return absolute(context["request"], "api:region", region.slug)

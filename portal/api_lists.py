@@ -1,0 +1,172 @@
+"""What every list of the open data API shares: the pages' filters, pagination, rows and errors.
+
+The API answers with exactly the rows the public pages show for the same
+parameters, because it runs the pages' own FilterSets; the rows carry the
+columns of the exports (docs/exports.md), so that a field means one thing
+wherever it appears. See docs/api.md.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_filters import FilterSet, OrderingFilter
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PaginationBase
+
+MAX_PAGE_SIZE = 100
+
+
+class BadParameters(Exception):
+    """Query parameters that cannot be used; ``errors`` maps each one to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("Some parameters are not valid.")
+        self.errors = errors
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict, description="Each bad parameter, with why it is bad."
+    )
+
+
+def filtered(filterset_class: type[FilterSet], request, queryset):
+    """The rows the list page of ``filterset_class`` shows for this request's parameters, in its order."""
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        raise BadParameters(
+            {
+                name: [str(message) for message in errors]
+                for name, errors in filterset.errors.items()
+            }
+        )
+    return filterset.qs
+
+
+def filter_parameters(filterset_class: type[FilterSet]) -> dict:
+    """The FilterSet's parameters as OpenAPI query parameters, for an operation's ``openapi_extra``."""
+    parameters = []
+    for name, filter_ in filterset_class.base_filters.items():
+        description = ". ".join(
+            str(text).rstrip(".")
+            for text in (filter_.label, filter_.extra.get("help_text"))
+            if text
+        )
+        if isinstance(filter_, OrderingFilter):
+            values = [value for value, _ in filter_.extra["choices"]]
+            schema = {"type": "string", "enum": values}
+            description += ". A leading - reverses the order."
+        elif issubclass(filter_.field_class, forms.MultipleChoiceField):
+            schema = {"type": "array", "items": _choice_schema(filter_.extra.get("choices"))}
+            description += ". Repeat the parameter to select any of several values."
+        else:
+            schema = {"type": "string"}
+            if filter_.extra.get("max_length"):
+                schema["maxLength"] = filter_.extra["max_length"]
+        parameters.append(
+            {
+                "in": "query",
+                "name": name,
+                "required": False,
+                "description": description,
+                "schema": schema,
+                "style": "form",
+                "explode": True,
+            }
+        )
+    return {"parameters": parameters}
+
+
+def _choice_schema(choices) -> dict:
+    """A fixed list of choices (TextChoices) becomes an enum; choices read from the database do not."""
+    if isinstance(choices, type) and issubclass(choices, models.Choices):
+        return {"type": "string", "enum": [str(value) for value in choices.values]}
+    return {"type": "string"}
+
+
+class ExportedRows:
+    """A queryset seen through an export: slicing gives that slice's export rows as dicts.
+
+    The rows hold the export's columns, plus ``api_url``: the API's own link to the record.
+    """
+
+    def __init__(self, export_class, queryset, request, api_url: Callable[[dict], str]):
+        self.export_class = export_class
+        self.queryset = queryset
+        self.base_url = request.build_absolute_uri("/").rstrip("/")
+        self.api_url = api_url
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, items: slice) -> list[dict]:
+        export = self.export_class(self.queryset[items], base_url=self.base_url)
+        rows = []
+        for item in export.fetch():
+            row = {column.name: column.get(item) for column in export.columns}
+            row["api_url"] = self.base_url + self.api_url(row)
+            rows.append(row)
+        return rows
+
+    def one(self) -> dict | None:
+        rows = self[:1]
+        return rows[0] if rows else None
+
+
+def absolute(request, view_name: str, *args) -> str:
+    return request.build_absolute_uri(reverse(view_name, args=args))
+
+
+class PageLinks(PaginationBase):
+    """Pages of ``page_size`` rows, with the total and absolute links to the next and previous pages."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="The page number, from 1.")
+        page_size: int = Field(
+            settings.PAGE_SIZE,
+            ge=1,
+            le=MAX_PAGE_SIZE,
+            description=f"Rows per page, at most {MAX_PAGE_SIZE}.",
+        )
+
+    class Output(Schema):
+        count: int = Field(description="How many rows the parameters select, on all pages.")
+        next: str | None = Field(description="The next page's address; null on the last page.")
+        previous: str | None = Field(
+            description="The previous page's address; null on the first page."
+        )
+        results: list[Any]
+
+    items_attribute = "results"
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
+        count = queryset.count()
+        size = pagination.page_size
+        last_page = max(1, -(-count // size))
+        if pagination.page > last_page:
+            raise HttpError(
+                404,
+                f"There is no page {pagination.page}: the results fill {last_page} "
+                f"page{'s' if last_page != 1 else ''} of {size}.",
+            )
+        start = (pagination.page - 1) * size
+        return {
+            "count": count,
+            "next": _page_link(request, pagination.page + 1)
+            if pagination.page < last_page
+            else None,
+            "previous": _page_link(request, pagination.page - 1) if pagination.page > 1 else None,
+            "results": queryset[start : start + size],
+        }
+
+
+def _page_link(request, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = page
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
