@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 register = template.Library()
@@ -50,3 +52,16 @@ def bar_chart_height(rows):
 @register.filter
 def bar_width(value, maximum):
     return round(BAR_SPACE * value / maximum, 1) if maximum else 0
+
+
+WEB_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+@register.inclusion_tag("includes/_external_link.html")
+def external_link(url):
+    """A link to a stored web address; anything but http(s) is shown as text, never as a link.
+
+    The forms and imports refuse other schemes, but a javascript: URL that reached the database
+    some other way (a shell, a restore) must not become a live link on a public page.
+    """
+    return {"url": url, "is_web": bool(WEB_URL.match(url or ""))}
