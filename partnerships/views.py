@@ -1,4 +1,7 @@
+import re
+
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
 
@@ -9,6 +12,8 @@ from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
 from portal import worldmap
 from portal.views import FilteredListView
+
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 class PartnershipListView(FilteredListView):
@@ -156,7 +161,11 @@ class CountryDetailView(DetailView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Country, code=self.kwargs["code"])
+        code = self.kwargs["code"]
+        # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
+        if not COUNTRY_CODE.fullmatch(code):
+            raise Http404("No such country.")
+        return get_object_or_404(Country, code=code)
 
     def get_context_data(self, **kwargs):
         country = self.object

@@ -12,7 +12,10 @@ What the exports write for spreadsheets is undone here: a leading quote that
 neutralised a formula is removed again, and lists are split on ";".
 """
 
+import csv
 import datetime
+import io
+import zipfile
 
 from django import forms
 from django.contrib import messages
@@ -29,6 +32,12 @@ from portal.curation import keep_nothing_of_this_request
 from portal.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 10_000
+# The widest export (partnerships) has 35 columns.
+MAX_IMPORT_COLUMNS = 100
+# An XLSX is a zip of XML parts: a real one of 5 MB unpacks to well under 50 MB.
+MAX_WORKBOOK_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_WORKBOOK_MEMBERS = 200
 
 
 def restore(text):
@@ -190,7 +199,13 @@ class PortalResource(resources.ModelResource):
 
 
 class SafeImportForm(ImportForm):
-    """Refuses files that are too big, or that are binary under a text name, before anything is read."""
+    """Refuses files that are too big, malformed or hostile, before django-import-export reads them.
+
+    The library reads the whole file into memory and then into a table, so every limit is
+    checked here first, on the raw bytes: the size, what a workbook unpacks to (a zip bomb is a
+    few hundred kilobytes that unpack to gigabytes), the rows and columns, the encoding, and
+    formula cells, which an import takes as values only.
+    """
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -201,26 +216,92 @@ class SafeImportForm(ImportForm):
             )
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
-        head = upload.read(8192)
-        upload.seek(0)
-        if upload.name.lower().endswith(".xlsx") and not head.startswith(b"PK\x03\x04"):
-            raise forms.ValidationError(
-                "This file is not an XLSX workbook. Save it from Excel or LibreOffice as .xlsx."
-            )
-        if upload.name.lower().endswith(".csv"):
-            if b"\0" in head:
-                raise forms.ValidationError(
-                    "This file is not a CSV text file (it holds binary data)."
-                )
-            try:
-                head.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                cut_at_boundary = len(head) == 8192 and error.start >= len(head) - 4
-                if not cut_at_boundary:
-                    raise forms.ValidationError(
-                        "This CSV file is not UTF-8. Save it as “CSV UTF-8” and import it again."
-                    ) from None
         return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("import_file")
+        if upload is None or "format" not in cleaned_data:
+            return cleaned_data
+        chosen = dict(self.fields["format"].choices).get(cleaned_data["format"], "")
+        data = upload.read()
+        upload.seek(0)
+        try:
+            if chosen == "xlsx" or upload.name.lower().endswith(".xlsx"):
+                check_workbook(data)
+            else:
+                check_csv(data)
+        except forms.ValidationError as error:
+            self.add_error("import_file", error)
+        return cleaned_data
+
+
+def _too_many(what, count, limit):
+    return forms.ValidationError(
+        f"The file has {count:,} {what} or more; imports take at most {limit:,}. "
+        "Split it into smaller files."
+    )
+
+
+def check_csv(data: bytes) -> None:
+    if b"\0" in data:
+        raise forms.ValidationError("This file is not a CSV text file (it holds binary data).")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError(
+            f"This CSV file is not UTF-8. Byte {error.start:,} cannot be read: "
+            "save it as “CSV UTF-8” and import it again."
+        ) from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for number, row in enumerate(reader, start=1):
+            if len(row) > MAX_IMPORT_COLUMNS:
+                raise _too_many("columns", len(row), MAX_IMPORT_COLUMNS)
+            if number > MAX_IMPORT_ROWS + 1:  # The header is not a row.
+                raise _too_many("rows", MAX_IMPORT_ROWS + 1, MAX_IMPORT_ROWS)
+    except csv.Error as error:
+        raise forms.ValidationError(
+            f"Line {reader.line_num:,} cannot be read as CSV ({error})."
+        ) from None
+
+
+def check_workbook(data: bytes) -> None:
+    import openpyxl
+
+    not_xlsx = "This file is not an XLSX workbook. Save it from Excel or LibreOffice as .xlsx."
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise forms.ValidationError(not_xlsx) from None
+    members = archive.infolist()
+    # The sizes in the zip's directory bound what zipfile will unpack, so a lie cannot get past.
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_WORKBOOK_MEMBERS or unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
+        raise forms.ValidationError(
+            f"This workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB in {len(members):,} parts; "
+            f"imports take at most {MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024} MB. "
+            "Split it into smaller files."
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        for number, row in enumerate(book.active.iter_rows(), start=1):
+            if len(row) > MAX_IMPORT_COLUMNS:
+                raise _too_many("columns", len(row), MAX_IMPORT_COLUMNS)
+            if number > MAX_IMPORT_ROWS + 1:
+                raise _too_many("rows", MAX_IMPORT_ROWS + 1, MAX_IMPORT_ROWS)
+            for cell in row:
+                if cell.data_type == "f":
+                    raise forms.ValidationError(
+                        f"Cell {cell.coordinate} holds a formula ({str(cell.value)[:40]}); "
+                        "imports take values only. Copy the cells and paste them as values, "
+                        "or start the text with ' to keep it as text."
+                    )
+        book.close()
+    except forms.ValidationError:
+        raise
+    except Exception:  # openpyxl and defusedxml raise many kinds for a broken or hostile file.
+        raise forms.ValidationError(not_xlsx) from None
 
 
 def import_error_summary(result) -> list[str]:

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 register = template.Library()
@@ -56,3 +58,16 @@ def bar_width(value, maximum):
 def minutes(duration):
     """A timedelta as whole minutes, for "blocked for 15 minutes"."""
     return round(duration.total_seconds() / 60)
+
+
+WEB_URL = re.compile(r"https?://", re.IGNORECASE)
+
+
+@register.inclusion_tag("includes/_external_link.html")
+def external_link(url):
+    """A link to a stored web address; anything but http(s) is shown as text, never as a link.
+
+    The forms and imports refuse other schemes, but a javascript: URL that reached the database
+    some other way (a shell, a restore) must not become a live link on a public page.
+    """
+    return {"url": url, "is_web": bool(WEB_URL.match(url or ""))}
