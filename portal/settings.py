@@ -131,6 +131,17 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Local memory by default; REDIS_URL (or CACHE_URL) shares one Redis among all processes, as in
+# production, so that a curator's change clears every process's cached figures at once.
+CACHE_URL = env_str("REDIS_URL", "") or env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # The portal's list pages; the admin keeps its own.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
