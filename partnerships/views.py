@@ -7,7 +7,7 @@ from partnerships.countries import normalise_country_code
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
-from portal import freshness, worldmap
+from portal import freshness, statistics, worldmap
 from portal.views import FilteredListView
 
 
@@ -53,8 +53,7 @@ class EscpOverviewReportView(FilteredListView):
 
 
 def _small_map(title, categories):
-    codes = {code for _, _, category in categories for code in category}
-    names = dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
+    names = statistics.all_country_names()
     return {
         "areas": worldmap.category_areas(categories, names),
         "legend": [(colour, label) for label, colour, category in categories if category],
