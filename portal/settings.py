@@ -63,6 +63,9 @@ MIDDLEWARE = [
     # Every write through the site (admin forms, bulk actions, imports) is one revision in the history.
     "reversion.middleware.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that every middleware above treats a kept page like a fresh one; after authentication,
+    # so that only visitors who are not logged in get kept pages.
+    "portal.page_cache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -141,6 +144,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Keep whole public pages for visitors until the data changes (portal/page_cache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # The portal's list pages; the admin keeps its own.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

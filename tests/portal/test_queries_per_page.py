@@ -1,6 +1,6 @@
 """Queries per page do not grow with the data or the page size.
 
-Each page is asked twice: the first request after a change of the data computes
+Each page is rendered twice (whole kept pages are off in the tests; see the last two): the first request after a change of the data computes
 the facet and result counts (cold), the next ones read them from the cache (warm).
 Both numbers are fixed, at 10 and at 40 partnerships and at page sizes 10, 25 and
 100; the benchmark (bench/) counts them again over 10,000 partnerships.
@@ -63,3 +63,28 @@ def test_queries_per_page_are_the_same_at_any_data_and_page_size(
         url = urls.get(page, page)
         found[page] = (queries(client, url), queries(client, url))
     assert found == PAGES
+
+
+def test_a_kept_page_costs_no_query_until_the_data_changes(client, settings, partnership):
+    settings.PAGE_CACHE = True
+    from tests.factories import OutcomeFactory
+
+    OutcomeFactory(partnership=partnership, title="A first MoU")
+    assert "A first MoU" in client.get("/outcomes/").text
+    assert queries(client, "/outcomes/") == 0
+    response = client.get("/outcomes/")
+    assert response["X-Frame-Options"] == "DENY"  # The middleware above still applies.
+    OutcomeFactory(partnership=partnership, title="A second MoU")
+    assert "A second MoU" in client.get("/outcomes/").text
+
+
+def test_logged_in_curators_and_exports_always_get_fresh_answers(
+    client, settings, editor, partnership
+):
+    settings.PAGE_CACHE = True
+    client.get("/outcomes/")
+    with CaptureQueriesContext(connection) as context:
+        b"".join(client.get("/outcomes/?export=csv").streaming_content)
+    assert len(context) > 0
+    client.force_login(editor)
+    assert queries(client, "/outcomes/") > 0
