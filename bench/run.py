@@ -38,7 +38,9 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3).")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
-        "--redis", default="", help="A Redis URL for the cache (default: local memory)."
+        "--redis",
+        default="redis://127.0.0.1:6379/5",
+        help="The Redis cache, as in production (default: database 5 on localhost); '' for local memory.",
     )
     args = parser.parse_args()
     if args.quick:
@@ -150,6 +152,7 @@ class Server:
             "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": static_root,
             "REDIS_URL": args.redis,
+            "PAGE_CACHE": "true",
             "LOG_LEVEL": "WARNING",
         }
         self.process = None
