@@ -6,6 +6,7 @@ from django import forms
 from outcomes.models import Outcome
 from partnerships.filters import country_choices, sector_choices
 from partnerships.models import Partnership
+from portal import freshness
 from portal.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
@@ -16,11 +17,25 @@ from portal.filters import (
 
 
 def partnership_choices():
-    return list(Partnership.objects.published().values_list("slug", "name"))
+    return freshness.cached(
+        "partnership-choices",
+        (),
+        lambda: list(Partnership.objects.published().values_list("slug", "name")),
+    )
 
 
 def year_choices():
-    years = Outcome.objects.published().exclude(year=None).values_list("year", flat=True).distinct()
+    return freshness.cached("year-choices", (), _years)
+
+
+def _years():
+    years = (
+        Outcome.objects.published()
+        .exclude(year=None)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
     return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
 
@@ -83,6 +98,7 @@ class OutcomeFilter(FacetedFilterSet):
         empty_label=None,
     )
 
+    facet_option_limits = {"partnership": 30}
     facets = {
         "type": "count_by_type",
         "level": "count_by_level",

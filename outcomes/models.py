@@ -319,6 +319,20 @@ class Outcome(Publishable, models.Model):
             models.Index(fields=["type", "date"], name="outcomes_type_date"),
             models.Index(fields=["country", "type"], name="outcomes_country_type"),
             models.Index(fields=["year"], name="outcomes_year"),
+            # The list's default order, so that any page is read along the index (OFFSET stays cheap).
+            models.Index(
+                models.F("date").desc(nulls_last=True),
+                models.F("year").desc(nulls_last=True),
+                "title",
+                "id",
+                name="outcomes_list_order",
+            ),
+            # The home page's latest outcomes.
+            models.Index(
+                models.F("created_at").desc(), models.F("id").desc(), name="outcomes_latest"
+            ),
+            # "Has outcomes of type" facet and filter: one probe per partnership and type.
+            models.Index(fields=["partnership", "type"], name="outcomes_partnership_type"),
         ]
 
     def __str__(self):

@@ -4,6 +4,7 @@ import django_filters
 
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
+from portal import freshness
 from portal.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
@@ -12,17 +13,25 @@ from portal.filters import (
     facet,
 )
 
+# The options of every list's filters, read once until the data changes.
+
 
 def sector_choices():
-    return list(Sector.objects.values_list("slug", "name"))
+    return freshness.cached(
+        "sector-choices", (), lambda: list(Sector.objects.values_list("slug", "name"))
+    )
 
 
 def region_choices():
-    return list(Region.objects.values_list("slug", "name"))
+    return freshness.cached(
+        "region-choices", (), lambda: list(Region.objects.values_list("slug", "name"))
+    )
 
 
 def country_choices():
-    return list(Country.objects.values_list("code", "name"))
+    return freshness.cached(
+        "country-choices", (), lambda: list(Country.objects.values_list("code", "name"))
+    )
 
 
 class PartnershipFilter(FacetedFilterSet):

@@ -257,6 +257,7 @@ class Cluster(Publishable, models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="partnerships_cluster_name")]
         permissions = [
             ("publish_cluster", "Can publish clusters"),
             ("import_cluster", "Can import clusters"),
@@ -400,15 +401,22 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
     def count_by_outcome_type(self):
-        outcomes = (
-            _outcome_model()
-            .objects.published()
-            .filter(partnership__in=self.values("pk"))
-            .order_by()
+        """Partnerships with at least one published outcome of each type.
+
+        One EXISTS probe per partnership and type along the (partnership, type) index,
+        rather than a DISTINCT count over every outcome.
+        """
+        outcomes = _outcome_model().objects.published().filter(partnership=models.OuterRef("pk"))
+        types = _outcome_model().Type.values
+        counts = self.order_by().aggregate(
+            **{
+                kind: models.Count(
+                    "pk", filter=Q(models.Exists(outcomes.filter(type=kind).values("pk")))
+                )
+                for kind in types
+            }
         )
-        return _counts(
-            outcomes.values_list("type").annotate(n=models.Count("partnership", distinct=True))
-        )
+        return {kind: n for kind, n in counts.items() if n}
 
 
 def _outcome_model():
@@ -501,6 +509,12 @@ class Partnership(Publishable, models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The list's sorts; kind and the published flag are too coarse to index on their own.
+        indexes = [
+            models.Index(fields=["name"], name="partnerships_name"),
+            models.Index(fields=["partner_count", "name"], name="partnerships_partners"),
+            models.Index(fields=["country_count", "name"], name="partnerships_countries"),
+        ]
         permissions = [
             ("publish_partnership", "Can publish partnerships"),
             ("import_partnership", "Can import partnerships"),

@@ -10,7 +10,7 @@ from partnerships.countries import normalise_country_code
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
-from portal import worldmap
+from portal import freshness, statistics, worldmap
 from portal.views import FilteredListView
 
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
@@ -58,8 +58,7 @@ class EscpOverviewReportView(FilteredListView):
 
 
 def _small_map(title, categories):
-    codes = {code for _, _, category in categories for code in category}
-    names = dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
+    names = statistics.all_country_names()
     return {
         "areas": worldmap.category_areas(categories, names),
         "legend": [(shade, label) for label, shade, category in categories if category],
@@ -127,14 +126,23 @@ class SectorDetailView(DetailView):
     model = Sector
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            partnerships=Partnership.objects.published()
-            .in_sectors([self.object.slug])
-            .with_related(),
-            outcomes=Outcome.objects.published()
+        partnerships = list(
+            Partnership.objects.published()
             .in_sectors([self.object.slug])
             .with_related()
-            .in_date_order(),
+            .order_by("name", "pk")[: DETAIL_ROWS + 1]
+        )
+        outcomes = list(
+            Outcome.objects.published()
+            .in_sectors([self.object.slug])
+            .with_related()[: DETAIL_ROWS + 1]
+        )
+        return super().get_context_data(
+            partnerships=partnerships[:DETAIL_ROWS],
+            more_partnerships=len(partnerships) > DETAIL_ROWS,
+            outcomes=outcomes[:DETAIL_ROWS],
+            more_outcomes=len(outcomes) > DETAIL_ROWS,
+            detail_rows=DETAIL_ROWS,
             **kwargs,
         )
 
@@ -169,33 +177,63 @@ class CountryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         country = self.object
-        partnerships = Partnership.objects.published().with_related()
-        outcomes = (
-            Outcome.objects.published().with_country([country.code]).with_related().in_date_order()
+        code = country.code
+        published = Partnership.objects.published()
+        targeting = published.targeting_country([code])
+        members = published.with_member_country([code])
+        # Each list shows its first rows and links to the full, filtered list; the two partnership
+        # lists are read with their related rows in one go.
+        targeting_ids = _first_ids(targeting)
+        member_ids = _first_ids(members)
+        rows = published.filter(pk__in=targeting_ids + member_ids).with_related().in_bulk()
+        outcomes = list(
+            Outcome.objects.published().with_country([code]).with_related()[: DETAIL_ROWS + 1]
         )
-        targeting = partnerships.targeting_country([country.code])
-        origins = {
-            code for p in targeting for entry in p.member_countries.all() for code in entry.codes
-        }
+        origins = freshness.cached("country-origins", code, targeting.count_by_member_country)
         kwargs["small_map"] = _small_map(
             f"{country.name}, and where the partnerships targeting it come from",
             [
-                (country.name, worldmap.FOCUS_SHADE, {country.code}),
+                (country.name, worldmap.FOCUS_SHADE, {code}),
                 (
                     f"members of partnerships targeting {country.name}",
                     worldmap.MEMBER_SHADE,
-                    origins,
+                    set(origins),
                 ),
             ],
         )
+        clusters = list(Cluster.objects.published().located_in([code])[: DETAIL_ROWS + 1])
         return super().get_context_data(
-            member_partnerships=partnerships.with_member_country([country.code]),
-            targeting_partnerships=targeting,
-            outcomes=outcomes,
-            offices=[outcome for outcome in outcomes if outcome.type == Outcome.Type.OFFICE],
-            clusters=Cluster.objects.published().located_in([country.code]),
+            member_partnerships=[rows[pk] for pk in member_ids[:DETAIL_ROWS]],
+            more_member_partnerships=len(member_ids) > DETAIL_ROWS,
+            targeting_partnerships=[rows[pk] for pk in targeting_ids[:DETAIL_ROWS]],
+            more_targeting_partnerships=len(targeting_ids) > DETAIL_ROWS,
+            outcomes=outcomes[:DETAIL_ROWS],
+            more_outcomes=len(outcomes) > DETAIL_ROWS,
+            offices=freshness.cached(
+                "country-offices",
+                code,
+                lambda: list(
+                    Outcome.objects.published()
+                    .with_country([code])
+                    .of_type([Outcome.Type.OFFICE])
+                    .with_related()[: DETAIL_ROWS + 1]
+                ),
+            ),
+            clusters=clusters[:DETAIL_ROWS],
+            more_clusters=len(clusters) > DETAIL_ROWS,
+            detail_rows=DETAIL_ROWS,
             **kwargs,
         )
+
+
+# Rows per list on a sector or country page, latest first (the outcome list's own order, along its
+# index); the full lists are a link away.
+DETAIL_ROWS = 25
+
+
+def _first_ids(partnerships):
+    """The ids of the first rows in the list's order, one more than shown to tell whether there are more."""
+    return list(partnerships.order_by("name", "pk").values_list("pk", flat=True)[: DETAIL_ROWS + 1])
 
 
 class ClusterListView(FilteredListView):

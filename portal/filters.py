@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partnerships.countries import normalise_country_code
+from portal import freshness
 
 
 def calls(queryset_method):
@@ -85,6 +86,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     """
 
     facets: dict[str, str] = {}
+    # Facets with very many options (thousands of partnerships) list only those with the most results.
+    facet_option_limits: dict[str, int] = {}
     # Parameters that are not filters but are part of the page's state.
     state_params = ("sort", "page")
 
@@ -105,18 +108,42 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def facet_counts(self) -> dict[str, dict[str, int]]:
-        """One query (or two) per facet; the number does not grow with the rows."""
-        return {
-            name: getattr(self.filtered_except(name), method)()
-            for name, method in self.facets.items()
-        }
+    def facet_counts(self, cache_name: str = "") -> dict[str, dict[str, int]]:
+        """One query (or two) per facet; the number does not grow with the rows.
+
+        With ``cache_name`` (the page's), the counts are kept until the data changes:
+        over a million outcomes they are the page's most expensive queries.
+        """
+
+        def count():
+            return {
+                name: getattr(self.filtered_except(name), method)()
+                for name, method in self.facets.items()
+            }
+
+        if not cache_name:
+            return count()
+        return freshness.cached(f"facets:{cache_name}", self.filter_state(), count)
+
+    def filter_state(self) -> list:
+        """The filter parameters, in a fixed order, without page and sort: a cache key's parts."""
+        if not self.is_bound:
+            return []
+        return sorted(
+            (key, tuple(sorted(values)))
+            for key in self.data
+            if key not in self.state_params and (values := self.data.getlist(key))
+        )
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]):
         """Show only the options that give results (and those chosen), each with its count."""
         for name, by_value in counts.items():
             field = self.form.fields[name]
             chosen = set(self.data.getlist(name)) if self.data else set()
+            limit = self.facet_option_limits.get(name)
+            if limit and len(by_value) > limit:
+                top = sorted(by_value, key=lambda value: -by_value[value])[:limit]
+                by_value = {value: by_value[value] for value in top}
             field.choices = [
                 (value, f"{label} ({by_value.get(str(value), 0)})")
                 for value, label in field.choices

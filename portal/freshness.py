@@ -1,15 +1,24 @@
-"""When the public data last changed, for the "Data last updated" line on every public page.
+"""When the public data last changed, and the cache of what is computed from it.
 
-Computed with one aggregate query per table and cached; any save or delete of
-curated data clears the cache, and the timeout bounds staleness where several
-processes keep their own local-memory caches.
+``data_updated_at()`` gives the "Data last updated" line on every public page.
+``cached(name, parts, compute)`` keeps any figure computed from the public data
+(facet counts, result counts, the home page's figures, the statistics) under a
+key that names the current *generation* of the data. Any save or delete of
+curated data clears the date and starts a new generation, so every cached figure
+is forgotten at once without listing keys. With the default local-memory cache
+each process has its own entries, so the timeout bounds staleness where another
+process made the change; with Redis (``REDIS_URL``) all processes share them.
 """
+
+import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.db.models import Max
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 CACHE_KEY = "portal:data-updated-at"
+GENERATION_KEY = "portal:data-generation"
 TIMEOUT = 300
 
 
@@ -29,15 +38,44 @@ def data_updated_at():
     return value or None
 
 
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, value, None)
+        value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def cached(name: str, parts, compute):
+    """``compute()``, or its value for the same ``parts`` while the data has not changed."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"portal:{generation()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def forget(**kwargs):
-    cache.delete(CACHE_KEY)
+    cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 
 def connect():
     from outcomes.models import Outcome
-    from partnerships.models import Cluster, MemberCountry, Membership, Partnership, TargetMarket
+    from partnerships.models import (
+        Cluster,
+        MemberCountry,
+        Membership,
+        Partnership,
+        Region,
+        Sector,
+        TargetMarket,
+    )
 
-    for model in (Partnership, Outcome, Cluster, MemberCountry, Membership, TargetMarket):
+    curated = (Partnership, Outcome, Cluster, MemberCountry, Membership, TargetMarket)
+    for model in (*curated, Sector, Region):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget, sender=model, dispatch_uid=f"freshness-{signal}-{model.__name__}"
@@ -48,3 +86,8 @@ def connect():
             signal.connect(
                 forget, sender=proxy, dispatch_uid=f"freshness-{signal}-{proxy.__name__}"
             )
+    # Sectors of a partnership and countries of a region change the facet counts too.
+    for through in (Partnership.sectors.through, Region.countries.through):
+        m2m_changed.connect(
+            forget, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"
+        )

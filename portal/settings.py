@@ -78,6 +78,9 @@ MIDDLEWARE = [
     # revision in the history; a failed one keeps neither.
     "portal.middleware.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After every middleware that sets headers, so that they treat a kept page like a fresh one;
+    # after authentication, so that only visitors who are not logged in get kept pages.
+    "portal.page_cache.PublicPageCacheMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,6 +161,20 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Local memory by default; REDIS_URL (or CACHE_URL) shares one Redis among all processes, as in
+# production, so that a curator's change clears every process's cached figures at once.
+CACHE_URL = env_str("REDIS_URL", "") or env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Keep whole public pages for visitors until the data changes (portal/page_cache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # The portal's list pages; the admin keeps its own.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

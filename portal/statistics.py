@@ -40,7 +40,16 @@ def _ranked(counts: dict[str, int], names: dict[str, str], url) -> list[Row]:
 
 def country_names(*count_dicts) -> dict[str, str]:
     codes = {code for counts in count_dicts for code in counts}
-    return dict(Country.objects.filter(code__in=codes).values_list("code", "name"))
+    return {code: name for code, name in all_country_names().items() if code in codes}
+
+
+def all_country_names() -> dict[str, str]:
+    """Every country's name by code, read once until the data changes."""
+    from portal import freshness
+
+    return freshness.cached(
+        "country-names", (), lambda: dict(Country.objects.values_list("code", "name"))
+    )
 
 
 def charts(partnerships, outcomes) -> list[Chart]:

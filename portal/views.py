@@ -2,13 +2,14 @@ import logging
 import sys
 
 from django.conf import settings
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -20,7 +21,7 @@ from outcomes.models import Outcome
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
-from portal import exports, statistics, worldmap
+from portal import exports, freshness, statistics, worldmap
 from portal.context_processors import SITE_NAME
 
 logger = logging.getLogger(__name__)
@@ -30,24 +31,32 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        partnerships = Partnership.objects.published()
-        outcome_figures = Outcome.objects.published().count_by_type()
-        targets = partnerships.count_by_target_country()
-        names = statistics.country_names(targets)
+        figures = freshness.cached("home", (), home_figures)
+        targets = figures["targets"]
         return super().get_context_data(
-            target_map=worldmap.map_areas(targets, names, _targeted_by),
+            target_map=worldmap.map_areas(targets, figures["names"], _targeted_by),
             target_legend=worldmap.legend(targets),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
-            figures=partnerships.headline_figures(),
-            outcome_figures=outcome_figures,
-            other_outcomes=sum(
-                n for kind, n in outcome_figures.items() if kind != Outcome.Type.MOU
-            ),
-            sectors=Sector.objects.with_published_partnership_counts(),
-            target_countries=Country.objects.targeted_by_published_partnerships()[:12],
-            latest_outcomes=Outcome.objects.published().with_related().latest_first()[:6],
+            **figures,
             **kwargs,
         )
+
+
+def home_figures():
+    """Everything the home page counts over all the data, as plain values that can be cached."""
+    partnerships = Partnership.objects.published()
+    outcome_figures = Outcome.objects.published().count_by_type()
+    targets = partnerships.count_by_target_country()
+    return {
+        "targets": targets,
+        "names": statistics.country_names(targets),
+        "figures": partnerships.headline_figures(),
+        "outcome_figures": outcome_figures,
+        "other_outcomes": sum(n for kind, n in outcome_figures.items() if kind != Outcome.Type.MOU),
+        "sectors": list(Sector.objects.with_published_partnership_counts()),
+        "target_countries": list(Country.objects.targeted_by_published_partnerships()[:12]),
+        "latest_outcomes": list(Outcome.objects.published().with_related().latest_first()[:6]),
+    }
 
 
 class ExportsHelpView(TemplateView):
@@ -122,6 +131,14 @@ class FilteredListView(FilterView):
         except exports.ExportRefused as refusal:
             return _bad_request(str(refusal))
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CachedCountPaginator(
+            queryset,
+            per_page,
+            count_key=(type(self).__name__, self.filterset.filter_state()),
+            **kwargs,
+        )
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         requested = self.request.GET.get(self.page_kwarg) or "1"
@@ -137,7 +154,9 @@ class FilteredListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.filterset.label_options_with_counts(self.filterset.facet_counts())
+        self.filterset.label_options_with_counts(
+            self.filterset.facet_counts(cache_name=type(self).__name__)
+        )
         context.update(
             result_count=context["paginator"].count
             if context["paginator"]
@@ -146,6 +165,22 @@ class FilteredListView(FilterView):
             page_problem=self.page_problem,
         )
         return context
+
+
+class CachedCountPaginator(Paginator):
+    """Pages whose total is counted once per filter combination until the data changes.
+
+    ``COUNT(*)`` over a million outcomes costs as much as the page itself; the rows of a
+    page are read with ``OFFSET`` along an index of the list's order, which stays cheap.
+    """
+
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return freshness.cached("count", self.count_key, lambda: Paginator.count.func(self))
 
 
 def _bad_request(message):
@@ -209,7 +244,11 @@ class StatisticsView(TemplateView):
         self.outcome_filter = OutcomeFilter(data or None, queryset=Outcome.objects.published())
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
-        self.charts = statistics.charts(partnerships, outcomes)
+        self.charts = freshness.cached(
+            "statistics",
+            sorted((key, tuple(data.getlist(key))) for key in data),
+            lambda: statistics.charts(partnerships, outcomes),
+        )
         if "export" in request.GET:
             return self.export(request)
         response = super().get(request, *args, **kwargs)

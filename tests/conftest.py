@@ -17,6 +17,14 @@ def _staff(username: str, *, group: str | None = None, codenames=()) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached figures belong to one test's data: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def partnership(db):
     return PartnershipFactory(

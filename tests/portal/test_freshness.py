@@ -26,3 +26,20 @@ def test_public_pages_say_when_their_data_last_changed_and_follow_new_publicatio
     outcome.save()  # A save clears the cached date.
     today = timezone.localdate().isoformat()
     assert f'Data last updated: <time datetime="{today}' in client.get(url).text
+
+
+def test_cached_counts_follow_a_curators_changes(client, partnership):
+    from partnerships.models import Sector
+
+    OutcomeFactory(partnership=partnership, country=None)
+    assert "go to the 1 result" in client.get("/outcomes/").text
+    assert "go to the 1 result" in client.get("/outcomes/").text  # From the cache.
+    second = OutcomeFactory(partnership=partnership, country=None)
+    assert "go to the 2 results" in client.get("/outcomes/").text
+    second.set_published(False)
+    second.save()
+    assert "go to the 1 result" in client.get("/outcomes/").text
+    # A partnership's sectors are counted on the list: adding one is seen at once.
+    assert "Lighting (1)" not in client.get("/partnerships/").text
+    partnership.sectors.add(Sector.objects.create(name="Lighting", slug="lighting"))
+    assert "Lighting (1)" in client.get("/partnerships/").text

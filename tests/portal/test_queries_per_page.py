@@ -1,0 +1,90 @@
+"""Queries per page do not grow with the data or the page size.
+
+Each page is rendered twice (whole kept pages are off in the tests; see the last two): the first request after a change of the data computes
+the facet and result counts (cold), the next ones read them from the cache (warm).
+Both numbers are fixed, at 10 and at 40 partnerships and at page sizes 10, 25 and
+100; the benchmark (bench/) counts them again over 10,000 partnerships.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partnerships.models import Partnership
+
+pytestmark = pytest.mark.django_db
+
+# page: (queries when the counts are computed, queries once they are cached)
+PAGES = {
+    "/": (13, 0),
+    "partnership-detail": (8, 8),
+    "filtered-partnerships": (15, 5),
+    "/partnerships/": (12, 5),
+    "/partnerships/?q=cluster": (12, 5),
+    "/outcomes/": (10, 1),
+    "/outcomes/?type=mou&country=US&year=2020": (8, 1),
+    "/outcomes/?page=2": (1, 1),
+    "/clusters/": (4, 1),
+    "country-detail": (12, 10),
+    "/sectors/aerospace/": (7, 7),
+    "/statistics/": (10, 0),
+}
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context)
+
+
+@pytest.mark.parametrize("partnerships", [10, 40])
+@pytest.mark.parametrize("page_size", [10, 25, 100])
+def test_queries_per_page_are_the_same_at_any_data_and_page_size(
+    client, settings, partnerships, page_size
+):
+    settings.PAGE_SIZE = page_size
+    call_command("generate_demo_data", partnerships=partnerships, seed=2, verbosity=0)
+    # A partnership with every kind of related row (a region among its targets), so that each
+    # prefetch runs at either size.
+    example = Partnership.objects.filter(targets__region__isnull=False).order_by("pk").first()
+    sector, target = example.sectors.first(), example.targets.exclude(country=None).first()
+    region = example.targets.exclude(region=None).first().region
+    urls = {
+        "country-detail": region.countries.order_by("code").first().get_absolute_url(),
+        "partnership-detail": example.get_absolute_url(),
+        "filtered-partnerships": f"/partnerships/?sector={sector.slug}&target_country={target.country_id}",
+    }
+    cache.clear()
+    found = {}
+    for page in PAGES:
+        url = urls.get(page, page)
+        found[page] = (queries(client, url), queries(client, url))
+    assert found == PAGES
+
+
+def test_a_kept_page_costs_no_query_until_the_data_changes(client, settings, partnership):
+    settings.PAGE_CACHE = True
+    from tests.factories import OutcomeFactory
+
+    OutcomeFactory(partnership=partnership, title="A first MoU")
+    assert "A first MoU" in client.get("/outcomes/").text
+    assert queries(client, "/outcomes/") == 0
+    response = client.get("/outcomes/")
+    assert response["X-Frame-Options"] == "DENY"  # The middleware above still applies.
+    OutcomeFactory(partnership=partnership, title="A second MoU")
+    assert "A second MoU" in client.get("/outcomes/").text
+
+
+def test_logged_in_curators_and_exports_always_get_fresh_answers(
+    client, settings, editor, partnership
+):
+    settings.PAGE_CACHE = True
+    client.get("/outcomes/")
+    with CaptureQueriesContext(connection) as context:
+        b"".join(client.get("/outcomes/?export=csv").streaming_content)
+    assert len(context) > 0
+    client.force_login(editor)
+    assert queries(client, "/outcomes/") > 0
