@@ -117,7 +117,8 @@ class OutcomeQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-pk")
 
     def newest_published_first(self):
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+        """For the feeds: the latest publications first, along the outcomes_newest_published index."""
+        return self.filter(published_at__isnull=False).order_by("-published_at", "-pk")
 
     def in_date_order(self):
         """Dated outcomes first, oldest first; undated ones after, by year then title."""
@@ -326,6 +327,12 @@ class Outcome(Publishable, models.Model):
                 "title",
                 "id",
                 name="outcomes_list_order",
+            ),
+            # The feeds' newest publications.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="outcomes_newest_published",
             ),
             # The home page's latest outcomes.
             models.Index(
