@@ -6,6 +6,7 @@ and sends it a request with Django's test client; the process's log output is re
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -114,7 +115,7 @@ def test_an_unexpected_error_is_logged_with_the_request_id_of_its_request(tmp_pa
     assert (line["status"], line["request_id"]) == (500, request_id)
 
 
-def test_text_logs_carry_the_request_id_too(tmp_path):
+def test_text_logs_carry_the_request_id_and_the_duration_too(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", REQUEST, "/healthz", json.dumps({"X-Request-ID": "abc123"})],
         cwd=ROOT,
@@ -128,4 +129,6 @@ def test_text_logs_carry_the_request_id_too(tmp_path):
         text=True,
         timeout=60,
     )
-    assert "INFO portal.request [abc123] GET /healthz 200" in result.stderr
+    assert re.search(
+        r"INFO portal\.request \[abc123\] GET /healthz 200 \d+(\.\d)?ms", result.stderr
+    )
