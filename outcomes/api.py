@@ -1,6 +1,5 @@
 """The open data API of outcomes (read-only); the list takes the parameters of /outcomes/."""
 
-from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -14,15 +13,6 @@ from portal.api_lists import ErrorOut, ExportedRows, PageLinks, filter_parameter
 router = Router(tags=["outcomes"])
 
 
-def _outcome_rows(request, queryset):
-    return ExportedRows(
-        OutcomeExport,
-        queryset,
-        request,
-        api_url=lambda row: reverse("api:outcome", args=[row["id"]]),
-    )
-
-
 @router.get(
     "/outcomes/",
     response={200: list[OutcomeOut], 400: ErrorOut, 404: ErrorOut},
@@ -32,7 +22,13 @@ def _outcome_rows(request, queryset):
 )
 @paginate(PageLinks)
 def list_outcomes(request):
-    return _outcome_rows(request, filtered(OutcomeFilter, request, Outcome.objects.published()))
+    return ExportedRows(
+        OutcomeExport,
+        filtered(OutcomeFilter, request, Outcome.objects.published()),
+        request,
+        api_view="api:outcome",
+        key="id",
+    )
 
 
 @router.get(
@@ -42,7 +38,13 @@ def list_outcomes(request):
     summary="One published outcome, by its id",
 )
 def get_outcome(request, outcome_id: int):
-    row = _outcome_rows(request, Outcome.objects.published().filter(pk=outcome_id)).one()
+    row = ExportedRows(
+        OutcomeExport,
+        Outcome.objects.published().filter(pk=outcome_id),
+        request,
+        api_view="api:outcome",
+        key="id",
+    ).one()
     if row is None:
         raise HttpError(404, f"There is no published outcome {outcome_id}.")
     return row

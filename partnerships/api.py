@@ -4,7 +4,6 @@ Lists take the same parameters as their pages and give the same rows in the
 same order; see portal/api_lists.py and docs/api.md.
 """
 
-from django.urls import reverse
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -22,24 +21,6 @@ LIST_ERRORS = {400: ErrorOut, 404: ErrorOut}
 DETAIL_ERRORS = {404: ErrorOut}
 
 
-def _partnership_rows(request, queryset):
-    return ExportedRows(
-        PartnershipExport,
-        queryset,
-        request,
-        api_url=lambda row: reverse("api:partnership", args=[row["slug"]]),
-    )
-
-
-def _cluster_rows(request, queryset):
-    return ExportedRows(
-        ClusterExport,
-        queryset,
-        request,
-        api_url=lambda row: reverse("api:cluster", args=[row["slug"]]),
-    )
-
-
 @router.get(
     "/partnerships/",
     response={200: list[PartnershipOut], **LIST_ERRORS},
@@ -50,8 +31,12 @@ def _cluster_rows(request, queryset):
 )
 @paginate(PageLinks)
 def list_partnerships(request):
-    return _partnership_rows(
-        request, filtered(PartnershipFilter, request, Partnership.objects.published())
+    return ExportedRows(
+        PartnershipExport,
+        filtered(PartnershipFilter, request, Partnership.objects.published()),
+        request,
+        api_view="api:partnership",
+        key="slug",
     )
 
 
@@ -63,7 +48,13 @@ def list_partnerships(request):
     summary="One published partnership",
 )
 def get_partnership(request, slug: str):
-    row = _partnership_rows(request, Partnership.objects.published().filter(slug=slug)).one()
+    row = ExportedRows(
+        PartnershipExport,
+        Partnership.objects.published().filter(slug=slug),
+        request,
+        api_view="api:partnership",
+        key="slug",
+    ).one()
     if row is None:
         raise HttpError(404, f"There is no published partnership “{slug}”.")
     return row
@@ -79,7 +70,13 @@ def get_partnership(request, slug: str):
 )
 @paginate(PageLinks)
 def list_clusters(request):
-    return _cluster_rows(request, filtered(ClusterFilter, request, Cluster.objects.published()))
+    return ExportedRows(
+        ClusterExport,
+        filtered(ClusterFilter, request, Cluster.objects.published()),
+        request,
+        api_view="api:cluster",
+        key="slug",
+    )
 
 
 @router.get(
@@ -90,7 +87,13 @@ def list_clusters(request):
     summary="One published cluster",
 )
 def get_cluster(request, slug: str):
-    row = _cluster_rows(request, Cluster.objects.published().filter(slug=slug)).one()
+    row = ExportedRows(
+        ClusterExport,
+        Cluster.objects.published().filter(slug=slug),
+        request,
+        api_view="api:cluster",
+        key="slug",
+    ).one()
     if row is None:
         raise HttpError(404, f"There is no published cluster “{slug}”.")
     return row

@@ -6,7 +6,6 @@ columns of the exports (docs/exports.md), so that a field means one thing
 wherever it appears. See docs/api.md.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -93,14 +92,16 @@ def _choice_schema(choices) -> dict:
 class ExportedRows:
     """A queryset seen through an export: slicing gives that slice's export rows as dicts.
 
-    The rows hold the export's columns, plus ``api_url``: the API's own link to the record.
+    The rows hold the export's columns, plus ``api_url``: the API's own link to the record, the
+    view ``api_view`` with the row's ``key`` column.
     """
 
-    def __init__(self, export_class, queryset, request, api_url: Callable[[dict], str]):
+    def __init__(self, export_class, queryset, request, *, api_view: str, key: str):
         self.export_class = export_class
         self.queryset = queryset
         self.base_url = request.build_absolute_uri("/").rstrip("/")
-        self.api_url = api_url
+        self.api_view = api_view
+        self.key = key
 
     def count(self) -> int:
         return self.queryset.count()
@@ -110,7 +111,7 @@ class ExportedRows:
         rows = []
         for item in export.fetch():
             row = {column.name: column.get(item) for column in export.columns}
-            row["api_url"] = self.base_url + self.api_url(row)
+            row["api_url"] = self.base_url + reverse(self.api_view, args=[row[self.key]])
             rows.append(row)
         return rows
 
