@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from outcomes.models import Outcome
-from partnerships.models import Country, Sector
+from partnerships.models import Sector
 from portal.exports import Column, Export
 
 
@@ -45,11 +45,9 @@ def country_names(*count_dicts) -> dict[str, str]:
 
 def all_country_names() -> dict[str, str]:
     """Every country's name by code, read once until the data changes."""
-    from portal import freshness
+    from partnerships.filters import country_choices
 
-    return freshness.cached(
-        "country-names", (), lambda: dict(Country.objects.values_list("code", "name"))
-    )
+    return dict(country_choices())
 
 
 def charts(partnerships, outcomes) -> list[Chart]:
