@@ -80,12 +80,12 @@ class OutcomeFilter(FacetedFilterSet):
 
     facet_option_limits = {"partnership": 30}
     facets = {
-        "type": "count_by_type",
-        "level": "count_by_level",
-        "country": "count_by_country",
-        "partnership": "count_by_partnership",
-        "sector": "count_by_sector",
-        "year": "count_by_year",
+        "type": "tally_by_type",
+        "level": "tally_by_level",
+        "country": "tally_by_country",
+        "partnership": "tally_by_partnership",
+        "sector": "tally_by_sector",
+        "year": "tally_by_year",
     }
 
     class Meta:

@@ -118,12 +118,12 @@ class PartnershipFilter(FacetedFilterSet):
     )
 
     facets = {
-        "kind": "count_by_kind",
-        "sector": "count_by_sector",
-        "target_country": "count_by_target_country",
-        "target_region": "count_by_target_region",
-        "member_country": "count_by_member_country",
-        "outcome_type": "count_by_outcome_type",
+        "kind": "tally_by_kind",
+        "sector": "tally_by_sector",
+        "target_country": "tally_by_target_country",
+        "target_region": "tally_by_target_region",
+        "member_country": "tally_by_member_country",
+        "outcome_type": "tally_by_outcome_type",
     }
 
     class Meta:
@@ -141,7 +141,7 @@ class ClusterFilter(FacetedFilterSet):
         label="Sort by", fields=[("name", "name"), ("country__name", "country")], empty_label=None
     )
 
-    facets = {"country": "count_by_country", "label": "count_by_label"}
+    facets = {"country": "tally_by_country", "label": "tally_by_label"}
 
     class Meta:
         model = Cluster

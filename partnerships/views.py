@@ -189,7 +189,9 @@ class CountryDetailView(DetailView):
         outcomes = list(
             Outcome.objects.published().with_country([code]).with_related()[: DETAIL_ROWS + 1]
         )
-        origins = freshness.cached("country-origins", code, targeting.count_by_member_country)
+        origins = freshness.cached(
+            "country-origins", code, lambda: targeting.tally_by_member_country().counts()
+        )
         kwargs["small_map"] = _small_map(
             f"{country.name}, and where the partnerships targeting it come from",
             [
