@@ -4,9 +4,12 @@ import django_filters
 from django import forms
 
 from outcomes.models import Outcome
-from partnerships.filters import country_choices, sector_choices
-from partnerships.models import Partnership
-from portal import freshness
+from partnerships.filters import (
+    country_choices,
+    partnership_choices,
+    sector_choices,
+    year_choices,
+)
 from portal.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
@@ -14,29 +17,6 @@ from portal.filters import (
     calls,
     facet,
 )
-
-
-def partnership_choices():
-    return freshness.cached(
-        "partnership-choices",
-        (),
-        lambda: list(Partnership.objects.published().values_list("slug", "name")),
-    )
-
-
-def year_choices():
-    return freshness.cached("year-choices", (), _years)
-
-
-def _years():
-    years = (
-        Outcome.objects.published()
-        .exclude(year=None)
-        .order_by()
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
 
 class YearsField(forms.MultipleChoiceField):
@@ -100,12 +80,12 @@ class OutcomeFilter(FacetedFilterSet):
 
     facet_option_limits = {"partnership": 30}
     facets = {
-        "type": "count_by_type",
-        "level": "count_by_level",
-        "country": "count_by_country",
-        "partnership": "count_by_partnership",
-        "sector": "count_by_sector",
-        "year": "count_by_year",
+        "type": "tally_by_type",
+        "level": "tally_by_level",
+        "country": "tally_by_country",
+        "partnership": "tally_by_partnership",
+        "sector": "tally_by_sector",
+        "year": "tally_by_year",
     }
 
     class Meta:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Country, Partnership, Publishable, Source
+from portal.tally import Tally
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -75,40 +76,28 @@ class OutcomeQuerySet(models.QuerySet):
             | Q(partnership__acronym__icontains=text)
         )
 
-    # Facet counts: rows per option value, one query each.
+    # Facet counts, read together in one query per page (portal/tally.py).
 
-    def _count_by(self, field):
-        return {
-            str(v): n
-            for v, n in self.order_by().values_list(field).annotate(n=models.Count("pk"))
-            if v is not None and v != ""
-        }
+    def tally_by_type(self):
+        return Tally(self, "type")
 
-    def count_by_type(self):
-        return self._count_by("type")
+    def tally_by_level(self):
+        return Tally(self, "level")
 
-    def count_by_level(self):
-        return self._count_by("level")
+    def tally_by_country(self):
+        return Tally(self, "country")
 
-    def count_by_country(self):
-        return self._count_by("country")
+    def tally_by_partnership(self):
+        return Tally(self, "partnership__slug")
 
-    def count_by_partnership(self):
-        return self._count_by("partnership__slug")
+    def tally_by_year(self):
+        return Tally(self, "year")
 
-    def count_by_year(self):
-        return self._count_by("year")
-
-    def count_by_sector(self):
+    def tally_by_sector(self):
         through = Partnership.sectors.through.objects.filter(
             partnership__outcomes__in=self.values("pk")
         )
-        return {
-            slug: n
-            for slug, n in through.values_list("sector__slug").annotate(
-                n=models.Count("partnership__outcomes")
-            )
-        }
+        return Tally(through, "sector__slug", models.Count("partnership__outcomes"))
 
     def with_related(self):
         return self.select_related("partnership", "country", "counterpart")

@@ -1,6 +1,8 @@
 """The filters of /partnerships/ and /clusters/. Parameter names are a public contract: keep them."""
 
 import django_filters
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast
 
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
@@ -13,25 +15,69 @@ from portal.filters import (
     facet,
 )
 
-# The options of every list's filters, read once until the data changes.
+# The options of every list's filters, read in one query once until the data changes.
 
 
 def sector_choices():
-    return freshness.cached(
-        "sector-choices", (), lambda: list(Sector.objects.values_list("slug", "name"))
-    )
+    return filter_choices()["sector"]
 
 
 def region_choices():
-    return freshness.cached(
-        "region-choices", (), lambda: list(Region.objects.values_list("slug", "name"))
-    )
+    return filter_choices()["region"]
 
 
 def country_choices():
-    return freshness.cached(
-        "country-choices", (), lambda: list(Country.objects.values_list("code", "name"))
+    return filter_choices()["country"]
+
+
+def partnership_choices():
+    return filter_choices()["partnership"]
+
+
+def year_choices():
+    # Apart: the distinct years of a million outcomes take 300 ms, and only /outcomes/ needs them.
+    return freshness.cached("year-choices", (), _read_year_choices)
+
+
+def _read_year_choices():
+    years = (
+        Outcome.objects.published()
+        .exclude(year=None)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
     )
+    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    return freshness.cached("filter-choices", (), _read_filter_choices)
+
+
+def _read_filter_choices():
+    """(value, label) options per list, from one UNION ALL of (list, value, label) rows by label."""
+
+    def options(name, queryset, value, label):
+        return (
+            queryset.order_by()
+            .annotate(
+                choice_list=Value(name),
+                choice_value=Cast(value, CharField()),
+                choice_label=Cast(label, CharField()),
+            )
+            .values_list("choice_list", "choice_value", "choice_label")
+        )
+
+    first, *others = [
+        options("sector", Sector.objects.all(), "slug", "name"),
+        options("region", Region.objects.all(), "slug", "name"),
+        options("country", Country.objects.all(), "code", "name"),
+        options("partnership", Partnership.objects.published(), "slug", "name"),
+    ]
+    choices = {"sector": [], "region": [], "country": [], "partnership": []}
+    for name, value, label in first.union(*others, all=True).order_by("choice_label"):
+        choices[name].append((value, label))
+    return choices
 
 
 class PartnershipFilter(FacetedFilterSet):
@@ -81,12 +127,12 @@ class PartnershipFilter(FacetedFilterSet):
     )
 
     facets = {
-        "kind": "count_by_kind",
-        "sector": "count_by_sector",
-        "target_country": "count_by_target_country",
-        "target_region": "count_by_target_region",
-        "member_country": "count_by_member_country",
-        "outcome_type": "count_by_outcome_type",
+        "kind": "tally_by_kind",
+        "sector": "tally_by_sector",
+        "target_country": "tally_by_target_country",
+        "target_region": "tally_by_target_region",
+        "member_country": "tally_by_member_country",
+        "outcome_type": "tally_by_outcome_type",
     }
 
     class Meta:
@@ -104,7 +150,7 @@ class ClusterFilter(FacetedFilterSet):
         label="Sort by", fields=[("name", "name"), ("country__name", "country")], empty_label=None
     )
 
-    facets = {"country": "count_by_country", "label": "count_by_label"}
+    facets = {"country": "tally_by_country", "label": "tally_by_label"}
 
     class Meta:
         model = Cluster

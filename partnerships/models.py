@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.countries import normalise_country_code
+from portal.tally import DistinctTally, Tally
 
 
 def publication_time(published_at, is_published):
@@ -195,16 +196,16 @@ class ClusterQuerySet(models.QuerySet):
     def with_label(self, labels):
         return self.filter(label__in=labels)
 
-    def count_by_country(self):
-        return _distinct_counts(
-            self.values_list("country", "pk"),
-            self.filter(cross_border_country__isnull=False).values_list(
-                "cross_border_country", "pk"
-            ),
+    def tally_by_country(self):
+        return DistinctTally(
+            (
+                (self, "country", "pk"),
+                (self.filter(cross_border_country__isnull=False), "cross_border_country", "pk"),
+            )
         )
 
-    def count_by_label(self):
-        return _counts(self.order_by().values_list("label").annotate(n=models.Count("pk")))
+    def tally_by_label(self):
+        return Tally(self, "label")
 
 
 class Cluster(Publishable, models.Model):
@@ -342,11 +343,9 @@ class PartnershipQuerySet(models.QuerySet):
             }
         )
         targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
-        figures["target_countries"] = (
-            targets.filter(country__isnull=False).values("country").distinct().count()
-        )
-        figures["target_regions"] = (
-            targets.filter(region__isnull=False).values("region").distinct().count()
+        figures |= targets.aggregate(
+            target_countries=models.Count("country", distinct=True),
+            target_regions=models.Count("region", distinct=True),
         )
         return figures
 
@@ -365,79 +364,58 @@ class PartnershipQuerySet(models.QuerySet):
             ),
         )
 
-    # Facet counts: rows per option value, each in one or two queries.
+    # Facet counts, read together in one or two queries per page (portal/tally.py).
 
-    def count_by_kind(self):
-        return _counts(self.order_by().values_list("kind").annotate(n=models.Count("pk")))
+    def tally_by_kind(self):
+        return Tally(self, "kind")
 
-    def count_by_sector(self):
+    def tally_by_sector(self):
         through = Partnership.sectors.through.objects.filter(partnership__in=self.values("pk"))
-        return _counts(through.values_list("sector__slug").annotate(n=models.Count("partnership")))
+        return Tally(through, "sector__slug", models.Count("partnership"))
 
-    def count_by_member_country(self):
+    def tally_by_member_country(self):
         entries = MemberCountry.objects.filter(partnership__in=self.values("pk"))
-        return _distinct_counts(
-            entries.values_list("country", "partnership"),
-            entries.filter(cross_border_country__isnull=False).values_list(
-                "cross_border_country", "partnership"
-            ),
-        )
-
-    def count_by_target_country(self):
-        targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
-        return _distinct_counts(
-            targets.filter(country__isnull=False).values_list("country", "partnership"),
-            targets.filter(region__isnull=False).values_list("region__countries", "partnership"),
-        )
-
-    def count_by_target_region(self):
-        targets = TargetMarket.objects.filter(
-            partnership__in=self.values("pk"), region__isnull=False
-        )
-        return _counts(
-            targets.values_list("region__slug").annotate(
-                n=models.Count("partnership", distinct=True)
+        return DistinctTally(
+            (
+                (entries, "country", "partnership"),
+                (
+                    entries.filter(cross_border_country__isnull=False),
+                    "cross_border_country",
+                    "partnership",
+                ),
             )
         )
 
-    def count_by_outcome_type(self):
+    def tally_by_target_country(self):
+        targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
+        return DistinctTally(
+            (
+                (targets.filter(country__isnull=False), "country", "partnership"),
+                (targets.filter(region__isnull=False), "region__countries", "partnership"),
+            )
+        )
+
+    def tally_by_target_region(self):
+        targets = TargetMarket.objects.filter(
+            partnership__in=self.values("pk"), region__isnull=False
+        )
+        return Tally(targets, "region__slug", models.Count("partnership", distinct=True))
+
+    def tally_by_outcome_type(self):
         """Partnerships with at least one published outcome of each type.
 
         One EXISTS probe per partnership and type along the (partnership, type) index,
         rather than a DISTINCT count over every outcome.
         """
         outcomes = _outcome_model().objects.published().filter(partnership=models.OuterRef("pk"))
-        types = _outcome_model().Type.values
-        counts = self.order_by().aggregate(
-            **{
-                kind: models.Count(
-                    "pk", filter=Q(models.Exists(outcomes.filter(type=kind).values("pk")))
-                )
-                for kind in types
-            }
-        )
-        return {kind: n for kind, n in counts.items() if n}
+        return [
+            Tally(self.filter(models.Exists(outcomes.filter(type=kind))), models.Value(kind))
+            for kind in _outcome_model().Type.values
+        ]
 
 
 def _outcome_model():
     return Partnership._meta.get_field("outcomes").related_model
-
-
-def _counts(rows):
-    return {str(value): n for value, n in rows if value is not None}
-
-
-def _distinct_counts(first, *others):
-    """Count distinct partnerships per value over several (value, partnership) lists, in one query.
-
-    UNION (not UNION ALL) drops the pairs the lists share, such as a country targeted both
-    directly and through a region, so each partnership counts once per value.
-    """
-    counts = {}
-    for value, _ in first.order_by().union(*(other.order_by() for other in others)).order_by():
-        if value is not None:
-            counts[value] = counts.get(value, 0) + 1
-    return counts
 
 
 class Partnership(Publishable, models.Model):

@@ -1,6 +1,6 @@
 import re
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView
@@ -182,14 +182,22 @@ class CountryDetailView(DetailView):
         targeting = published.targeting_country([code])
         members = published.with_member_country([code])
         # Each list shows its first rows and links to the full, filtered list; the two partnership
-        # lists are read with their related rows in one go.
-        targeting_ids = _first_ids(targeting)
-        member_ids = _first_ids(members)
-        rows = published.filter(pk__in=targeting_ids + member_ids).with_related().in_bulk()
+        # lists are read with their related rows in one go, each row marked with its lists.
+        first_targeting, first_members = _first_ids(targeting), _first_ids(members)
+        rows = list(
+            published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
+            .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
+            .order_by("name", "pk")
+            .with_related()
+        )
+        targeting_rows = [row for row in rows if row.targets_it]
+        member_rows = [row for row in rows if row.member_here]
         outcomes = list(
             Outcome.objects.published().with_country([code]).with_related()[: DETAIL_ROWS + 1]
         )
-        origins = freshness.cached("country-origins", code, targeting.count_by_member_country)
+        origins = freshness.cached(
+            "country-origins", code, lambda: targeting.tally_by_member_country().counts()
+        )
         kwargs["small_map"] = _small_map(
             f"{country.name}, and where the partnerships targeting it come from",
             [
@@ -203,10 +211,10 @@ class CountryDetailView(DetailView):
         )
         clusters = list(Cluster.objects.published().located_in([code])[: DETAIL_ROWS + 1])
         return super().get_context_data(
-            member_partnerships=[rows[pk] for pk in member_ids[:DETAIL_ROWS]],
-            more_member_partnerships=len(member_ids) > DETAIL_ROWS,
-            targeting_partnerships=[rows[pk] for pk in targeting_ids[:DETAIL_ROWS]],
-            more_targeting_partnerships=len(targeting_ids) > DETAIL_ROWS,
+            member_partnerships=member_rows[:DETAIL_ROWS],
+            more_member_partnerships=len(member_rows) > DETAIL_ROWS,
+            targeting_partnerships=targeting_rows[:DETAIL_ROWS],
+            more_targeting_partnerships=len(targeting_rows) > DETAIL_ROWS,
             outcomes=outcomes[:DETAIL_ROWS],
             more_outcomes=len(outcomes) > DETAIL_ROWS,
             offices=freshness.cached(
@@ -232,8 +240,12 @@ DETAIL_ROWS = 25
 
 
 def _first_ids(partnerships):
-    """The ids of the first rows in the list's order, one more than shown to tell whether there are more."""
-    return list(partnerships.order_by("name", "pk").values_list("pk", flat=True)[: DETAIL_ROWS + 1])
+    """A subquery: the ids of the first rows in the list's order, one more than shown."""
+    return partnerships.order_by("name", "pk").values("pk")[: DETAIL_ROWS + 1]
+
+
+def _is_in(ids):
+    return Case(When(pk__in=ids, then=True), default=False, output_field=BooleanField())
 
 
 class ClusterListView(FilteredListView):

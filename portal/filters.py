@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from partnerships.countries import normalise_country_code
-from portal import freshness
+from portal import freshness, tally
 
 
 def calls(queryset_method):
@@ -80,7 +80,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.
 
     ``facets`` maps a filter name to the name of a QuerySet method that
-    counts the rows per option value: ``{"sector": "count_by_sector"}``. Each
+    tallies the rows per option value: ``{"sector": "tally_by_sector"}``. Each
     facet is counted over the rows that all *other* filters select, so that
     picking one more value of a facet (OR) gives the number shown.
     """
@@ -109,17 +109,19 @@ class FacetedFilterSet(django_filters.FilterSet):
         return queryset
 
     def facet_counts(self, cache_name: str = "") -> dict[str, dict[str, int]]:
-        """One query (or two) per facet; the number does not grow with the rows.
+        """Every facet's counts in one query (two with distinct counts), whatever the rows.
 
         With ``cache_name`` (the page's), the counts are kept until the data changes:
         over a million outcomes they are the page's most expensive queries.
         """
 
         def count():
-            return {
-                name: getattr(self.filtered_except(name), method)()
-                for name, method in self.facets.items()
-            }
+            return tally.count_together(
+                {
+                    name: getattr(self.filtered_except(name), method)()
+                    for name, method in self.facets.items()
+                }
+            )
 
         if not cache_name:
             return count()

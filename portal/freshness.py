@@ -28,11 +28,17 @@ def data_updated_at():
         from outcomes.models import Outcome
         from partnerships.models import Cluster, Partnership
 
-        latest = [
-            Partnership.objects.published().aggregate(latest=Max("updated_at"))["latest"],
-            Outcome.objects.published().aggregate(latest=Max("updated_at"))["latest"],
-            Cluster.objects.published().aggregate(latest=Max("updated_at"))["latest"],
+        # One query for the three tables: a UNION ALL of their MAX() aggregates.
+        newest = [
+            queryset.order_by().values("is_published").annotate(latest=Max("updated_at"))
+            for queryset in (
+                Partnership.objects.published(),
+                Outcome.objects.published(),
+                Cluster.objects.published(),
+            )
         ]
+        first, *others = (rows.values_list("latest", flat=True) for rows in newest)
+        latest = list(first.union(*others, all=True).order_by())
         value = max((moment for moment in latest if moment), default="")
         cache.set(CACHE_KEY, value, TIMEOUT)
     return value or None

@@ -6,11 +6,13 @@ beside it, and make its CSV export, so the three cannot disagree.
 
 from dataclasses import dataclass
 
+from django.db.models import Value
 from django.urls import reverse
 
 from outcomes.models import Outcome
-from partnerships.models import Country, Sector
+from partnerships.filters import sector_choices
 from portal.exports import Column, Export
+from portal.tally import Tally, count_together
 
 
 @dataclass(frozen=True)
@@ -45,26 +47,36 @@ def country_names(*count_dicts) -> dict[str, str]:
 
 def all_country_names() -> dict[str, str]:
     """Every country's name by code, read once until the data changes."""
-    from portal import freshness
+    from partnerships.filters import country_choices
 
-    return freshness.cached(
-        "country-names", (), lambda: dict(Country.objects.values_list("code", "name"))
-    )
+    return dict(country_choices())
 
 
 def charts(partnerships, outcomes) -> list[Chart]:
     """Every chart of the page, for already filtered partnerships and outcomes."""
     partnership_list = reverse("partnerships:partnership-list")
     outcome_list = reverse("outcomes:outcome-list")
-    by_sector = partnerships.count_by_sector()
-    targets = partnerships.count_by_target_country()
-    members = partnerships.count_by_member_country()
-    outcome_countries = outcomes.count_by_country()
+    mous = outcomes.of_type([Outcome.Type.MOU])
+    counts = count_together(
+        {
+            "sectors": partnerships.tally_by_sector(),
+            "targets": partnerships.tally_by_target_country(),
+            "members": partnerships.tally_by_member_country(),
+            "outcome_countries": outcomes.tally_by_country(),
+            "types": outcomes.tally_by_type(),
+            "years": outcomes.tally_by_year(),
+            "levels": mous.tally_by_level(),
+            # Outcomes without a year and MoUs without a level, each one number.
+            "undated": Tally(outcomes.filter(year__isnull=True), Value("undated")),
+            "unstated": Tally(mous.filter(level=""), Value("unstated")),
+        }
+    )
+    by_sector, targets, members = counts["sectors"], counts["targets"], counts["members"]
+    outcome_countries = counts["outcome_countries"]
     names = country_names(targets, members, outcome_countries)
-    sectors = dict(Sector.objects.filter(slug__in=by_sector).values_list("slug", "name"))
+    sectors = dict(sector_choices())
     types = dict(Outcome.Type.choices)
     levels = dict(Outcome.Level.choices)
-    mous = outcomes.of_type([Outcome.Type.MOU])
     return [
         Chart(
             "sectors",
@@ -76,7 +88,7 @@ def charts(partnerships, outcomes) -> list[Chart]:
             "outcome-types",
             "Outcomes by type",
             "outcomes",
-            _ranked(outcomes.count_by_type(), types, lambda t: f"{outcome_list}?type={t}"),
+            _ranked(counts["types"], types, lambda t: f"{outcome_list}?type={t}"),
         ),
         Chart(
             "outcome-years",
@@ -85,22 +97,22 @@ def charts(partnerships, outcomes) -> list[Chart]:
             sorted(
                 (
                     Row(str(y), str(y), n, f"{outcome_list}?year={y}")
-                    for y, n in outcomes.count_by_year().items()
+                    for y, n in counts["years"].items()
                 ),
                 key=lambda row: row.key,
             )
-            + _undated(outcomes),
+            + _undated(counts["undated"].get("undated", 0)),
         ),
         Chart(
             "mou-levels",
             "MoUs by level",
             "MoUs",
             _ranked(
-                mous.count_by_level(),
+                counts["levels"],
                 levels,
                 lambda level: f"{outcome_list}?type=mou&level={level}",
             )
-            + _unstated_level(mous),
+            + _unstated_level(counts["unstated"].get("unstated", 0)),
         ),
         Chart(
             "target-countries",
@@ -123,13 +135,11 @@ def charts(partnerships, outcomes) -> list[Chart]:
     ]
 
 
-def _undated(outcomes) -> list[Row]:
-    undated = outcomes.filter(year__isnull=True).count()
+def _undated(undated: int) -> list[Row]:
     return [Row("undated", "Not dated", undated)] if undated else []
 
 
-def _unstated_level(mous) -> list[Row]:
-    unstated = mous.filter(level="").count()
+def _unstated_level(unstated: int) -> list[Row]:
     return [Row("unstated", "Level not stated", unstated)] if unstated else []
 
 

@@ -21,7 +21,7 @@ from outcomes.models import Outcome
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
-from portal import exports, freshness, statistics, worldmap
+from portal import exports, freshness, statistics, tally, worldmap
 from portal.context_processors import SITE_NAME
 
 logger = logging.getLogger(__name__)
@@ -45,8 +45,13 @@ class HomeView(TemplateView):
 def home_figures():
     """Everything the home page counts over all the data, as plain values that can be cached."""
     partnerships = Partnership.objects.published()
-    outcome_figures = Outcome.objects.published().count_by_type()
-    targets = partnerships.count_by_target_country()
+    counts = tally.count_together(
+        {
+            "outcome_types": Outcome.objects.published().tally_by_type(),
+            "targets": partnerships.tally_by_target_country(),
+        }
+    )
+    outcome_figures, targets = counts["outcome_types"], counts["targets"]
     return {
         "targets": targets,
         "names": statistics.country_names(targets),

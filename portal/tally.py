@@ -1,0 +1,95 @@
+"""Counts per value (facets, charts, figures), several read together in one query.
+
+A list page shows how many results each option of each filter would give: a
+GROUP BY query per filter. Each ``tally_by_*`` QuerySet method describes such a
+count without running it, and ``count_together`` reads all of a page's counts
+in at most two queries: one UNION ALL of (tally, value, n) rows for the
+grouped counts, one UNION of (tally, value, item) rows for the counts of
+distinct items over several lists, such as the partnerships that target a
+country directly or through a region.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, Count, Expression, QuerySet, Value
+from django.db.models.functions import Cast
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many ``count`` (rows by default) of ``queryset`` there are per ``value``.
+
+    ``value`` is a field name or an expression; a constant (``Value("mou")``) counts
+    all the rows under that one value.
+    """
+
+    queryset: QuerySet
+    value: str | Expression
+    count: Expression | None = None  # Count("pk")
+
+    def rows(self, name: str) -> QuerySet:
+        return (
+            self.queryset.order_by()
+            .annotate(tally=Value(name), tally_value=Cast(self.value, CharField()))
+            .values("tally", "tally_value")
+            .annotate(tally_n=self.count or Count("pk"))
+            .values_list("tally", "tally_value", "tally_n")
+        )
+
+    def counts(self) -> dict[str, int]:
+        return count_together({"": self})[""]
+
+
+@dataclass(frozen=True)
+class DistinctTally:
+    """How many distinct items per value over several ``(queryset, value, item)`` lists.
+
+    UNION (not UNION ALL) drops the pairs the lists share, such as a country targeted both
+    directly and through a region, so each partnership counts once per value.
+    """
+
+    lists: tuple[tuple[QuerySet, str, str], ...]
+
+    def rows(self, name: str) -> list[QuerySet]:
+        return [
+            queryset.order_by()
+            .annotate(
+                tally=Value(name),
+                tally_value=Cast(value, CharField()),
+                tally_item=Cast(item, CharField()),
+            )
+            .values_list("tally", "tally_value", "tally_item")
+            for queryset, value, item in self.lists
+        ]
+
+    def counts(self) -> dict[str, int]:
+        return count_together({"": self})[""]
+
+
+def count_together(tallies: dict) -> dict[str, dict[str, int]]:
+    """``{name: {value: n}}`` for ``{name: tally}`` (a tally, or a list of tallies that add up).
+
+    Values that are empty (NULL or "") or counted 0 times are left out.
+    """
+    grouped, distinct = [], []
+    for name, parts in tallies.items():
+        for tally in parts if isinstance(parts, list | tuple) else [parts]:
+            if isinstance(tally, DistinctTally):
+                distinct.extend(tally.rows(name))
+            else:
+                grouped.append(tally.rows(name))
+    counts = {name: {} for name in tallies}
+    if grouped:
+        for name, value, n in _combined(grouped, all=True):
+            if value not in (None, "") and n:
+                counts[name][value] = counts[name].get(value, 0) + n
+    if distinct:
+        for name, value, _ in _combined(distinct, all=False):
+            if value not in (None, ""):
+                counts[name][value] = counts[name].get(value, 0) + 1
+    return counts
+
+
+def _combined(queries, *, all):
+    first, *others = queries
+    return first.union(*others, all=all).order_by() if others else first
