@@ -12,10 +12,10 @@ leading single quote (OWASP's advice): those beginning with ``= + - @``, tab,
 carriage return or NUL. Numbers stay numbers, negative ones included.
 
 On PostgreSQL, a CSV export whose columns are all read from values() (see
-``value_column``) has its lines written by the database: the cell rules below
-are turned into one SQL expression per row, so Python only joins finished
-lines. Elsewhere, and for columns computed in Python, the rows are written by
-``csv.writer``; the tests hold both ways to the same cells.
+``value_column``) is written by the database's COPY: the cell rules below
+become one SQL expression per column, COPY quotes, and Python only passes
+blocks on. Elsewhere, and for columns computed in Python, the rows are written
+by ``csv.writer``; the tests hold both ways to the same parsed cells.
 """
 
 import contextlib
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -199,9 +199,11 @@ def _csv_copy_query(export: Export) -> tuple[str, tuple] | None:
     wrapped in a SELECT of the cells: a projection over the subquery, which
     PostgreSQL reads in the subquery's order.
     """
-    queryset = export.queryset
-    if connections[queryset.db].vendor != "postgresql" or not all(
-        column.source and column.kind != "list" for column in export.columns
+    queryset = export.queryset  # some exports, such as the statistics' tables, are plain lists
+    if (
+        not isinstance(queryset, QuerySet)
+        or connections[queryset.db].vendor != "postgresql"
+        or not all(column.source and column.kind != "list" for column in export.columns)
     ):
         return None
     aliased = queryset.annotate(**export.annotations()).values(
