@@ -39,6 +39,11 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3).")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
+        "--only",
+        choices=["exports"],
+        help="Measure only this part (written to <date>-exports.md; the README is left alone).",
+    )
+    parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/5",
         help="The Redis cache, as in production (default: database 5 on localhost); '' for local memory.",
@@ -69,7 +74,8 @@ def main():
         sys.exit("The database holds almost no outcomes: run generate_demo_data first.")
     pages = _pages()
     report = Report(args, sizes)
-    report.queries = _queries_per_page(pages)
+    if not args.only:
+        report.queries = _queries_per_page(pages)
 
     static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
     server = Server(args, database_url, static_root)
@@ -82,8 +88,8 @@ def main():
             redis.Redis.from_url(args.redis).delete(
                 ":1:portal:data-generation", ":1:portal:data-updated-at"
             )
-        report.load = _load(pages, args, server.base)
-        if not args.quick:
+        report.load = _load(pages[:3] if args.only else pages, args, server.base)
+        if not args.quick and not args.only:
             report.paced = _paced(pages, args, server.base, report.load)
         report.exports = _exports(server, args)
     finally:
@@ -93,9 +99,10 @@ def main():
     print(text)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    path = results / f"{datetime.date.today().isoformat()}{'-quick' if args.quick else ''}.md"
+    suffix = f"-{args.only}" if args.only else "-quick" if args.quick else ""
+    path = results / f"{datetime.date.today().isoformat()}{suffix}.md"
     path.write_text(text)
-    if not args.quick:
+    if not args.quick and not args.only:
         _update_readme(text)
     print(f"Written to {path.relative_to(ROOT)}")
 
@@ -423,13 +430,13 @@ class Report:
                 f"{result['rate'] / floor:.2f} | {p50:.0f} | {p95:.0f} | {p99:.0f} | {paced_text} | "
                 f"{cold} / {warm} |"
             )
-        page1 = self.load["partnerships"]["latency"][1]
-        page200 = self.load["partnerships: page 200"]["latency"][1]
+        page1 = self.load["partnerships"]["latency"][1] if "partnerships" in self.load else 0
+        page200 = self.load.get("partnerships: page 200", {"latency": (0, 0, 0)})["latency"][1]
         e = self.exports
         psql, csv1m, csv100k, xlsx = e["psql"], e["csv_1m"], e["csv_100k"], e["xlsx_50k"]
         lines += [
             "",
-            f"Page 200 p95 / page 1 p95: {page200 / page1:.2f}.",
+            f"Page 200 p95 / page 1 p95: {page200 / page1:.2f}." if page200 else "",
             "",
             "| export | rows | seconds | rows/s | TTFB s | worker RSS growth MB | worker RSS peak MB |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -10,17 +10,28 @@ within ``XLSX_ROW_LIMIT`` rows.
 Text cells that a spreadsheet would run as a formula are neutralised with a
 leading single quote (OWASP's advice): those beginning with ``= + - @``, tab,
 carriage return or NUL. Numbers stay numbers, negative ones included.
+
+On PostgreSQL, a CSV export whose columns are all read from values() (see
+``value_column``) is written by the database's COPY: the cell rules below
+become one SQL expression per column, COPY quotes, and Python only passes
+blocks on. Elsewhere, and for columns computed in Python, the rows are written
+by ``csv.writer``; the tests hold both ways to the same parsed cells.
 """
 
+import contextlib
 import csv
 import datetime
 import json
+import operator
+import queue
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -42,6 +53,13 @@ class Column:
     kind: str = "text"  # text, number, date or list
     width: int = 20  # XLSX column width, in characters
     description: str = ""
+    # The values() key the cell is read from, where it is one: then PostgreSQL can write the cell.
+    source: str = ""
+
+
+def value_column(name: str, source: str, kind: str = "text", **options) -> Column:
+    """A column read from one key of the export's values() rows (a field lookup or an annotation)."""
+    return Column(name, operator.itemgetter(source), kind, source=source, **options)
 
 
 class Export:
@@ -57,6 +75,16 @@ class Export:
 
     def fetch(self) -> Iterable:
         return self.queryset.iterator(chunk_size=CHUNK_SIZE)
+
+    def annotations(self) -> dict:
+        """Expressions that value columns read by name, such as a page's absolute URL."""
+        return {}
+
+    def values(self):
+        """The queryset's rows as dicts keyed by the columns' sources, in the queryset's order."""
+        return self.queryset.annotate(**self.annotations()).values(
+            *(column.source for column in self.columns)
+        )
 
     def row_count(self) -> int:
         return self.queryset.count()
@@ -95,10 +123,16 @@ def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
     _check_database()
 
     def lines():
+        names = [column.name for column in export.columns]
+        query = _csv_copy_query(export)
+        if query is not None:
+            # COPY ends lines with "\n" alone: the header does too, so the file has one line end.
+            header = csv.writer(_Echo(), lineterminator="\n").writerow(names)
+            yield (("\ufeff" if bom else "") + header).encode()
+            yield from _copied_blocks(export.queryset.db, *query)
+            return
         writer = csv.writer(_Echo())
-        yield ("\ufeff" if bom else "") + writer.writerow(
-            [column.name for column in export.columns]
-        )
+        yield ("\ufeff" if bom else "") + writer.writerow(names)
         cell_makers = [_CSV_CELL[column.kind] for column in export.columns]
         for row in export.rows():
             # The per-cell work is the export's cost over a million rows: one call per cell, no more.
@@ -131,6 +165,137 @@ _CSV_CELL = {
 }
 
 
+# PostgreSQL's COPY writes the CSV (quoted where needed, as csv.writer); SQL applies the cell rules first.
+COPY_BLOCK_SIZE = 64 * 1024
+COPY_QUEUE_BLOCKS = 16  # at most about 1 MB waits in memory between the database and the client
+
+
+def _sql_literal(character: str) -> str:
+    return f"'{character}'" if character.isprintable() else f"chr({ord(character)})"
+
+
+# PostgreSQL text cannot hold NUL, so that trigger is left out there.
+_SQL_TRIGGERS = ", ".join(_sql_literal(c) for c in FORMULA_TRIGGERS if c != "\0")
+
+
+def _sql_csv_cell(kind: str, ref: str) -> str:
+    """SQL for the cell of ``ref`` that _CSV_CELL makes for ``kind``; NULL is written as nothing."""
+    if kind == "number":
+        return ref
+    if kind == "date":
+        return f"to_char({ref}, 'YYYY-MM-DD')"
+    text = f"{ref}::text"
+    # An empty text becomes NULL as well, which COPY writes as nothing rather than "".
+    return (
+        f"CASE WHEN left({text}, 1) IN ({_SQL_TRIGGERS}) THEN '''' || {text} "
+        f"ELSE NULLIF({text}, '') END"
+    )
+
+
+def _csv_copy_query(export: Export) -> tuple[str, tuple] | None:
+    """A COPY of the export's rows as CSV, with its parameters; None where Python must write them.
+
+    The export's own values() query, each column under a plain alias, is
+    wrapped in a SELECT of the cells: a projection over the subquery, which
+    PostgreSQL reads in the subquery's order.
+    """
+    queryset = export.queryset  # some exports, such as the statistics' tables, are plain lists
+    if (
+        not isinstance(queryset, QuerySet)
+        or connections[queryset.db].vendor != "postgresql"
+        or not all(column.source and column.kind != "list" for column in export.columns)
+    ):
+        return None
+    aliased = queryset.annotate(**export.annotations()).values(
+        **{f"c{index}": F(column.source) for index, column in enumerate(export.columns)}
+    )
+    sql, params = aliased.query.get_compiler(using=queryset.db).as_sql()
+    cells = ", ".join(
+        _sql_csv_cell(column.kind, f"row.c{index}") for index, column in enumerate(export.columns)
+    )
+    return f"COPY (SELECT {cells} FROM ({sql}) AS row) TO STDOUT WITH (FORMAT csv)", params
+
+
+# A COPY is planned for its total time, which sorts a million rows before the first one leaves
+# (1.5 s). Where an index gives the order, reading along it starts at once, as a cursor does.
+# JIT compiling only delays the start of a query that is a scan in any case.
+_FAST_START = "SET LOCAL enable_sort = off; SET LOCAL jit = off"
+_FAST_START_UNDONE = "RESET enable_sort; RESET jit"
+
+
+class _BlockSink:
+    """The file copy_expert() writes to, one call per row: rows gathered into blocks for ``put``."""
+
+    def __init__(self, put):
+        self.put = put
+        self.pending: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes):
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= COPY_BLOCK_SIZE:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self.put(b"".join(self.pending))
+            self.pending, self.size = [], 0
+
+
+def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
+    """COPY's output in blocks of about COPY_BLOCK_SIZE, read in a thread as the client takes them.
+
+    psycopg2's copy_expert() returns only when the COPY is done, so a thread runs
+    it on this request's connection, inside _streamed's transaction, and hands
+    blocks over a bounded queue: memory stays flat and the first block leaves
+    as soon as PostgreSQL sends it.
+    """
+    connection = connections[alias]
+    # The cursor is opened here, in the request's thread; the thread below only borrows it.
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        sql = raw.mogrify(sql, params).decode()
+        blocks: queue.Queue = queue.Queue(maxsize=COPY_QUEUE_BLOCKS)
+        stopped, finished = threading.Event(), threading.Event()
+
+        def put(item):
+            # Once the client has gone, what is left is dropped until the cancelled COPY ends.
+            while not stopped.is_set():
+                try:
+                    blocks.put(item, timeout=0.5)
+                    return
+                except queue.Full:
+                    continue
+
+        def copy():
+            sink = _BlockSink(put)
+            try:
+                raw.execute(_FAST_START)
+                raw.copy_expert(sql, sink)
+                finished.set()
+                raw.execute(_FAST_START_UNDONE)
+                sink.flush()
+                put(None)
+            except Exception as error:  # handed to the response, which raises it
+                put(error)
+
+        worker = threading.Thread(target=copy, daemon=True)
+        worker.start()
+        try:
+            while (item := blocks.get()) is not None:
+                if isinstance(item, Exception):
+                    with connection.wrap_database_errors:
+                        raise item
+                yield item
+        finally:
+            stopped.set()
+            if not finished.is_set():
+                # The client left mid-file: PostgreSQL stops the COPY, and the thread ends with it.
+                connection.connection.cancel()
+            worker.join()
+
+
 def json_response(export: Export) -> StreamingHttpResponse:
     _check_database()
     names = [column.name for column in export.columns]
@@ -152,24 +317,29 @@ def json_response(export: Export) -> StreamingHttpResponse:
 SEND_SIZE = 64 * 1024
 
 
-def _streamed(pieces: Iterator[str]) -> Iterator[bytes]:
-    """The pieces as bytes, in blocks of about 64 kB, read inside one transaction.
+def _joined(block: list) -> bytes:
+    return b"".join(block) if isinstance(block[0], bytes) else "".join(block).encode()
+
+
+def _streamed(pieces: Generator) -> Iterator[bytes]:
+    """The pieces (all text or all bytes) as bytes, in blocks of about 64 kB, read inside one transaction.
 
     A block per row would cost the server a write per row. The transaction lets
     PostgreSQL read from a server-side cursor as rows are sent: outside one,
     Django declares the cursor WITH HOLD, which makes PostgreSQL run the whole
     query and store its result before the first row leaves.
     """
-    with transaction.atomic():
+    # The pieces are closed before the transaction ends: a client that leaves stops their query first.
+    with transaction.atomic(), contextlib.closing(pieces):
         block, size = [], 0
         for piece in pieces:
             block.append(piece)
             size += len(piece)
             if size >= SEND_SIZE:
-                yield "".join(block).encode()
+                yield _joined(block)
                 block, size = [], 0
         if block:
-            yield "".join(block).encode()
+            yield _joined(block)
 
 
 def _check_database() -> None:
