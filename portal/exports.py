@@ -38,6 +38,8 @@ from django.utils import timezone
 FORMATS = ("csv", "xlsx", "json")
 XLSX_ROW_LIMIT = 100_000
 CHUNK_SIZE = 2000
+# Streamed files leave in blocks of about this many bytes rather than a write per row.
+SEND_SIZE = 64 * 1024
 LIST_SEPARATOR = ";"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -101,15 +103,34 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
+def _text_cell(value):
+    return neutralise(value if type(value) is str else str(value))
+
+
+def _kept(value):
+    return value
+
+
+# What a spreadsheet cell (XLSX) holds for each column kind: lists joined, text neutralised,
+# numbers and dates kept as they are.
+_SPREADSHEET_CELL = {
+    "text": _text_cell,
+    "list": lambda value: neutralise(LIST_SEPARATOR.join(str(item) for item in value)),
+    "number": _kept,
+    "date": _kept,
+}
+
+
+def _csv_date(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# A CSV cell: the same, with dates written in ISO 8601.
+_CSV_CELL = {**_SPREADSHEET_CELL, "date": _csv_date}
+
+
 def _spreadsheet_cell(value, kind):
-    """A cell for CSV or XLSX: lists joined, text neutralised, numbers and dates kept."""
-    if value is None:
-        return ""
-    if kind == "list":
-        return neutralise(LIST_SEPARATOR.join(str(item) for item in value))
-    if kind in ("number", "date"):
-        return value
-    return neutralise(str(value))
+    return "" if value is None else _SPREADSHEET_CELL[kind](value)
 
 
 class _Echo:
@@ -147,26 +168,7 @@ def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
     return _attachment(response, export.filename("csv"))
 
 
-def _csv_text(value):
-    text = value if type(value) is str else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-def _csv_date(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-# What a CSV cell holds for each column kind; the same rules as _spreadsheet_cell.
-_CSV_CELL = {
-    "text": _csv_text,
-    "list": lambda value: neutralise(LIST_SEPARATOR.join(str(item) for item in value)),
-    "number": lambda value: value,
-    "date": _csv_date,
-}
-
-
 # PostgreSQL's COPY writes the CSV (quoted where needed, as csv.writer); SQL applies the cell rules first.
-COPY_BLOCK_SIZE = 64 * 1024
 COPY_QUEUE_BLOCKS = 16  # at most about 1 MB waits in memory between the database and the client
 
 
@@ -234,7 +236,7 @@ class _BlockSink:
     def write(self, data: bytes):
         self.pending.append(data)
         self.size += len(data)
-        if self.size >= COPY_BLOCK_SIZE:
+        if self.size >= SEND_SIZE:
             self.flush()
 
     def flush(self):
@@ -244,7 +246,7 @@ class _BlockSink:
 
 
 def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
-    """COPY's output in blocks of about COPY_BLOCK_SIZE, read in a thread as the client takes them.
+    """COPY's output in blocks of about SEND_SIZE, read in a thread as the client takes them.
 
     psycopg2's copy_expert() returns only when the COPY is done, so a thread runs
     it on this request's connection, inside _streamed's transaction, and hands
@@ -312,9 +314,6 @@ def json_response(export: Export) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(_streamed(chunks()), content_type="application/json")
     return _attachment(response, export.filename("json"))
-
-
-SEND_SIZE = 64 * 1024
 
 
 def _joined(block: list) -> bytes:
