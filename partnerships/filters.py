@@ -6,7 +6,7 @@ from django.db.models.functions import Cast
 
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
-from portal import freshness
+from portal import freshness, tally
 from portal.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
@@ -68,14 +68,14 @@ def _read_filter_choices():
             .values_list("choice_list", "choice_value", "choice_label")
         )
 
-    first, *others = [
+    lists = [
         options("sector", Sector.objects.all(), "slug", "name"),
         options("region", Region.objects.all(), "slug", "name"),
         options("country", Country.objects.all(), "code", "name"),
         options("partnership", Partnership.objects.published(), "slug", "name"),
     ]
     choices = {"sector": [], "region": [], "country": [], "partnership": []}
-    for name, value, label in first.union(*others, all=True).order_by("choice_label"):
+    for name, value, label in tally.combined(lists, all=True).order_by("choice_label"):
         choices[name].append((value, label))
     return choices
 

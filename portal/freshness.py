@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from portal import tally
+
 CACHE_KEY = "portal:data-updated-at"
 GENERATION_KEY = "portal:data-generation"
 TIMEOUT = 300
@@ -30,15 +32,17 @@ def data_updated_at():
 
         # One query for the three tables: a UNION ALL of their MAX() aggregates.
         newest = [
-            queryset.order_by().values("is_published").annotate(latest=Max("updated_at"))
+            queryset.order_by()
+            .values("is_published")
+            .annotate(latest=Max("updated_at"))
+            .values_list("latest", flat=True)
             for queryset in (
                 Partnership.objects.published(),
                 Outcome.objects.published(),
                 Cluster.objects.published(),
             )
         ]
-        first, *others = (rows.values_list("latest", flat=True) for rows in newest)
-        latest = list(first.union(*others, all=True).order_by())
+        latest = list(tally.combined(newest, all=True))
         value = max((moment for moment in latest if moment), default="")
         cache.set(CACHE_KEY, value, TIMEOUT)
     return value or None

@@ -10,7 +10,7 @@ from django.db.models import Value
 from django.urls import reverse
 
 from outcomes.models import Outcome
-from partnerships.filters import sector_choices
+from partnerships.filters import country_choices, sector_choices
 from portal.exports import Column, Export
 from portal.tally import Tally, count_together
 
@@ -47,8 +47,6 @@ def country_names(*count_dicts) -> dict[str, str]:
 
 def all_country_names() -> dict[str, str]:
     """Every country's name by code, read once until the data changes."""
-    from partnerships.filters import country_choices
-
     return dict(country_choices())
 
 

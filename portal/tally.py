@@ -80,16 +80,17 @@ def count_together(tallies: dict) -> dict[str, dict[str, int]]:
                 grouped.append(tally.rows(name))
     counts = {name: {} for name in tallies}
     if grouped:
-        for name, value, n in _combined(grouped, all=True):
+        for name, value, n in combined(grouped, all=True):
             if value not in (None, "") and n:
                 counts[name][value] = counts[name].get(value, 0) + n
     if distinct:
-        for name, value, _ in _combined(distinct, all=False):
+        for name, value, _ in combined(distinct, all=False):
             if value not in (None, ""):
                 counts[name][value] = counts[name].get(value, 0) + 1
     return counts
 
 
-def _combined(queries, *, all):
+def combined(queries, *, all):
+    """The queries' rows as one query: UNION, or UNION ALL to keep repeated rows."""
     first, *others = queries
     return first.union(*others, all=all).order_by() if others else first

@@ -251,7 +251,7 @@ class StatisticsView(TemplateView):
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
         self.charts = freshness.cached(
             "statistics",
-            sorted((key, tuple(data.getlist(key))) for key in data),
+            self.partnership_filter.filter_state(),
             lambda: statistics.charts(partnerships, outcomes),
         )
         if "export" in request.GET:
