@@ -1,5 +1,3 @@
-import re
-
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -12,8 +10,6 @@ from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
 from portal import freshness, statistics, worldmap
 from portal.views import FilteredListView
-
-COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 
 
 class PartnershipListView(FilteredListView):
@@ -126,22 +122,20 @@ class SectorDetailView(DetailView):
     model = Sector
 
     def get_context_data(self, **kwargs):
-        partnerships = list(
+        partnerships, more_partnerships = _first_rows(
             Partnership.objects.published()
             .in_sectors([self.object.slug])
             .with_related()
-            .order_by("name", "pk")[: DETAIL_ROWS + 1]
+            .order_by("name", "pk")
         )
-        outcomes = list(
-            Outcome.objects.published()
-            .in_sectors([self.object.slug])
-            .with_related()[: DETAIL_ROWS + 1]
+        outcomes, more_outcomes = _first_rows(
+            Outcome.objects.published().in_sectors([self.object.slug]).with_related()
         )
         return super().get_context_data(
-            partnerships=partnerships[:DETAIL_ROWS],
-            more_partnerships=len(partnerships) > DETAIL_ROWS,
-            outcomes=outcomes[:DETAIL_ROWS],
-            more_outcomes=len(outcomes) > DETAIL_ROWS,
+            partnerships=partnerships,
+            more_partnerships=more_partnerships,
+            outcomes=outcomes,
+            more_outcomes=more_outcomes,
             detail_rows=DETAIL_ROWS,
             **kwargs,
         )
@@ -163,17 +157,16 @@ class CountryDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]
         canonical = normalise_country_code(code)
-        if canonical and canonical != code:
+        # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
+        if canonical is None:
+            raise Http404("No such country.")
+        if canonical != code:
             # /countries/uk/ and /countries/gb/ are the same page as /countries/GB/.
             return redirect("partnerships:country-detail", code=canonical, permanent=True)
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        code = self.kwargs["code"]
-        # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
-        if not COUNTRY_CODE.fullmatch(code):
-            raise Http404("No such country.")
-        return get_object_or_404(Country, code=code)
+        return get_object_or_404(Country, code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         country = self.object
@@ -192,8 +185,8 @@ class CountryDetailView(DetailView):
         )
         targeting_rows = [row for row in rows if row.targets_it]
         member_rows = [row for row in rows if row.member_here]
-        outcomes = list(
-            Outcome.objects.published().with_country([code]).with_related()[: DETAIL_ROWS + 1]
+        outcomes, more_outcomes = _first_rows(
+            Outcome.objects.published().with_country([code]).with_related()
         )
         origins = freshness.cached(
             "country-origins", code, lambda: targeting.tally_by_member_country().counts()
@@ -209,15 +202,10 @@ class CountryDetailView(DetailView):
                 ),
             ],
         )
-        clusters = list(Cluster.objects.published().located_in([code])[: DETAIL_ROWS + 1])
-        return super().get_context_data(
-            member_partnerships=member_rows[:DETAIL_ROWS],
-            more_member_partnerships=len(member_rows) > DETAIL_ROWS,
-            targeting_partnerships=targeting_rows[:DETAIL_ROWS],
-            more_targeting_partnerships=len(targeting_rows) > DETAIL_ROWS,
-            outcomes=outcomes[:DETAIL_ROWS],
-            more_outcomes=len(outcomes) > DETAIL_ROWS,
-            offices=freshness.cached(
+        member_partnerships, more_member_partnerships = _first_rows(member_rows)
+        targeting_partnerships, more_targeting_partnerships = _first_rows(targeting_rows)
+        offices, more_offices = _first_rows(
+            freshness.cached(
                 "country-offices",
                 code,
                 lambda: list(
@@ -226,9 +214,20 @@ class CountryDetailView(DetailView):
                     .of_type([Outcome.Type.OFFICE])
                     .with_related()[: DETAIL_ROWS + 1]
                 ),
-            ),
-            clusters=clusters[:DETAIL_ROWS],
-            more_clusters=len(clusters) > DETAIL_ROWS,
+            )
+        )
+        clusters, more_clusters = _first_rows(Cluster.objects.published().located_in([code]))
+        return super().get_context_data(
+            member_partnerships=member_partnerships,
+            more_member_partnerships=more_member_partnerships,
+            targeting_partnerships=targeting_partnerships,
+            more_targeting_partnerships=more_targeting_partnerships,
+            outcomes=outcomes,
+            more_outcomes=more_outcomes,
+            offices=offices,
+            more_offices=more_offices,
+            clusters=clusters,
+            more_clusters=more_clusters,
             detail_rows=DETAIL_ROWS,
             **kwargs,
         )
@@ -237,6 +236,12 @@ class CountryDetailView(DetailView):
 # Rows per list on a sector or country page, latest first (the outcome list's own order, along its
 # index); the full lists are a link away.
 DETAIL_ROWS = 25
+
+
+def _first_rows(rows):
+    """The first DETAIL_ROWS of ``rows`` (a queryset or a list), and whether there are more."""
+    rows = list(rows[: DETAIL_ROWS + 1])
+    return rows[:DETAIL_ROWS], len(rows) > DETAIL_ROWS
 
 
 def _first_ids(partnerships):
