@@ -35,6 +35,8 @@ HOSTILE = [
     "windows\r\nline end",
     "Mind the Gap – Health and Wellbeing for elderly",
     "unicode: Zürich, 日本, ✓",
+    "日本 first: a first character beyond ASCII",
+    "＝1+1 (a full-width equals sign: not a formula)",
     " leading space",
     "'already quoted",
     "\\.",
