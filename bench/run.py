@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
+WRK = shutil.which("wrk")
+WRK_SCRIPT = str(ROOT / "bench" / "wrk_client.lua")
 
 
 def main():
@@ -54,6 +56,8 @@ def main():
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to the PostgreSQL database holding the demo data set.")
+    if not WRK:
+        sys.exit("The load client is wrk: install it first (Debian: apt-get install wrk).")
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -222,42 +226,36 @@ def _get(url, connection=None):
 
 
 def _hammer(url, clients, seconds, interval=None):
-    """``clients`` threads on keep-alive connections for ``seconds``; each waits ``interval`` between
-    starts if given (a paced run). Returns latencies (s), statuses and the elapsed time."""
-    latencies, statuses, lock = [], {}, threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def client(offset):
-        parts = urlsplit(url)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        next_start = time.monotonic() + offset
-        while True:
-            if interval:
-                pause = next_start - time.monotonic()
-                if pause > 0:
-                    time.sleep(pause)
-                start = next_start
-                next_start += interval
+    """Load ``url`` with wrk (bench/wrk_client.lua): ``clients`` connections for ``seconds``, each
+    starting a request every ``interval`` seconds if given (a paced run), else as soon as the last
+    was answered. Returns latencies (s, from when each request was due), statuses and the elapsed time."""
+    with tempfile.NamedTemporaryFile(prefix="portal-bench-wrk-", suffix=".txt") as out:
+        env = {
+            **os.environ,
+            "WRK_OUT": out.name,
+            "WRK_CLIENTS": str(clients),
+            "WRK_INTERVAL": str(interval or 0),
+        }
+        subprocess.run(
+            [WRK, f"-t{clients}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout=60s", "-s", WRK_SCRIPT, url],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        latencies, statuses, elapsed = [], {}, 0.0
+        for line in Path(out.name).read_text().splitlines():
+            key, _, rest = line.partition(" ")
+            if key == "seconds":
+                elapsed = float(rest)
+            elif key == "errors":
+                if int(rest):
+                    statuses["connection errors"] = int(rest)
+            elif key == "status":
+                status, count = map(int, rest.split())
+                statuses[status] = statuses.get(status, 0) + count
             else:
-                start = time.monotonic()
-            if start >= stop_at:
-                break
-            status = _get(url, conn)[0]
-            took = time.monotonic() - start
-            with lock:
-                latencies.append(took)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    started = time.monotonic()
-    threads = [
-        threading.Thread(target=client, args=((interval or 0) * i / clients,))
-        for i in range(clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses, time.monotonic() - started
+                latencies.append(float(line))
+    return latencies, statuses, elapsed
 
 
 def _percentiles(latencies):
@@ -291,8 +289,8 @@ def _paced(pages, args, base, load):
     results = {}
     for name, url in pages:
         rate = 0.7 * load[name]["rate"]
-        # More clients than in the closed run, each with its own schedule, so that one slow answer
-        # does not hold back the requests due after it; latency counts from the scheduled start.
+        # More clients than in the closed run, each on its own schedule, so that one slow answer holds
+        # back only its own client's next requests (and those count from when they were due).
         clients = 4 * args.concurrency
         interval = clients / rate
         latencies, _, elapsed = _hammer(base + url, clients, args.seconds, interval)
@@ -406,9 +404,9 @@ class Report:
             f"Data: {self.sizes['partnerships']:,} partnerships, {self.sizes['clusters']:,} clusters, "
             f"{self.sizes['outcomes']:,} outcomes on PostgreSQL. gunicorn, {a.workers} sync workers, "
             f"DJANGO_ENV=production, cache: {'Redis' if a.redis else 'local memory'}. "
-            f"Load: a Python thread client (http.client, keep-alive), {a.concurrency} clients, "
-            f"{a.seconds:g} s a page, on the same machine ({os.cpu_count()} cores, shared: "
-            f"{platform.node()}). Each page is warmed first, so it is served from the cache as for every "
+            f"Load: wrk ({_wrk_version()}, bench/wrk_client.lua), {a.concurrency} clients, "
+            f"{a.seconds:g} s a page, on the same machine ({os.cpu_count()} cores: "
+            f"{platform.node()}). Latency counts from when a request was due. Each page is warmed first, so it is served from the cache as for every "
             "visitor but the first after a change of the data. Queries: when the counts are computed / "
             "once they are cached and the page is rendered (a kept page costs none).",
             "",
@@ -462,6 +460,11 @@ class Report:
             "",
         ]
         return "\n".join(lines)
+
+
+def _wrk_version():
+    shown = subprocess.run([WRK, "-v"], capture_output=True, text=True)
+    return (shown.stdout + shown.stderr).split()[1]
 
 
 def _update_readme(text):
