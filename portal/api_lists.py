@@ -17,6 +17,8 @@ from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
+from portal import freshness
+
 MAX_PAGE_SIZE = 100
 
 
@@ -147,10 +149,25 @@ class PageLinks(PaginationBase):
     items_attribute = "results"
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
-        count = queryset.count()
+        # Counted once per path and filters until the data changes, as the pages' totals are.
+        filters = sorted(
+            (name, values)
+            for name, values in request.GET.lists()
+            if name not in ("page", "page_size")
+        )
+        count = freshness.cached("api-count", (request.path, filters), queryset.count)
         size = pagination.page_size
-        last_page = max(1, -(-count // size))
+        # Pages stop where the portal's list pages do (settings.LIST_MAX_ROWS): one further on
+        # would be read with an OFFSET past every row before it.
+        last_page = max(1, -(-min(count, settings.LIST_MAX_ROWS) // size))
         if pagination.page > last_page:
+            if count > last_page * size:
+                raise HttpError(
+                    404,
+                    f"There is no page {pagination.page}: pages stop at page {last_page} of "
+                    f"{size}, the first {last_page * size:,} of the {count:,} results. Narrow "
+                    "the filters, or download the list page's export, which holds them all.",
+                )
             raise HttpError(
                 404,
                 f"There is no page {pagination.page}: the results fill {last_page} "

@@ -178,6 +178,10 @@ PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # The portal's list pages; the admin keeps its own.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)
+# Pages go as deep as this many rows (page 400 of 25). A page further on would be read with an OFFSET
+# past every row before it: seconds over a million outcomes, for any visitor who asks. The exports,
+# which hold every row, are the way to the rest; search engines stop at 10,000 results for the same reason.
+LIST_MAX_ROWS = env_int("LIST_MAX_ROWS", 10_000)
 
 # ---- HTTPS, cookies and sessions -------------------------------------------------------------
 # Production answers only over HTTPS (behind a proxy that sets X-Forwarded-Proto), and its cookies

@@ -1,4 +1,5 @@
 import logging
+import math
 import sys
 
 from django.conf import settings
@@ -141,6 +142,7 @@ class FilteredListView(FilterView):
             queryset,
             per_page,
             count_key=(type(self).__name__, self.filterset.filter_state()),
+            max_rows=settings.LIST_MAX_ROWS,
             **kwargs,
         )
 
@@ -151,7 +153,13 @@ class FilteredListView(FilterView):
             page = paginator.page(requested)
         except InvalidPage:
             self.page_problem = (
-                f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
+                f"There is no page “{requested[:20]}”: pages stop at page {paginator.num_pages}, "
+                f"the first {paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the "
+                "filters, or download the results: the exports hold them all. Showing page 1."
+                if paginator.is_capped
+                and requested.isdigit()
+                and int(requested) > paginator.num_pages
+                else f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
                 f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
             )
             page = paginator.page(1)
@@ -173,19 +181,36 @@ class FilteredListView(FilterView):
 
 
 class CachedCountPaginator(Paginator):
-    """Pages whose total is counted once per filter combination until the data changes.
+    """Pages whose total is counted once per filter combination until the data changes, and
+    that stop after ``max_rows``.
 
     ``COUNT(*)`` over a million outcomes costs as much as the page itself; the rows of a
-    page are read with ``OFFSET`` along an index of the list's order, which stays cheap.
+    page are read with ``OFFSET`` along an index of the list's order, which is cheap as far
+    as ``max_rows`` (settings.LIST_MAX_ROWS) and grows with every row after.
     """
 
-    def __init__(self, *args, count_key, **kwargs):
+    def __init__(self, *args, count_key, max_rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.max_rows = max_rows
 
     @cached_property
     def count(self):
         return freshness.cached("count", self.count_key, lambda: Paginator.count.func(self))
+
+    @cached_property
+    def num_pages(self):
+        # The page that holds row max_rows is the last one.
+        return min(Paginator.num_pages.func(self), max(1, math.ceil(self.max_rows / self.per_page)))
+
+    @property
+    def shown_rows(self) -> int:
+        """How many rows the pages reach."""
+        return min(self.count, self.num_pages * self.per_page)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.shown_rows
 
 
 def _bad_request(message):

@@ -176,6 +176,28 @@ def test_a_page_past_the_end_is_a_404_with_a_message(client):
     assert response.json()["detail"] == "There is no page 3: the results fill 2 pages of 2."
 
 
+def test_pages_stop_where_the_list_pages_do(client, settings):
+    settings.LIST_MAX_ROWS = 3
+    PartnershipFactory.create_batch(5)
+    last = client.get("/api/partnerships/", {"page": 2, "page_size": 2}).json()
+    assert last["count"] == 5
+    assert last["next"] is None
+    assert len(last["results"]) == 2
+    response = client.get("/api/partnerships/", {"page": 3, "page_size": 2})
+    assert response.status_code == 404
+    assert response.json()["detail"] == (
+        "There is no page 3: pages stop at page 2 of 2, the first 4 of the 5 results. Narrow the "
+        "filters, or download the list page's export, which holds them all."
+    )
+
+
+def test_the_total_is_counted_again_once_the_data_changes(client):
+    PartnershipFactory.create_batch(2)
+    assert client.get("/api/partnerships/").json()["count"] == 2
+    PartnershipFactory()
+    assert client.get("/api/partnerships/").json()["count"] == 3
+
+
 def test_an_empty_list_has_one_empty_page(client, db):
     body = client.get("/api/outcomes/").json()
     assert body == {"count": 0, "next": None, "previous": None, "results": []}

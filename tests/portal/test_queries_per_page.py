@@ -32,7 +32,7 @@ PAGES = {
     "partnership-detail": (10, 8),
     "/statistics/": (4, 0),
     "/feeds/outcomes/": (1, 1),
-    "/api/partnerships/": (6, 6),
+    "/api/partnerships/": (6, 5),
 }
 # The country page still reads the partnerships that target it (for the map) and its offices
 # once per change of the data, on top of its own 8.
