@@ -1,6 +1,5 @@
 """The open data API of outcomes (read-only); the list takes the parameters of /outcomes/."""
 
-from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -8,9 +7,16 @@ from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from outcomes.schemas import OutcomeOut
-from portal.api_lists import ErrorOut, ExportedRows, PageLinks, filter_parameters, filtered
+from portal.api_lists import (
+    ErrorOut,
+    ExportedRows,
+    PageLinks,
+    ReadRouter,
+    filter_parameters,
+    filtered,
+)
 
-router = Router(tags=["outcomes"])
+router = ReadRouter(tags=["outcomes"])
 
 
 @router.get(

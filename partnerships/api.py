@@ -4,7 +4,6 @@ Lists take the same parameters as their pages and give the same rows in the
 same order; see portal/api_lists.py and docs/api.md.
 """
 
-from ninja import Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -13,9 +12,16 @@ from partnerships.exports import ClusterExport, PartnershipExport
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Region, Sector
 from partnerships.schemas import ClusterOut, CountryOut, PartnershipOut, RegionOut, SectorOut
-from portal.api_lists import ErrorOut, ExportedRows, PageLinks, filter_parameters, filtered
+from portal.api_lists import (
+    ErrorOut,
+    ExportedRows,
+    PageLinks,
+    ReadRouter,
+    filter_parameters,
+    filtered,
+)
 
-router = Router()
+router = ReadRouter()
 
 LIST_ERRORS = {400: ErrorOut, 404: ErrorOut}
 DETAIL_ERRORS = {404: ErrorOut}

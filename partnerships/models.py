@@ -110,6 +110,11 @@ class CountryQuerySet(models.QuerySet):
             )
         )
 
+    def tally_by_region(self):
+        """How many of these countries each region contains (the regions that contain one country)."""
+        through = Region.countries.through.objects.filter(country__in=self.values("code"))
+        return DistinctTally(((through, "region", "country"),))
+
     def in_use(self):
         """Countries that appear in the data: as a member, a target, in a region target or an outcome."""
         return self.filter(
@@ -349,19 +354,21 @@ class PartnershipQuerySet(models.QuerySet):
         )
         return figures
 
-    def with_related(self):
+    def with_related(self, *, region_countries=True):
+        """Sectors, member countries and targets (with their country or region) in three more
+        queries, and the targeted regions' countries in a fourth. A page about one country can
+        leave that out (``region_countries=False``) and pass the regions that contain it to
+        ``routes_to()``."""
+        targets = TargetMarket.objects.select_related("country", "region")
+        if region_countries:
+            targets = targets.prefetch_related("region__countries")
         return self.prefetch_related(
             "sectors",
             models.Prefetch(
                 "member_countries",
                 MemberCountry.objects.select_related("country", "cross_border_country"),
             ),
-            models.Prefetch(
-                "targets",
-                TargetMarket.objects.select_related("country", "region").prefetch_related(
-                    "region__countries"
-                ),
-            ),
+            models.Prefetch("targets", targets),
         )
 
     # Facet counts, read together in one or two queries per page (portal/tally.py).
@@ -564,17 +571,21 @@ class Partnership(Publishable, models.Model):
             line += (" + " if line else "") + "possibly " + ", ".join(tentative)
         return line
 
-    def routes_to(self, code):
+    def routes_to(self, code, *, regions_with_it=None):
         """How this partnership targets a country: ["directly"], ["through North Africa"], or [].
 
-        Reads the prefetched targets of ``with_related()``, so it costs no query.
+        Reads the prefetched targets of ``with_related()``, so it costs no query; with
+        ``regions_with_it`` (the ids of the regions that contain the country) it does not need
+        the regions' countries.
         """
         routes = []
         for target in self.targets.all():
             if target.country_id == code:
                 routes.append("possibly, directly" if target.tentative else "directly")
-            elif target.region_id and any(
-                country.code == code for country in target.region.countries.all()
+            elif target.region_id and (
+                target.region_id in regions_with_it
+                if regions_with_it is not None
+                else any(country.code == code for country in target.region.countries.all())
             ):
                 routes.append(f"through {target.region.name}")
         return routes

@@ -1,6 +1,6 @@
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView
 
 from outcomes.models import Outcome
@@ -9,6 +9,7 @@ from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipE
 from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import Cluster, Country, Partnership, Sector
 from portal import freshness, statistics, worldmap
+from portal.tally import count_together
 from portal.views import FilteredListView
 
 
@@ -53,8 +54,8 @@ class EscpOverviewReportView(FilteredListView):
         return context
 
 
-def _small_map(title, categories):
-    names = statistics.all_country_names()
+def _small_map(title, categories, names=None):
+    names = statistics.all_country_names() if names is None else names
     return {
         "areas": worldmap.category_areas(categories, names),
         "legend": [(shade, label) for label, shade, category in categories if category],
@@ -166,44 +167,37 @@ class CountryDetailView(DetailView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Country, code=self.kwargs["code"])
+        country = _countries_by_code().get(self.kwargs["code"])
+        if country is None:
+            raise Http404("No such country.")
+        return country
 
     def get_context_data(self, **kwargs):
         country = self.object
         code = country.code
         published = Partnership.objects.published()
         targeting = published.targeting_country([code])
-        members = published.with_member_country([code])
+        origins, regions_with_it = freshness.cached(
+            "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
+        )
         # Each list shows its first rows and links to the full, filtered list; the two partnership
-        # lists are read with their related rows in one go, each row marked with its lists.
-        first_targeting, first_members = _first_ids(targeting), _first_ids(members)
+        # lists are read with their related rows in one go, each row marked with its lists. Which
+        # regions contain the country is known, so the regions' countries are not read.
+        first_targeting = _first_ids(targeting)
+        first_members = _first_ids(published.with_member_country([code]))
         rows = list(
             published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
             .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
             .order_by("name", "pk")
-            .with_related()
+            .with_related(region_countries=False)
         )
-        targeting_rows = [row for row in rows if row.targets_it]
-        member_rows = [row for row in rows if row.member_here]
+        for row in rows:
+            row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
         outcomes, more_outcomes = _first_rows(
             Outcome.objects.published().with_country([code]).with_related()
         )
-        origins = freshness.cached(
-            "country-origins", code, lambda: targeting.tally_by_member_country().counts()
-        )
-        kwargs["small_map"] = _small_map(
-            f"{country.name}, and where the partnerships targeting it come from",
-            [
-                (country.name, worldmap.FOCUS_SHADE, {code}),
-                (
-                    f"members of partnerships targeting {country.name}",
-                    worldmap.MEMBER_SHADE,
-                    set(origins),
-                ),
-            ],
-        )
-        member_partnerships, more_member_partnerships = _first_rows(member_rows)
-        targeting_partnerships, more_targeting_partnerships = _first_rows(targeting_rows)
+        # Kept until the data changes: the first offices lie further along the list's order than
+        # the first outcomes, and read in one query with them the two lists cost a scan of the table.
         offices, more_offices = _first_rows(
             freshness.cached(
                 "country-offices",
@@ -215,6 +209,24 @@ class CountryDetailView(DetailView):
                     .with_related()[: DETAIL_ROWS + 1]
                 ),
             )
+        )
+        kwargs["small_map"] = _small_map(
+            f"{country.name}, and where the partnerships targeting it come from",
+            [
+                (country.name, worldmap.FOCUS_SHADE, {code}),
+                (
+                    f"members of partnerships targeting {country.name}",
+                    worldmap.MEMBER_SHADE,
+                    origins,
+                ),
+            ],
+            names={c.code: c.name for c in _countries_by_code().values()},
+        )
+        member_partnerships, more_member_partnerships = _first_rows(
+            [row for row in rows if row.member_here]
+        )
+        targeting_partnerships, more_targeting_partnerships = _first_rows(
+            [row for row in rows if row.targets_it]
         )
         clusters, more_clusters = _first_rows(Cluster.objects.published().located_in([code]))
         return super().get_context_data(
@@ -231,6 +243,24 @@ class CountryDetailView(DetailView):
             detail_rows=DETAIL_ROWS,
             **kwargs,
         )
+
+
+def _countries_by_code():
+    """Every country, read once until the data changes: a country page's own row and its map's
+    names, in one query for all the country pages."""
+    return freshness.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
+
+
+def _origins_and_regions(code, targeting):
+    """The member countries of the partnerships targeting a country (for its map), and the ids of
+    the regions that contain it (for how each targets it), in one UNION query."""
+    counts = count_together(
+        {
+            "origins": targeting.tally_by_member_country(),
+            "regions": Country.objects.filter(code=code).tally_by_region(),
+        }
+    )
+    return set(counts["origins"]), {int(region) for region in counts["regions"]}
 
 
 # Rows per list on a sector or country page, latest first (the outcome list's own order, along its

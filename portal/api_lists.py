@@ -13,13 +13,33 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_filters import FilterSet, OrderingFilter
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
 from portal import freshness
 
 MAX_PAGE_SIZE = 100
+
+
+class ReadRouter(Router):
+    """A router whose GET endpoints answer HEAD too, as Django's own views do: the same status and
+    headers, and no body (the server drops it; Content-Length stays the GET's).
+
+    django-ninja serves only the methods an operation names, so each GET gets a HEAD twin. The twin
+    stays out of the OpenAPI schema, where it would repeat the GET's operationId. Other methods
+    (OPTIONS included) answer 405 with an ``Allow`` header naming GET and HEAD.
+    """
+
+    def get(self, path: str, **options: Any):
+        def decorator(view_func):
+            self.add_api_operation(path, ["GET"], view_func, **options)
+            self.add_api_operation(
+                path, ["HEAD"], view_func, **{**options, "include_in_schema": False}
+            )
+            return view_func
+
+        return decorator
 
 
 class BadParameters(Exception):

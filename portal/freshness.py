@@ -76,6 +76,7 @@ def connect():
     from outcomes.models import Outcome
     from partnerships.models import (
         Cluster,
+        Country,
         MemberCountry,
         Membership,
         Partnership,
@@ -85,7 +86,8 @@ def connect():
     )
 
     curated = (Partnership, Outcome, Cluster, MemberCountry, Membership, TargetMarket)
-    for model in (*curated, Sector, Region):
+    # Countries too: their pages and maps read them from the cache.
+    for model in (*curated, Sector, Region, Country):
         for signal in (post_save, post_delete):
             signal.connect(
                 forget, sender=model, dispatch_uid=f"freshness-{signal}-{model.__name__}"

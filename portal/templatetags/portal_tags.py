@@ -1,8 +1,35 @@
 import re
+from base64 import b32encode
 
+import segno
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+QR_MODULE = 5  # pixels per module of a QR code: a 2FA address (version 6, 49 modules) is 245 px
+
+
+@register.simple_tag
+def qr_code(data, label):
+    """``data`` as a QR code in inline SVG, drawn here on the server: no script, no image request.
+
+    segno writes colours as attributes, never as ``style``, so the Content-Security-Policy lets it
+    through; dark on a white square, so it scans on the admin's dark theme too.
+    """
+    svg = segno.make(data).svg_inline(
+        scale=QR_MODULE, dark="#000", light="#fff", title=label, svgclass="qr-code"
+    )
+    return format_html(
+        '<svg role="img" aria-label="{}"{}', label, mark_safe(svg.removeprefix("<svg"))
+    )
+
+
+@register.filter
+def base32(key: bytes) -> str:
+    """A TOTP device's key as authenticator apps ask for it when it is typed in."""
+    return b32encode(key).decode()
 
 
 @register.simple_tag(takes_context=True)

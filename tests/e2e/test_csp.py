@@ -6,6 +6,7 @@ console error; both are collected on every page, and the admin's scripts must st
 
 import pytest
 from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from outcomes.models import Outcome
@@ -61,7 +62,7 @@ def test_no_public_page_breaks_the_content_security_policy(portal, watched):
 
 def test_the_admin_works_under_the_content_security_policy(portal, watched, tmp_path):
     page = watched
-    User.objects.create_superuser("root", "root@example.eu", "a-long-test-password-1")
+    root = User.objects.create_superuser("root", "root@example.eu", "a-long-test-password-1")
     elca = Partnership.objects.get(slug="elca")
 
     page.goto(portal + "/admin/login/")
@@ -101,5 +102,13 @@ def test_the_admin_works_under_the_content_security_policy(portal, watched, tmp_
     _check(page, "revision")
     page.goto(portal + "/admin/outcomes/mou/recover/")
     _check(page, "recover list")
+
+    # A second factor's setup page, its QR code drawn in inline SVG.
+    device = TOTPDevice.objects.create(user=root, name="phone")
+    page.goto(portal + f"/admin/otp_totp/totpdevice/{device.pk}/config/")
+    qr_code = page.get_by_role("img", name="QR code of the authenticator app address below")
+    expect(qr_code).to_be_visible()
+    page.screenshot(path=tmp_path / "totp-setup.png")
+    _check(page, "TOTP device setup")
 
     assert page.problems == [], "\n".join(page.problems)

@@ -1,9 +1,12 @@
 """A country's page lists the first partnerships that target it and that have members there."""
 
+import datetime
+
 import pytest
 
-from partnerships.models import MemberCountry, Region, TargetMarket
-from tests.factories import PartnershipFactory
+from outcomes.models import Outcome
+from partnerships.models import Country, MemberCountry, Region, TargetMarket
+from tests.factories import OutcomeFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +31,10 @@ def test_the_first_25_of_each_list_are_shown_in_name_order_with_a_link_to_the_re
     targeting = page.context["targeting_partnerships"]
     assert [p.name for p in targeting] == [f"Targeting {n:02}" for n in range(25)]
     assert page.context["more_targeting_partnerships"] is True
-    assert targeting[0].routes_to("TN") == ["through North Africa"]
-    assert targeting[1].routes_to("TN") == ["directly"]
+    # How each targets it, from the regions that contain Tunisia rather than each region's countries.
+    assert targeting[0].routes_here == "through North Africa"
+    assert targeting[1].routes_here == "directly"
+    assert '<td data-label="How">through North Africa</td>' in page.text
     assert [p.name for p in page.context["member_partnerships"]] == [
         "Members 0",
         "Members 1",
@@ -38,3 +43,50 @@ def test_the_first_25_of_each_list_are_shown_in_name_order_with_a_link_to_the_re
     assert page.context["more_member_partnerships"] is False
     assert "See all partnerships targeting Tunisia" in page.text
     assert "See all partnerships with members in Tunisia" not in page.text
+
+
+def test_the_offices_are_listed_even_when_newer_outcomes_fill_the_outcome_list(client):
+    partnership = PartnershipFactory(name="ELCA")
+    for day in range(1, 4):
+        OutcomeFactory(
+            partnership=partnership,
+            type=Outcome.Type.OFFICE,
+            title=f"Office {day}",
+            country_id="TN",
+            date=datetime.date(2010, 1, day),
+        )
+    OutcomeFactory(
+        partnership=partnership,
+        type=Outcome.Type.OFFICE,
+        title="Draft office",
+        country_id="TN",
+        is_published=False,
+    )
+    for day in range(1, 27):
+        OutcomeFactory(
+            partnership=partnership,
+            title=f"MoU {day:02}",
+            country_id="TN",
+            date=datetime.date(2020, 1, day),
+        )
+    OutcomeFactory(
+        partnership=partnership, type=Outcome.Type.OFFICE, title="Elsewhere", country_id="MA"
+    )
+
+    page = client.get("/countries/TN/")
+
+    assert [o.title for o in page.context["outcomes"]] == [
+        f"MoU {day:02}" for day in range(26, 1, -1)
+    ]
+    assert page.context["more_outcomes"] is True
+    assert [o.title for o in page.context["offices"]] == ["Office 3", "Office 2", "Office 1"]
+    assert page.context["more_offices"] is False
+    assert "Office 1</a>, by ELCA" in page.text
+
+
+def test_a_renamed_country_shows_its_new_name_at_once(client):
+    assert "<h1>Tunisia " in client.get("/countries/TN/").text  # Now kept in the cache.
+    tunisia = Country.objects.get(code="TN")
+    tunisia.name = "Tunisie"
+    tunisia.save()
+    assert "<h1>Tunisie " in client.get("/countries/TN/").text
