@@ -122,3 +122,19 @@ def test_on_postgresql_the_rows_arrive_through_copy_with_the_sequences_moved():
     with connection.cursor() as cursor:
         cursor.execute("SELECT last_value FROM partnerships_partnership_id_seq")
         assert cursor.fetchone()[0] == Partnership.objects.order_by("-pk").first().pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index definitions")
+def test_on_postgresql_every_index_is_there_again_after_the_load():
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'outcomes_%%' "
+                "OR tablename LIKE 'partnerships_%%' ORDER BY indexname"
+            )
+            return cursor.fetchall()
+
+    before = indexes()
+    assert any(name == "outcomes_search_title" for name, _ in before)
+    generate(seed=1)
+    assert indexes() == before
