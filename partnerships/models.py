@@ -59,8 +59,16 @@ class SectorQuerySet(models.QuerySet):
         return self.annotate(partnership_count=models.Count("partnerships", filter=published))
 
     def with_published_partnership_counts(self):
-        """The sectors that have published partnerships, with how many."""
-        return self.annotate_published_partnership_counts().filter(partnership_count__gt=0)
+        """The sectors that have published partnerships, with how many, by name.
+
+        By name explicitly: Django leaves Meta.ordering out of a query with GROUP BY, and the
+        rows then came in whatever order PostgreSQL's aggregate gave them.
+        """
+        return (
+            self.annotate_published_partnership_counts()
+            .filter(partnership_count__gt=0)
+            .order_by("name")
+        )
 
 
 class Sector(models.Model):

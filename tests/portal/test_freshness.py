@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from outcomes.models import Outcome
 from portal.freshness import forget
-from tests.factories import OutcomeFactory
+from tests.factories import OutcomeFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,23 @@ def test_cached_counts_follow_a_curators_changes(client, partnership):
     assert "Lighting (1)" not in client.get("/partnerships/").text
     partnership.sectors.add(Sector.objects.create(name="Lighting", slug="lighting"))
     assert "Lighting (1)" in client.get("/partnerships/").text
+
+
+def test_kept_maps_and_charts_follow_a_curators_changes_and_each_page_has_its_own(
+    client, partnership
+):
+    from partnerships.models import TargetMarket
+
+    TargetMarket.objects.create(partnership=partnership, country_id="US")
+    assert "United States of America: targeted by 1 partnership" in client.get("/").text
+    assert "United States of America: targeted by 1 partnership" in client.get("/").text  # Kept.
+    other = PartnershipFactory(name="Second")
+    TargetMarket.objects.create(partnership=other, country_id="US")
+    home = client.get("/").text
+    assert "United States of America: targeted by 2 partnerships" in home
+    assert "targeted by 1 partnership" not in home
+    stats = client.get("/statistics/").text
+    assert "United States of America: 2 partnerships" in stats  # The bar chart's tooltip.
+    # The statistics map narrows the page it is on: its links carry that page's filters.
+    assert "?target_country=US" in stats
+    assert "?kind=escp&amp;target_country=US" in client.get("/statistics/?kind=escp").text
