@@ -183,11 +183,13 @@ def _bulk_outcomes(count):
 
 
 def _copies_running():
-    """COPY queries running on the server, seen from a connection of its own."""
+    """COPY queries running in the test database, seen from a connection of its own (other
+    databases on the same server may be exporting too)."""
     settings = connection.get_connection_params()
     with psycopg2.connect(**settings) as other, other.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%%' AND state = 'active'"
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%%' AND state = 'active' "
+            "AND datname = current_database()"
         )
         return cursor.fetchone()[0]
 
