@@ -36,7 +36,7 @@ HOSTILE = [
     "Mind the Gap – Health and Wellbeing for elderly",
     "unicode: Zürich, 日本, ✓",
     "日本 first: a first character beyond ASCII",
-    "＝1+1 (a full-width equals sign: not a formula)",
+    "\uff1d1+1 (a full-width equals sign: not a formula)",
     " leading space",
     "'already quoted",
     "\\.",
