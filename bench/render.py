@@ -49,6 +49,9 @@ def main():
 
     assert not settings.DEBUG and not settings.PAGE_CACHE
     pages = [(name, url) for name, url in _pages() if not args.only or args.only in name]
+    if not pages:
+        names = ", ".join(name for name, _ in _pages())
+        sys.exit(f"No page's name contains “{args.only}”. The pages: {names}.")
     client = Client()
     profiler = cProfile.Profile() if args.profile else None
     print(f"{args.runs} renders a page after one warm-up; DEBUG off, PAGE_CACHE=false, locmem.\n")
