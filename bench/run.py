@@ -423,15 +423,15 @@ class Report:
             f"DJANGO_ENV=production, cache: {'Redis' if a.redis else 'local memory'}. "
             f"Load: wrk ({_wrk_version()}, bench/wrk_client.lua), {a.concurrency} clients, "
             f"{a.seconds:g} s a page, on the same machine ({os.cpu_count()} cores: "
-            f"{platform.node()}). Latency counts from when a request was due. Each page is warmed first, so it is served from the cache as for every "
-            "visitor but the first after a change of the data. Queries: when the counts are computed / "
-            "once they are cached and the page is rendered (a kept page costs none).",
+            f"{platform.node()}). Latency counts from when a request was due. Each page is warmed "
+            "first, so it is served from the cache as for every visitor but the first after a change "
+            "of the data. Queries: when the counts are computed / once they are cached and the page "
+            "is rendered (a kept page costs none).",
             "",
             "| page | req/s | ratio to floor | p50 ms | p95 ms | p99 ms | p95 / p99 at 70% rate | queries cold / warm |",
             "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
         ]
         for name, result in self.load.items():
-            p50, p95, p99 = result["latency"]
             paced = self.paced.get(name)
             paced_text = (
                 f"{paced['latency'][1]:.0f} / {paced['latency'][2]:.0f} at {paced['rate']:.0f}/s"
@@ -439,10 +439,8 @@ class Report:
                 else "–"
             )
             cold, warm = self.queries.get(name, ("?", "?"))
-            bad = {s: n for s, n in result["statuses"].items() if s != 200}
             lines.append(
-                f"| {name} (`{result['url']}`){' ⚠ ' + str(bad) if bad else ''} | {result['rate']:.0f} | "
-                f"{result['rate'] / floor:.2f} | {p50:.0f} | {p95:.0f} | {p99:.0f} | {paced_text} | "
+                f"| {name} (`{result['url']}`){_load_cells(result, floor)} {paced_text} | "
                 f"{cold} / {warm} |"
             )
         if self.rendered:
@@ -457,12 +455,7 @@ class Report:
                 "| --- | ---: | ---: | ---: | ---: | ---: |",
             ]
             for name, result in self.rendered.items():
-                p50, p95, p99 = result["latency"]
-                bad = {s: n for s, n in result["statuses"].items() if s != 200}
-                lines.append(
-                    f"| {name}{' ⚠ ' + str(bad) if bad else ''} | {result['rate']:.0f} | "
-                    f"{result['rate'] / rendered_floor:.2f} | {p50:.0f} | {p95:.0f} | {p99:.0f} |"
-                )
+                lines.append(f"| {name}{_load_cells(result, rendered_floor)}")
         page1 = self.load["partnerships"]["latency"][1] if "partnerships" in self.load else 0
         page200 = self.load.get("partnerships: page 200", {"latency": (0, 0, 0)})["latency"][1]
         e = self.exports
@@ -495,6 +488,16 @@ class Report:
             "",
         ]
         return "\n".join(lines)
+
+
+def _load_cells(result, floor):
+    """A load run's cells, from the warning of other answers than 200 to p99, ending with "|"."""
+    p50, p95, p99 = result["latency"]
+    bad = {status: n for status, n in result["statuses"].items() if status != 200}
+    return (
+        f"{' ⚠ ' + str(bad) if bad else ''} | {result['rate']:.0f} | {result['rate'] / floor:.2f} | "
+        f"{p50:.0f} | {p95:.0f} | {p99:.0f} |"
+    )
 
 
 def _wrk_version():
