@@ -183,13 +183,17 @@ def _bulk_outcomes(count):
 
 
 def _copies_running():
-    """COPY queries running in the test database, seen from a connection of its own (other
-    databases on the same server may be exporting too)."""
+    """COPY queries running on the test's own connection, seen from a connection of its own.
+
+    Only that connection's: a parallel plan adds worker processes that show the same COPY, and
+    other connections may be exporting too.
+    """
     settings = connection.get_connection_params()
     with psycopg2.connect(**settings) as other, other.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY%%' AND state = 'active' "
-            "AND datname = current_database()"
+            "AND pid = %s",
+            [connection.connection.info.backend_pid],
         )
         return cursor.fetchone()[0]
 
@@ -199,9 +203,10 @@ def test_the_first_block_leaves_while_the_copy_still_runs(client):
     response = client.get("/outcomes/", {"export": "csv"})
     stream = iter(response.streaming_content)
     first = next(stream)
+    running_after_first_block = _copies_running()
+    rest = b"".join(stream)  # read to the end before asserting: a COPY left running spoils teardown
     assert first.startswith("\ufeffid,".encode()) and b"A long enough title" in first
-    assert _copies_running() == 1
-    rest = b"".join(stream)
+    assert running_after_first_block == 1
     assert (first + rest).count(b"\n") == 30_001
     assert _copies_running() == 0
 
@@ -211,12 +216,13 @@ def test_a_client_that_leaves_mid_file_stops_the_copy_and_frees_the_connection()
     # Straight from the export: the test client would close the test's connection with the response.
     response = exports.csv_response(OutcomeExport(Outcome.objects.all(), "http://testserver"))
     next(iter(response.streaming_content))
-    assert _copies_running() == 1
+    running_mid_file = _copies_running()
     # As a WSGI server does when the client is gone; the test's connection stays open meanwhile.
     request_finished.disconnect(close_old_connections)
     try:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+    assert running_mid_file == 1
     assert _copies_running() == 0
     assert Outcome.objects.count() == 30_000  # the connection answers again
