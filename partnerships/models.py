@@ -109,14 +109,15 @@ class CountryQuerySet(models.QuerySet):
         )
 
     def annotate_direct_target_counts(self):
-        """Each country with ``direct_target_count``: published partnerships targeting it directly."""
+        """Each country with ``direct_target_count``: published partnerships targeting it
+        directly; by name, explicitly: Django leaves Meta.ordering out of a query with GROUP BY."""
         return self.annotate(
             direct_target_count=models.Count(
                 "targeted_by__partnership",
                 filter=Q(targeted_by__partnership__is_published=True),
                 distinct=True,
             )
-        )
+        ).order_by("name", "code")
 
     def tally_by_region(self):
         """How many of these countries each region contains (the regions that contain one country)."""
