@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db import models
 from django.urls import reverse
 from django_filters import FilterSet, OrderingFilter
@@ -17,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
-from portal import freshness
+from portal.pagination import CachedCountPaginator
 
 MAX_PAGE_SIZE = 100
 
@@ -169,39 +170,42 @@ class PageLinks(PaginationBase):
     items_attribute = "results"
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
-        # Counted once per path and filters until the data changes, as the pages' totals are.
+        # The list pages' paginator: the total counted once per path and filters until the data
+        # changes, and pages that stop at the row where theirs do (settings.LIST_MAX_ROWS).
         filters = sorted(
             (name, values)
             for name, values in request.GET.lists()
             if name not in ("page", "page_size")
         )
-        count = freshness.cached("api-count", (request.path, filters), queryset.count)
-        size = pagination.page_size
-        # Pages stop where the portal's list pages do (settings.LIST_MAX_ROWS): one further on
-        # would be read with an OFFSET past every row before it.
-        last_page = max(1, -(-min(count, settings.LIST_MAX_ROWS) // size))
-        if pagination.page > last_page:
-            if count > last_page * size:
-                raise HttpError(
-                    404,
-                    f"There is no page {pagination.page}: pages stop at page {last_page} of "
-                    f"{size}, the first {last_page * size:,} of the {count:,} results. Narrow "
-                    "the filters, or download the list page's export, which holds them all.",
-                )
-            raise HttpError(
-                404,
-                f"There is no page {pagination.page}: the results fill {last_page} "
-                f"page{'s' if last_page != 1 else ''} of {size}.",
-            )
-        start = (pagination.page - 1) * size
+        paginator = CachedCountPaginator(
+            queryset,
+            pagination.page_size,
+            count_key=("api", request.path, filters),
+            max_rows=settings.LIST_MAX_ROWS,
+        )
+        try:
+            page = paginator.page(pagination.page)
+        except InvalidPage:
+            raise HttpError(404, _no_such_page(pagination.page, paginator)) from None
         return {
-            "count": count,
-            "next": _page_link(request, pagination.page + 1)
-            if pagination.page < last_page
+            "count": paginator.count,
+            "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
+            "previous": _page_link(request, page.previous_page_number())
+            if page.has_previous()
             else None,
-            "previous": _page_link(request, pagination.page - 1) if pagination.page > 1 else None,
-            "results": queryset[start : start + size],
+            "results": page.object_list,
         }
+
+
+def _no_such_page(number: int, paginator: CachedCountPaginator) -> str:
+    pages, size = paginator.num_pages, paginator.per_page
+    if paginator.is_capped:
+        return (
+            f"There is no page {number}: pages stop at page {pages} of {size}, the first "
+            f"{paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the filters, or "
+            "download the list page's export, which holds them all."
+        )
+    return f"There is no page {number}: the results fill {pages} page{'s' if pages != 1 else ''} of {size}."
 
 
 def _page_link(request, page: int) -> str:

@@ -1,16 +1,14 @@
 import logging
-import math
 import sys
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -24,6 +22,7 @@ from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import exports, freshness, statistics, tally, worldmap
 from portal.context_processors import SITE_NAME
+from portal.pagination import CachedCountPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -178,39 +177,6 @@ class FilteredListView(FilterView):
             page_problem=self.page_problem,
         )
         return context
-
-
-class CachedCountPaginator(Paginator):
-    """Pages whose total is counted once per filter combination until the data changes, and
-    that stop after ``max_rows``.
-
-    ``COUNT(*)`` over a million outcomes costs as much as the page itself; the rows of a
-    page are read with ``OFFSET`` along an index of the list's order, which is cheap as far
-    as ``max_rows`` (settings.LIST_MAX_ROWS) and grows with every row after.
-    """
-
-    def __init__(self, *args, count_key, max_rows, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_key = count_key
-        self.max_rows = max_rows
-
-    @cached_property
-    def count(self):
-        return freshness.cached("count", self.count_key, lambda: Paginator.count.func(self))
-
-    @cached_property
-    def num_pages(self):
-        # The page that holds row max_rows is the last one.
-        return min(Paginator.num_pages.func(self), max(1, math.ceil(self.max_rows / self.per_page)))
-
-    @property
-    def shown_rows(self) -> int:
-        """How many rows the pages reach."""
-        return min(self.count, self.num_pages * self.per_page)
-
-    @property
-    def is_capped(self) -> bool:
-        return self.count > self.shown_rows
 
 
 def _bad_request(message):
