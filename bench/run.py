@@ -84,6 +84,7 @@ def main():
     static_root = tempfile.mkdtemp(prefix="portal-bench-static-")
     server = Server(args, database_url, static_root)
     try:
+        server.collect_static()
         server.start(page_cache=True)
         if args.redis:
             import redis
@@ -174,14 +175,16 @@ class Server:
         }
         self.process = None
 
-    def start(self, page_cache):
-        self.env["PAGE_CACHE"] = "true" if page_cache else "false"
+    def collect_static(self):
         subprocess.run(
             [PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT,
             env=self.env,
             check=True,
         )
+
+    def start(self, page_cache):
+        self.env["PAGE_CACHE"] = "true" if page_cache else "false"
         self.process = subprocess.Popen(
             [
                 PYTHON,
