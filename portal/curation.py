@@ -20,6 +20,7 @@
 """
 
 from concurrency.api import disable_concurrency
+from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
@@ -29,6 +30,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import localize
+from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -138,6 +140,13 @@ class CuratedAdmin(VersionAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Another curator's save of this record got in between this form's version check and
+            # its UPDATE … WHERE version = …, which then matched no row. Theirs is committed now
+            # (the database held this UPDATE until it was), so the form shown again says what they
+            # changed, as for any stale save, and keeps what this curator typed.
+            keep_nothing_of_this_request(request)
+            return self._refuse_overtaken_save(request, object_id, form_url, extra_context)
         except IntegrityError as error:
             # The forms check what they can; the database has the last word (rules across rows,
             # two curators saving at once). The admin's transaction has undone the rows saved so far.
@@ -147,6 +156,26 @@ class CuratedAdmin(VersionAdmin):
                 {"reason": refusal_reason(error), "form_url": request.get_full_path()},
             )
             return HttpResponse(page, status=409)
+
+    def _refuse_overtaken_save(self, request, object_id, form_url, extra_context):
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            response = None  # Overtaken once more, by a third save: say so without the form.
+        if response is None or response.status_code != 200:
+            page = render_to_string(
+                "admin/save_refused.html",
+                {
+                    "reason": gettext(
+                        "Another curator saved this record while you were saving it, so your "
+                        "changes were not saved. Reload the page to start from their version."
+                    ),
+                    "form_url": request.get_full_path(),
+                },
+            )
+            return HttpResponse(page, status=409)
+        response.status_code = 409
+        return response
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # A revert writes an older version on purpose: neither version check may refuse it.
