@@ -8,9 +8,9 @@ published partnerships appear: a draft enters the feed when an editor publishes 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
-from django.utils.decorators import method_decorator
 from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_safe
 
