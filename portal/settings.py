@@ -252,6 +252,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 # Idle timeout: a session ends SESSION_IDLE_MINUTES after its last request (each request renews it).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Django's database sessions, with an outage met by the session's save answered 503, not 400.
+SESSION_ENGINE = "portal.sessions"
 # Maximum lifetime: however active, a session ends this long after it began (portal/sessions.py).
 SESSION_MAX_LIFETIME = timedelta(hours=env_int("SESSION_MAX_HOURS", 10))
 

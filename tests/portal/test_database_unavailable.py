@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from outcomes.models import Outcome
 from tests.factories import mou_form
+from tests.portal import failing_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,3 +100,18 @@ def test_other_errors_stay_500(browser, settings):
     response = browser.get(reverse("partnerships:partnership-list"))
     assert response.status_code == 500
     assert "temporarily unavailable" not in response.content.decode()
+
+
+def test_an_outage_met_by_the_session_save_answers_503(browser, editor, settings):
+    """The database stops between the view and the session's save: an outage, not "session deleted"
+
+    (Django's database sessions turn a failed save into SessionInterrupted, a 400).
+    """
+    settings.ROOT_URLCONF = "tests.portal.failing_urls"
+    browser.force_login(editor)
+    with contextlib.ExitStack() as outage:
+        failing_urls.outage_begins = lambda: outage.enter_context(database_unreachable())
+        response = browser.get("/database-goes-down")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "The portal is temporarily unavailable" in response.content.decode()
