@@ -17,6 +17,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from outcomes.models import Outcome
+from partnerships.countries import create_country_rows
+from partnerships.models import Country
+from portal.roles import sync_roles
 from tests.factories import OutcomeFactory, mou_form
 
 pytestmark = [
@@ -26,6 +29,13 @@ pytestmark = [
         reason="SQLite lets one writer in at a time: the two saves cannot overlap",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def migrated_rows(transactional_db):
+    """What the migrations wrote: a transactional test before this one may have emptied it."""
+    create_country_rows(Country)
+    sync_roles()
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def superuser(seeded):
 
 
 @pytest.fixture
-def browser(superuser):
-    """What the curator's browser gets: the error page, not the exception."""
+def staff_client(superuser):
+    """What the curator's staff_client gets: the error page, not the exception."""
     client = Client(raise_request_exception=False)
     client.force_login(superuser)
     return client
@@ -94,32 +94,32 @@ def answered(response) -> bool:
 
 
 @pytest.mark.parametrize(("model", "model_admin"), ADMINS)
-def test_every_changelist_parameter_survives_any_value(browser, superuser, model, model_admin):
+def test_every_changelist_parameter_survives_any_value(staff_client, superuser, model, model_admin):
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     failures = []
     for name, values in changelist_parameters(model_admin, superuser).items():
         for value in values:
-            response = browser.get(f"{url}?{encoded(name)}={value}")
+            response = staff_client.get(f"{url}?{encoded(name)}={value}")
             if not answered(response):
                 failures.append(f"{name}={value[:40]}: {response.status_code}")
     assert not failures, failures
 
 
 @pytest.mark.parametrize(("model", "model_admin"), ADMINS)
-def test_every_object_url_survives_any_object_id(browser, model, model_admin):
+def test_every_object_url_survives_any_object_id(staff_client, model, model_admin):
     """Change, history, delete (and reversion's revision) pages, with ids no record can have."""
     info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
     failures = []
     for value in [*HOSTILE, "nul%00in%00it", "-1"]:
         for view in ("change", "history", "delete"):
             url = reverse(f"{info}_{view}", args=["ID"]).replace("ID", value)
-            response = browser.get(url)
+            response = staff_client.get(url)
             if not answered(response):
                 failures.append(f"{view} {value[:40]}: {response.status_code}")
         if hasattr(model_admin, "revision_view"):
             url = reverse(f"{info}_revision", args=["ID", 1]).replace("ID", value)
             for version in (url, url.replace("/1/", f"/{value}/")):
-                response = browser.get(version)
+                response = staff_client.get(version)
                 if not answered(response):
                     failures.append(f"revision {value[:40]}: {response.status_code}")
     assert not failures, failures
@@ -132,5 +132,5 @@ def test_every_object_url_survives_any_object_id(browser, model, model_admin):
         ("/admin/outcomes/mou/?date__year=99999999999999999999", {302, 400}),
     ],
 )
-def test_the_urls_that_were_500_on_postgresql(browser, url, wanted):
-    assert browser.get(url).status_code in wanted
+def test_the_urls_that_were_500_on_postgresql(staff_client, url, wanted):
+    assert staff_client.get(url).status_code in wanted

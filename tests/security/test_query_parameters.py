@@ -88,6 +88,7 @@ def test_list_pages_survive_any_query(client, seeded, path, query):
 @pytest.mark.parametrize("path", OTHER_PAGES)
 @given(query=query_strings(ALL_NAMES))
 @example(query="q=" + encoded(XSS_PAYLOADS[1]) + "&page=-1")
+@example(query="q=nul%00in%00it")
 def test_other_pages_ignore_any_query(client, pages, path, query):
     response = client.get(f"{path.format(**pages)}?{query}")
     assert response.status_code in (200, 301), response.status_code
