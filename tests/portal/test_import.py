@@ -177,7 +177,7 @@ def test_a_changed_cell_updates_that_record_only(logged_in_editor, client, partn
         (
             "columns.csv",
             b"foo,bar\n1,2\n",
-            "These columns are not ones this import knows: “foo”, “bar”.",
+            "The columns “foo”, “bar” are not ones this import knows.",
         ),
         (
             "missing.csv",
