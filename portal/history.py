@@ -25,7 +25,7 @@ def save_revision(instances, *, user=None, comment="") -> Revision | None:
     """One revision holding a version of each record (saved ones; several models may be mixed)."""
     by_model = {}
     for instance in instances:
-        if instance.pk is not None and revisions.is_registered(type(instance)):
+        if not instance._state.adding and revisions.is_registered(type(instance)):
             by_model.setdefault(type(instance), []).append(instance)
     if not by_model:
         return None

@@ -21,17 +21,20 @@ import zipfile
 
 from concurrency.fields import VersionField
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from import_export import resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from import_export.tmp_storages import MediaStorage
 
 from partnerships.countries import normalise_country_code
 from portal import freshness, history
@@ -547,6 +550,48 @@ def import_error_summary(result) -> list[str]:
     return lines
 
 
+# A preview's name: MediaStorage's uuid4().hex, 122 random bits.
+PREVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
+PREVIEWS_SESSION_KEY = "portal:import-previews"
+# Previews a session may have waiting at once; an older one can no longer be confirmed.
+PREVIEWS_PER_SESSION = 10
+
+
+class PreviewStorage(MediaStorage):
+    """Where a previewed file waits for its confirmation: the storage named "import_export" in
+    STORAGES (IMPORT_PREVIEW_DIR, readable by the portal only), under a random name.
+
+    django-import-export's documented place for it (IMPORT_EXPORT_TMP_STORAGE_CLASS). Which names
+    a request may read is CuratedImportMixin's to decide: those of its own session's previews.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "MEDIA_FOLDER": None})
+
+    def exists(self):
+        return self._storage.exists(self.get_full_path())
+
+
+def delete_old_previews(max_age=None, *, dry_run=False) -> list[str]:
+    """Deletes the previews older than IMPORT_PREVIEW_MAX_AGE (never confirmed); returns their names."""
+    storage = PreviewStorage()._storage
+    cutoff = timezone.now() - (max_age or settings.IMPORT_PREVIEW_MAX_AGE)
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:  # No import yet.
+        return []
+    old = []
+    for name in names:
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                if not dry_run:
+                    storage.delete(name)
+                old.append(name)
+        except FileNotFoundError:  # Confirmed or deleted meanwhile.
+            continue
+    return old
+
+
 class CuratedImportMixin(ImportMixin):
     """The admin's "Import" button: CSV and XLSX, the formats the exports write, through SafeImportForm."""
 
@@ -565,6 +610,54 @@ class CuratedImportMixin(ImportMixin):
             "preview_rows": PREVIEW_ROWS,
             "preview_slice": f":{PREVIEW_ROWS}",
         }
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            delete_old_previews()
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and "confirm_form" not in context:
+            # Nothing to confirm: the file the library kept for the confirmation is not needed.
+            PreviewStorage(name=name).remove()
+        return response
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            # Only this session may confirm this preview (process_import).
+            previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+            previews = [*previews, initial["import_file_name"]][-PREVIEWS_PER_SESSION:]
+            request.session[PREVIEWS_SESSION_KEY] = previews
+        return initial
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().process_import(request, **kwargs)  # 405 or 403, as the library answers.
+        token = request.POST.get("import_file_name", "")
+        previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+        if (
+            not PREVIEW_TOKEN.fullmatch(token)
+            or token not in previews
+            or not PreviewStorage(name=token).exists()
+        ):
+            # Another session's preview, one already confirmed or deleted, or a made-up name:
+            # nothing is read, nothing deleted.
+            return HttpResponseBadRequest(
+                gettext(
+                    "This import cannot be confirmed: its preview is not one of yours, or it was "
+                    "confirmed or deleted already. Upload the file again."
+                )
+            )
+        request.session[PREVIEWS_SESSION_KEY] = [name for name in previews if name != token]
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            # The library deletes the file after a finished import only.
+            storage = PreviewStorage(name=token)
+            if storage.exists():
+                storage.remove()
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing at the confirmation too: a row that became invalid since the preview
