@@ -10,6 +10,10 @@ file, its history included.
 
 What the exports write for spreadsheets is undone here: a leading quote that
 neutralised a formula is removed again, and lists are split on ";".
+
+Big files (10,000 rows) are written in bulk with their history (PortalResource), and the
+previewed file waits under a random name that only the curator's session may confirm
+(PreviewStorage, CuratedImportMixin): docs/curation.md, "Big imports" and "The previewed file".
 """
 
 import copy
@@ -45,6 +49,8 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
 # The preview shows this many rows with their changes; the counts cover every row.
 PREVIEW_ROWS = 200
+# A confirmation that failed lists this many errors in its message.
+MESSAGE_ERRORS = 20
 # The widest export (partnerships) has 35 columns.
 MAX_IMPORT_COLUMNS = 100
 # An XLSX is a zip of XML parts: a real one of 5 MB unpacks to well under 50 MB.
@@ -667,11 +673,17 @@ class CuratedImportMixin(ImportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             keep_nothing_of_this_request(request)
+            lines = import_error_summary(result)
+            shown = " ".join(lines[:MESSAGE_ERRORS])
+            if len(lines) > MESSAGE_ERRORS:
+                # The message travels in the session: a whole file's errors would not fit.
+                more = len(lines) - MESSAGE_ERRORS
+                shown += " " + ngettext(
+                    "(and %(n)s more error)", "(and %(n)s more errors)", more
+                ) % {"n": more}
             messages.error(
                 request,
-                "Nothing was imported: "
-                + " ".join(import_error_summary(result))
-                + " Correct the file and import it again.",
+                "Nothing was imported: " + shown + " Correct the file and import it again.",
             )
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
