@@ -8,6 +8,7 @@ partnership publishes later. The portal keeps both; see docs/data-model.md.
 
 from urllib.parse import urlencode
 
+import reversion
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -434,6 +435,9 @@ def _outcome_model():
     return Partnership._meta.get_field("outcomes").related_model
 
 
+# A partnership's history holds the rows its form edits with it (a revert restores them too), not its
+# outcomes: each outcome has its own form and history.
+@reversion.register(follow=("member_countries", "memberships", "targets"))
 class Partnership(Publishable, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
@@ -621,6 +625,7 @@ class MemberCountryQuerySet(models.QuerySet):
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
 
+@reversion.register()
 class MemberCountry(models.Model):
     """One entry of a partnership's declared member countries, in the order the source gives.
 
@@ -675,6 +680,7 @@ class MemberCountry(models.Model):
         return self.country_id
 
 
+@reversion.register()
 class Membership(models.Model):
     """A named cluster's membership of a partnership."""
 
@@ -711,6 +717,7 @@ class TargetMarketQuerySet(models.QuerySet):
         return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
 
 
+@reversion.register()
 class TargetMarket(models.Model):
     """A country or a region a partnership targets, in the order the source gives."""
 
