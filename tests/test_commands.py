@@ -1,4 +1,8 @@
-"""The commands a newcomer meets first, run for real: manage.py's mistakes."""
+"""The commands a newcomer meets first, run for real: `make test`, manage.py's mistakes and CI's
+database.
+
+`make` runs with this test's Python (PY) and a fresh stamp (STAMP), so it installs nothing.
+"""
 
 import os
 import subprocess
@@ -6,6 +10,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import psycopg2
 import pytest
 from django.db import connection
 
@@ -16,12 +21,45 @@ ON_POSTGRESQL = pytest.mark.skipif(
 )
 
 
+def make(target: str, tmp_path: Path, *variables: str, **popen) -> subprocess.Popen:
+    stamp = tmp_path / "installed"
+    stamp.touch()  # newer than requirements/dev.txt: the venv counts as set up
+    return subprocess.Popen(
+        [
+            "make",
+            "--no-print-directory",
+            target,
+            f"PY={sys.executable}",
+            f"STAMP={stamp}",
+            *variables,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen,
+    )
+
+
 def server_url(settings_dict: dict, name: str) -> str:
     password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
     return (
         f"postgres://{settings_dict['USER']}{password}@{settings_dict['HOST'] or '127.0.0.1'}"
         f":{settings_dict['PORT'] or 5432}/{name}"
     )
+
+
+def test_make_test_names_each_skipped_test_and_why(tmp_path):
+    (tmp_path / "test_skipping.py").write_text(
+        'import pytest\n\n\ndef test_it():\n    pytest.skip("the reason it was skipped")\n'
+    )
+    # The repository's pytest configuration, for a test file outside it.
+    pytest_args = f"PYTEST_ARGS=-c pyproject.toml --rootdir . {tmp_path / 'test_skipping.py'}"
+    run = make("test", tmp_path, pytest_args)
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, output
+    assert "SKIPPED [1]" in output
+    assert "the reason it was skipped" in output
 
 
 def test_manage_py_with_a_python_without_django_says_what_to_do_in_one_line():
@@ -59,3 +97,24 @@ def test_manage_py_against_a_database_that_does_not_exist_says_what_to_do_in_one
         f"The PostgreSQL database “{name}” does not exist: create it with `createdb "
     )
     assert line.endswith(f" {name}`, or set DATABASE_URL to one that does.")
+
+
+@ON_POSTGRESQL
+def test_ci_creates_the_database_named_in_database_url_once():
+    name = f"portal_ci_{uuid.uuid4().hex[:8]}"
+    url = server_url(connection.settings_dict, name)
+    script = [str(ROOT / "scripts" / "create-database")]
+    try:
+        for _ in range(2):  # the second run finds it there
+            result = subprocess.run(
+                script, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
+            )
+            assert result.returncode == 0, result.stderr
+            assert f"PostgreSQL database {name} is there." in result.stdout
+        psycopg2.connect(url).close()
+    finally:
+        maintenance = psycopg2.connect(server_url(connection.settings_dict, "postgres"))
+        maintenance.autocommit = True
+        with maintenance.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        maintenance.close()
