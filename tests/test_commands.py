@@ -1,18 +1,24 @@
-"""The commands a newcomer meets first, run for real: `make test`, manage.py's mistakes and CI's
-database.
+"""The commands a newcomer meets first, run for real: `make run`, `make test`, manage.py's mistakes,
+CI's database, and the screenshot test's folder.
 
 `make` runs with this test's Python (PY) and a fresh stamp (STAMP), so it installs nothing.
 """
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import urllib.request
 import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
 from django.db import connection
+
+from tests.e2e.conftest import screenshots_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 ON_POSTGRESQL = pytest.mark.skipif(
@@ -41,12 +47,46 @@ def make(target: str, tmp_path: Path, *variables: str, **popen) -> subprocess.Po
     )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def server_url(settings_dict: dict, name: str) -> str:
     password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
     return (
         f"postgres://{settings_dict['USER']}{password}@{settings_dict['HOST'] or '127.0.0.1'}"
         f":{settings_dict['PORT'] or 5432}/{name}"
     )
+
+
+def test_make_run_serves_on_the_port_asked_and_announces_it_once_it_listens(tmp_path):
+    port = free_port()
+    run = make(
+        "run",
+        tmp_path,
+        f"PORT={port}",
+        env={
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path}/portal.sqlite3",
+            "PYTHONUNBUFFERED": "1",
+        },
+        start_new_session=True,  # runserver's reloader and its child go with the group
+    )
+    # However the run goes, it stops within two minutes.
+    timer = threading.Timer(120, os.killpg, (run.pid, signal.SIGTERM))
+    timer.start()
+    try:
+        announced = next(line for line in run.stdout if "http://127.0.0.1:" in line)
+        assert f"http://127.0.0.1:{port}/" in announced
+        # Announced, so it listens already: no waiting, no retry.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            assert response.status == 200
+    finally:
+        timer.cancel()
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=30)
 
 
 def test_make_test_names_each_skipped_test_and_why(tmp_path):
@@ -118,3 +158,11 @@ def test_ci_creates_the_database_named_in_database_url_once():
         with maintenance.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         maintenance.close()
+
+
+def test_the_screenshots_go_to_a_temporary_folder_unless_asked(tmp_path):
+    assert screenshots_folder({}, tmp_path) == tmp_path
+    assert screenshots_folder({"SCREENSHOTS_DIR": ""}, tmp_path) == tmp_path
+    assert screenshots_folder({"SCREENSHOTS_DIR": "docs/screenshots"}, tmp_path) == Path(
+        "docs/screenshots"
+    )
