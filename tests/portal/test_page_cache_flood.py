@@ -197,8 +197,10 @@ def test_a_full_cache_that_refuses_writes_still_renders_every_page(
     with contextlib.suppress(redis.exceptions.OutOfMemoryError):
         for n in range(1000):
             redis_client.set(f"filler:{n}", filler)
+    # Full by 1 MB, so that Redis freeing a client's buffers cannot make room again mid-test.
+    redis_client.config_set("maxmemory", redis_client.info("memory")["used_memory"] - 1_000_000)
     with pytest.raises(redis.exceptions.OutOfMemoryError):
-        redis_client.set("one-more", filler)
+        redis_client.set("one-more", b"x")
 
     for url in every_page_type():
         assert visitor.get(url).status_code == 200, url
