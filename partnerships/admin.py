@@ -210,6 +210,12 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             return queryset
         return queryset.filter(coordinators=request.user)
 
+    def choices_for(self, request, db_field):
+        # Co-signing names another partnership on a public MoU: any published one, or their own.
+        if db_field.name == "co_signatories" and not sees_all_partnerships(request.user):
+            return Partnership.objects.co_signable_by(request.user)
+        return super().choices_for(request, db_field)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":
             kwargs["queryset"] = (
