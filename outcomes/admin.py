@@ -19,6 +19,7 @@ from portal.curation import (
     CuratedAdmin,
     PartnershipScopeMixin,
     RestoringVersionAdmin,
+    sees_all_partnerships,
 )
 from portal.imports import CuratedImportMixin
 
@@ -31,10 +32,38 @@ PROVENANCE_FIELDSET = (
 
 @admin.register(Organisation)
 class OrganisationAdmin(RestoringVersionAdmin):
+    """Coordinators add counterparts; they see public ones and their own, and change only those
+    no other partnership's outcome names (OrganisationQuerySet)."""
+
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
     autocomplete_fields = ["country"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_partnerships(request.user):
+            return queryset
+        return queryset.seen_by_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or sees_all_partnerships(request.user):
+            return super().has_change_permission(request, obj)
+        return (
+            super().has_change_permission(request, obj)
+            and Organisation.objects.changeable_by_coordinator(request.user)
+            .filter(pk=obj.pk)
+            .exists()
+        )
+
+    def may_restore(self, request, record) -> bool:
+        # A deleted counterpart was named by no outcome (they protect it): its creator's, then.
+        return sees_all_partnerships(request.user) or record.created_by_id == request.user.pk
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class OutcomeListAdminMixin:

@@ -38,6 +38,8 @@ class SourceAdmin(RestoringVersionAdmin):
 @admin.register(Sector)
 class SectorAdmin(RestoringVersionAdmin):
     list_display = ["name", "slug", "partnership_count"]
+    # Named: Django leaves Meta.ordering out of the count's GROUP BY, and the autocomplete pages it.
+    ordering = ["name"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -209,6 +211,12 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
         if sees_all_partnerships(request.user):
             return queryset
         return queryset.filter(coordinators=request.user)
+
+    def choices_for(self, request, db_field):
+        # Co-signing names another partnership on a public MoU: any published one, or their own.
+        if db_field.name == "co_signatories" and not sees_all_partnerships(request.user):
+            return Partnership.objects.co_signable_by(request.user)
+        return super().choices_for(request, db_field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":

@@ -299,6 +299,13 @@ class PartnershipQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def co_signable_by(self, user):
+        """Partnerships a coordinator may name as an MoU's co-signatories: published ones and their own."""
+        return self.filter(
+            Q(is_published=True)
+            | Q(pk__in=self.model.objects.filter(coordinators=user).values("pk"))
+        )
+
     def escps(self):
         return self.filter(kind=Partnership.Kind.ESCP)
 

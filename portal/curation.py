@@ -8,7 +8,9 @@
   a published record returns it to draft until an editor publishes it again.
 - Scope: coordinators see and choose only the partnerships they are assigned
   to, and the outcomes and members of those; another's records are not found,
-  whatever URL is typed.
+  whatever URL is typed. What a form's related field offers, in its
+  autocomplete and as a POSTed id alike, is what the user may see of that
+  record in its own admin (ChoicesInScopeMixin).
 - Stale saves: every form carries the record's version; a save from an older
   version is refused with what changed since (django-concurrency's version
   field, with our message).
@@ -26,7 +28,12 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -132,7 +139,56 @@ def keep_nothing_of_this_request(request):
 VERSION_FIELDSET = ("Record version", {"fields": ["version"], "classes": ["record-version"]})
 
 
-class RestoringVersionAdmin(VersionAdmin):
+def autocomplete_source_field(request):
+    """The form field an admin autocomplete request fills in, or None for any other request.
+
+    Django's autocomplete view has already checked these parameters name a
+    field among the source admin's ``autocomplete_fields``.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None
+
+
+class ChoicesInScopeMixin:
+    """A related field offers what the user may see of the related records, and accepts nothing else.
+
+    Django's form fields offer every row of the related table (and accept any
+    POSTed id), while its autocomplete offers the related admin's queryset:
+    a coordinator could name another partnership's draft and so learn its id
+    exists. Here both come from the related admin's ``choices_for``.
+    """
+
+    def choices_for(self, request, db_field):
+        """The records of this admin's model a user may pick in ``db_field`` of another form."""
+        return self.get_queryset(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        field = autocomplete_source_field(request)
+        if field is not None and field.related_model is self.model:
+            queryset = self.choices_for(request, field).complex_filter(field.get_limit_choices_to())
+        return super().get_search_results(request, queryset, search_term)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._choices_in_scope(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._choices_in_scope(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _choices_in_scope(self, db_field, request, kwargs):
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if "queryset" not in kwargs and isinstance(related_admin, ChoicesInScopeMixin):
+            kwargs["queryset"] = related_admin.choices_for(request, db_field)
+
+
+class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
     """django-reversion's history, with revert and recover acting on one record, in the user's scope.
 
     reversion's own views revert the whole revision a version belongs to, and
@@ -393,8 +449,3 @@ class PartnershipScopeMixin:
                 pk=getattr(record, f"{self.scope_field}_id"), coordinators=request.user
             ).exists()
         )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.scope_field and not sees_all_partnerships(request.user):
-            kwargs["queryset"] = Partnership.objects.filter(coordinators=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
