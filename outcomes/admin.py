@@ -11,11 +11,15 @@ import datetime
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from reversion.admin import VersionAdmin
 
 from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
 from outcomes.resources import OutcomeResource
-from portal.curation import VERSION_FIELDSET, CuratedAdmin, PartnershipScopeMixin
+from portal.curation import (
+    VERSION_FIELDSET,
+    CuratedAdmin,
+    PartnershipScopeMixin,
+    RestoringVersionAdmin,
+)
 from portal.imports import CuratedImportMixin
 
 COMMON_FIELDS = ["partnership", "title", "description"]
@@ -26,7 +30,7 @@ PROVENANCE_FIELDSET = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionAdmin):
+class OrganisationAdmin(RestoringVersionAdmin):
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
@@ -84,6 +88,9 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
             PROVENANCE_FIELDSET,
             VERSION_FIELDSET,
         ]
+
+    def belongs_here(self, record) -> bool:
+        return super().belongs_here(record) and record.type == self.model.outcome_type
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # Offer only the kinds that belong to this form's type.

@@ -8,6 +8,7 @@ partnership publishes later. The portal keeps both; see docs/data-model.md.
 
 from urllib.parse import urlencode
 
+import reversion
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -454,6 +455,9 @@ def _outcome_model():
     return Partnership._meta.get_field("outcomes").related_model
 
 
+# A partnership's history holds the rows its form edits with it (a revert restores them too), not its
+# outcomes: each outcome has its own form and history.
+@reversion.register(follow=("member_countries", "memberships", "targets"))
 class Partnership(Publishable, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
@@ -644,6 +648,7 @@ class MemberCountryQuerySet(models.QuerySet):
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
 
+@reversion.register()
 class MemberCountry(models.Model):
     """One entry of a partnership's declared member countries, in the order the source gives.
 
@@ -704,6 +709,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(partnership__is_published=True, cluster__is_published=True)
 
 
+@reversion.register()
 class Membership(models.Model):
     """A named cluster's membership of a partnership."""
 
@@ -745,6 +751,7 @@ class TargetMarketQuerySet(models.QuerySet):
         return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
 
 
+@reversion.register()
 class TargetMarket(models.Model):
     """A country or a region a partnership targets, in the order the source gives."""
 

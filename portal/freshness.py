@@ -57,14 +57,25 @@ def generation() -> str:
     return value
 
 
-def cached(name: str, parts, compute):
-    """``compute()``, or its value for the same ``parts`` while the data has not changed."""
+def key(name: str, parts) -> str:
+    """The cache key of ``parts`` under ``name`` in the current generation of the data.
+
+    ``parts`` must be canonical (validated, in a fixed order): every distinct value is an entry.
+    """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"portal:{generation()}:{name}:{digest}"
-    value = cache.get(key)
+    return f"portal:{generation()}:{name}:{digest}"
+
+
+def cached(name: str, parts, compute):
+    """``compute()``, or its value for the same ``parts`` while the data has not changed.
+
+    A cache that fails (full, or down) is a miss: the value is computed (portal/cache.py).
+    """
+    cache_key = key(name, parts)
+    value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(cache_key, value, TIMEOUT)
     return value
 
 
