@@ -25,7 +25,9 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from outcomes.filters import OutcomeFilter
 from outcomes.models import Organisation, Outcome
+from partnerships.filters import ClusterFilter, PartnershipFilter
 from partnerships.models import (
     Cluster,
     MemberCountry,
@@ -273,31 +275,34 @@ def start_urls():
         assert name in samples, f"{name} takes {parameters}: give it samples in start_urls()"
         urls.extend(reverse(name, kwargs=kwargs) for kwargs in samples[name])
     # Probes: searches for the drafts' words, filters for their values, on every list and the API.
-    lists = [
-        "/partnerships/",
-        "/outcomes/",
-        "/clusters/",
-        "/statistics/",
-        "/reports/escp-overview/",
-    ]
+    # Each list takes its own filters' parameters (others are redirected away).
+    lists = {
+        "/partnerships/": PartnershipFilter.base_filters,
+        "/reports/escp-overview/": PartnershipFilter.base_filters,
+        "/outcomes/": OutcomeFilter.base_filters,
+        "/clusters/": ClusterFilter.base_filters,
+        "/statistics/": PartnershipFilter.base_filters | OutcomeFilter.base_filters,
+    }
     probes = [
-        {"q": MARKER},
-        {"q": MARKER[2:7]},
-        {"q": f"{MARKER} town"},
-        {"q": "chamber of commerce"},
-        {"sector": DRAFT_SECTOR},
-        {"target_region": DRAFT_REGION},
-        {"target_country": DRAFT_COUNTRY},
-        {"member_country": DRAFT_COUNTRY},
-        {"country": DRAFT_COUNTRY},
-        {"partnership": DRAFT_PARTNERSHIP},
-        {"year": "1999"},
+        ("q", MARKER),
+        ("q", MARKER[2:7]),
+        ("q", f"{MARKER} town"),
+        ("q", "chamber of commerce"),
+        ("sector", DRAFT_SECTOR),
+        ("target_region", DRAFT_REGION),
+        ("target_country", DRAFT_COUNTRY),
+        ("member_country", DRAFT_COUNTRY),
+        ("country", DRAFT_COUNTRY),
+        ("partnership", DRAFT_PARTNERSHIP),
+        ("year", "1999"),
     ]
-    for path in lists:
-        for probe in probes:
-            urls.append(f"{path}?{urlencode(probe)}")
-            if path in API_OF_LIST:
-                urls.append(f"{API_OF_LIST[path]}?{urlencode(probe)}")
+    for path, parameters in lists.items():
+        for name, value in probes:
+            if name in parameters:
+                query = urlencode({name: value})
+                urls.append(f"{path}?{query}")
+                if path in API_OF_LIST:
+                    urls.append(f"{API_OF_LIST[path]}?{query}")
     return urls
 
 
@@ -440,6 +445,11 @@ def test_drafts_change_no_public_answer(client):
     assert len(before) > 500, "the crawl should reach every page, facet, export and API record"
     assert not leaks(before), "the marker or the country must be unused before the drafts"
     assert before[f"/clusters/{PUBLISHED_CLUSTER}/"][0] == 200
+    # Every link leads to a page, and a probe or a draft's own URL answers 400 or 404 (no redirect
+    # would hide a page from the comparison).
+    assert {
+        url: status for url, (status, _) in before.items() if status not in (200, 400, 404)
+    } == {}
 
     add_drafts()
     after = crawl(client, urls)
