@@ -111,7 +111,8 @@ class OutcomeQuerySet(models.QuerySet):
         """The text in the title, description, city, counterpart's name or partnership's name or
         acronym. Every arm is a condition on the outcome's own columns, each with its index on
         PostgreSQL (trigram indexes for the texts, migration 0005), so that a search reads the
-        rows that match rather than all of them."""
+        rows that match rather than all of them. The name arms need no ``published()`` of their
+        own: a draft's name can only select a draft outcome, which a published() list never holds."""
         counterparts = Organisation.objects.filter(name__icontains=text).order_by().values("pk")
         partnerships = (
             Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text))

@@ -55,6 +55,11 @@ class Source(models.Model):
 
 
 class SectorQuerySet(models.QuerySet):
+    def published(self):
+        """The sectors of published partnerships: a sector only drafts use is not shown."""
+        through = Partnership.sectors.through.objects.filter(partnership__is_published=True)
+        return self.filter(pk__in=through.values("sector"))
+
     def annotate_published_partnership_counts(self):
         published = Q(partnerships__is_published=True)
         return self.annotate(partnership_count=models.Count("partnerships", filter=published))
@@ -125,15 +130,21 @@ class CountryQuerySet(models.QuerySet):
         through = Region.countries.through.objects.filter(country__in=self.values("code"))
         return DistinctTally(((through, "region", "country"),))
 
-    def in_use(self):
-        """Countries that appear in the data: as a member, a target, in a region target or an outcome."""
+    def published(self):
+        """The countries published records name: a published partnership's member or target
+        (directly or through a region), a published cluster's, a published outcome's. A country
+        only drafts name is listed nowhere."""
+        members = MemberCountry.objects.published()
+        targets = TargetMarket.objects.published()
+        clusters = Cluster.objects.published()
         return self.filter(
-            Q(pk__in=MemberCountry.objects.values("country"))
-            | Q(pk__in=MemberCountry.objects.values("cross_border_country"))
-            | Q(pk__in=TargetMarket.objects.values("country"))
-            | Q(pk__in=TargetMarket.objects.values("region__countries"))
-            | Q(pk__in=Cluster.objects.values("country"))
-            | Q(pk__in=models.Subquery(_outcome_model().objects.values("country")))
+            Q(pk__in=members.values("country"))
+            | Q(pk__in=members.values("cross_border_country"))
+            | Q(pk__in=targets.values("country"))
+            | Q(pk__in=targets.values("region__countries"))
+            | Q(pk__in=clusters.values("country"))
+            | Q(pk__in=clusters.values("cross_border_country"))
+            | Q(pk__in=models.Subquery(_outcome_model().objects.published().values("country")))
         )
 
 
@@ -175,6 +186,12 @@ class Country(models.Model):
         return cls.objects.filter(code=code).first() if code else None
 
 
+class RegionQuerySet(models.QuerySet):
+    def published(self):
+        """The regions published partnerships target: a region only drafts target is not shown."""
+        return self.filter(pk__in=TargetMarket.objects.published().values("region"))
+
+
 class Region(models.Model):
     """A named group of countries that partnerships target, such as "North Africa"."""
 
@@ -182,6 +199,8 @@ class Region(models.Model):
     slug = models.SlugField(unique=True, max_length=120)
     description = models.TextField(blank=True, help_text="Which definition of the region is used.")
     countries = models.ManyToManyField(Country, related_name="regions", blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -336,8 +355,9 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(pk__in=outcomes.filter(type__in=types).values("partnership"))
 
     def search(self, text):
-        """Words in the name, acronym, description or a named member cluster's name."""
-        members = Membership.objects.filter(
+        """Words in the name, acronym, description or a named member cluster's name (a published
+        cluster's only: probing a draft's name letter by letter must find nothing)."""
+        members = Membership.objects.published().filter(
             Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
         )
         return self.filter(
@@ -628,6 +648,9 @@ class Partnership(Publishable, models.Model):
 
 
 class MemberCountryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(partnership__is_published=True)
+
     def in_countries(self, codes):
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
@@ -687,6 +710,12 @@ class MemberCountry(models.Model):
         return self.country_id
 
 
+class MembershipQuerySet(models.QuerySet):
+    def published(self):
+        """A membership shows once both its partnership and its cluster are published."""
+        return self.filter(partnership__is_published=True, cluster__is_published=True)
+
+
 @reversion.register()
 class Membership(models.Model):
     """A named cluster's membership of a partnership."""
@@ -700,6 +729,8 @@ class Membership(models.Model):
     )
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role, default=Role.PARTNER)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "role", "cluster__name"]
@@ -719,6 +750,9 @@ class Membership(models.Model):
 
 
 class TargetMarketQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(partnership__is_published=True)
+
     def reaching(self, codes):
         """Targets that are one of these countries, or a region containing one."""
         return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
