@@ -10,10 +10,11 @@ docs/data-model.md for the comparison with multi-table inheritance.
 import datetime
 
 from concurrency.fields import IntegerVersionField
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +26,51 @@ from portal.tally import Tally
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
+class OrganisationQuerySet(models.QuerySet):
+    """Which counterparts a coordinator sees and changes (docs/curation.md, Roles).
+
+    An organisation is public once a published outcome names it; renaming it
+    renames it on every page that shows it, so only those whose partnerships
+    alone use it may change it.
+    """
+
+    def seen_by_coordinator(self, user):
+        """Public counterparts, those of the user's partnerships' outcomes, and those the user created."""
+        return self.filter(
+            Exists(Outcome.objects.published().filter(counterpart=OuterRef("pk")))
+            | Exists(
+                Outcome.objects.filter(counterpart=OuterRef("pk"), partnership__coordinators=user)
+            )
+            | Q(created_by=user)
+        )
+
+    def changeable_by_coordinator(self, user):
+        """Of those seen, the ones no other partnership's outcome names, published or not."""
+        theirs = Partnership.objects.filter(coordinators=user).values("pk")
+        return self.seen_by_coordinator(user).exclude(
+            Exists(
+                Outcome.objects.filter(counterpart=OuterRef("pk")).exclude(partnership__in=theirs)
+            )
+        )
+
+
 class Organisation(models.Model):
     """A counterpart of an MoU: a cluster, company or public administration, usually abroad."""
 
     name = models.CharField(max_length=200)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
     website = models.URLField(blank=True)
+    # Who added it: a coordinator may change a counterpart they added until another partnership uses it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -71,7 +111,8 @@ class OutcomeQuerySet(models.QuerySet):
         """The text in the title, description, city, counterpart's name or partnership's name or
         acronym. Every arm is a condition on the outcome's own columns, each with its index on
         PostgreSQL (trigram indexes for the texts, migration 0005), so that a search reads the
-        rows that match rather than all of them."""
+        rows that match rather than all of them. The name arms need no ``published()`` of their
+        own: a draft's name can only select a draft outcome, which a published() list never holds."""
         counterparts = Organisation.objects.filter(name__icontains=text).order_by().values("pk")
         partnerships = (
             Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text))
