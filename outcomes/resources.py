@@ -27,6 +27,7 @@ class CounterpartField(fields.Field):
         super().__init__(*args, **kwargs)
         self.countries = CountryWidget()
         self.organisations = {}
+        self.user = None
         # Organisations added for rows after prepare(), for the history.
         self.added = []
 
@@ -39,7 +40,7 @@ class CounterpartField(fields.Field):
             raise ValueError(f"The counterpart “{name}” needs the country it is in.")
         return name, country
 
-    def prepare(self, dataset):
+    def prepare(self, dataset, *, user=None):
         """Reads the file's organisations in one query, and adds the new ones in one INSERT.
 
         Returns the new ones."""
@@ -60,14 +61,18 @@ class CounterpartField(fields.Field):
                 "country"
             )
         }
+        self.user = user
         new = []
         for name, country in wanted:
             if (name, country.pk) not in self.organisations:
-                organisation = Organisation(name=name, country=country)
+                organisation = Organisation(name=name, country=country, created_by=user)
                 try:
-                    # Its country was just read; the names are new, so unique by the query above.
+                    # Its country and user were just read; the names are new, so unique by the
+                    # query above.
                     organisation.full_clean(
-                        exclude=["country"], validate_unique=False, validate_constraints=False
+                        exclude=["country", "created_by"],
+                        validate_unique=False,
+                        validate_constraints=False,
                     )
                 except ValidationError:
                     continue  # Its row reports why.
@@ -83,7 +88,7 @@ class CounterpartField(fields.Field):
         name, country = key
         organisation = self.organisations.get((name, country.pk))
         if organisation is None:
-            organisation = Organisation(name=name, country=country)
+            organisation = Organisation(name=name, country=country, created_by=self.user)
             try:
                 organisation.full_clean()
             except ValidationError as error:
@@ -240,7 +245,7 @@ class OutcomeResource(PortalResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        new = self.fields["counterpart"].prepare(dataset)
+        new = self.fields["counterpart"].prepare(dataset, user=kwargs.get("user"))
         if not self.dry_run:
             self.written.extend(new)
 
