@@ -425,6 +425,14 @@ class PortalResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
+        if self.dry_run and not self._meta.skip_diff:
+            # The library made every row's diff: the preview shows the first new or changed ones.
+            shown = 0
+            for row in result.rows:
+                if row.import_type in (row.IMPORT_TYPE_NEW, row.IMPORT_TYPE_UPDATE):
+                    shown += 1
+                if shown > PREVIEW_ROWS or row.import_type == row.IMPORT_TYPE_SKIP:
+                    row.diff = None
         if self.written and not (result.has_errors() or result.has_validation_errors()):
             # What a save() per row would have recorded, as one revision (portal/history.py).
             history.save_revision(
