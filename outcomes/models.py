@@ -432,6 +432,26 @@ class Outcome(Publishable, models.Model):
             for model, constraints in super().get_constraints()
         ]
 
+    # A bulk import sets this to what it knows of the MoUs (outcomes.resources.KnownMoUs): the
+    # database's and the file's rows before this one, so that it asks no query per row.
+    known_mous = None
+
+    def _duplicated_mou(self) -> str | None:
+        """The MoU with the same partnership, counterpart and signing date, described for a message."""
+        if self.known_mous is not None:
+            return self.known_mous.duplicate_of(self)
+        duplicate = (
+            Outcome.objects.filter(
+                type=self.Type.MOU,
+                partnership=self.partnership_id,
+                counterpart=self.counterpart_id,
+                date=self.date,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        return f"“{duplicate}” (record #{duplicate.pk})" if duplicate else None
+
     def _clean_mou(self, errors):
         counterpart_country = self.counterpart.country if self.counterpart_id else None
         if counterpart_country and self.country_id and counterpart_country.pk != self.country_id:
@@ -439,20 +459,10 @@ class Outcome(Publishable, models.Model):
                 f"The counterpart is in {counterpart_country.name}, but the MoU's country is {self.country.name}."
             )
         if self.partnership_id and self.counterpart_id and self.date:
-            duplicate = (
-                Outcome.objects.filter(
-                    type=self.Type.MOU,
-                    partnership=self.partnership_id,
-                    counterpart=self.counterpart_id,
-                    date=self.date,
-                )
-                .exclude(pk=self.pk)
-                .first()
-            )
+            duplicate = self._duplicated_mou()
             if duplicate:
                 errors[NON_FIELD_ERRORS] = (
-                    f"This MoU duplicates “{duplicate}” (record #{duplicate.pk}): "
-                    f"same partnership, counterpart and signing date."
+                    f"This MoU duplicates {duplicate}: same partnership, counterpart and signing date."
                 )
         country = self.country if self.country_id else counterpart_country
         if country and country.is_eu_member and not self.intra_eu:

@@ -135,6 +135,7 @@ SITE_URLS_WITHOUT_RECORDS = {
 SITE_URLS = {"index", "app_list", "autocomplete"} | SITE_URLS_WITHOUT_RECORDS
 
 LOGIN, OK, DENIED, NOT_FOUND, NOT_ALLOWED = "login", "ok", "denied", "not found", "405"
+BAD_REQUEST = "400"
 REFUSED = "refused"  # DENIED or NOT_FOUND
 UNCHANGED = "unchanged"  # any answer but LOGIN, and nothing written
 # A coordinator's new record of these names a partnership, which must be theirs.
@@ -166,6 +167,9 @@ def expected(role, label, scope, kind, method, action=None):
         return NOT_FOUND
     if kind in OBJECT_KINDS and not may_touch(role, label, scope, needed):
         return DENIED
+    if kind == "process_import" and method == "POST":
+        # The matrix names no preview of the session's own: refused, nothing read (portal/imports.py).
+        return BAD_REQUEST
     if kind == "add" and method == "POST" and scope != "in" and role == "coordinator":
         # The form's partnership field offers and accepts their own partnerships only.
         return UNCHANGED if label in ADDED_TO_A_PARTNERSHIP else OK
@@ -498,6 +502,8 @@ def outcome_of(response):
         return DENIED
     if response.status_code == 405:
         return NOT_ALLOWED
+    if response.status_code == 400:
+        return BAD_REQUEST
     if response.status_code in (200, 409):
         return OK
     return f"status {response.status_code}"
