@@ -122,7 +122,7 @@ def every_page_type():
         Outcome.objects.published().first().get_absolute_url(),
         (Cluster.objects.published().first() or ClusterFactory()).get_absolute_url(),
         Sector.objects.first().get_absolute_url(),
-        Country.objects.in_use().first().get_absolute_url(),
+        Country.objects.published().first().get_absolute_url(),
         "/api/partnerships/",
         "/api/outcomes/",
     ]
