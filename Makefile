@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
 PYTEST_ARGS ?=
+PORT ?= 8000
 
-.PHONY: run test lint check lock clean vnu serve backup restore
+.PHONY: run test screenshots lint check lock clean vnu serve backup restore
 
 $(STAMP): requirements/dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -18,11 +19,11 @@ $(STAMP): requirements/dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
 	@touch $(STAMP)
 
+# runserver announces the portal's address itself, once it listens (make run PORT=8001 for another port).
 run: $(STAMP)
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_seed
-	@echo "The portal is at http://127.0.0.1:8000/ (stop it with Ctrl-C)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then \
@@ -33,6 +34,11 @@ test: $(STAMP)
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure." >&2; fi; \
 	  exit $$status
+
+# The README's screenshots: the browser test writes them to a temporary folder unless SCREENSHOTS_DIR
+# names one, so that `make test` leaves the work tree as it was.
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py
 
 # Production: DJANGO_ENV=production and its required settings in the environment (docs/operations.md).
 serve: $(STAMP)

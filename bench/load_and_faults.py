@@ -109,6 +109,8 @@ def portal_env(cluster: Cluster, static_root: Path, port: int) -> dict:
         "SECURE_SSL_REDIRECT": "false",
         "STATIC_ROOT": str(static_root),
         "DEBUG": "false",
+        # Its faults are the database's; a per-process cache keeps it free of a Redis.
+        "ALLOW_LOCAL_MEMORY_CACHE": "true",
     }
 
 

@@ -171,6 +171,8 @@ class Server:
             "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": static_root,
             "REDIS_URL": args.redis,
+            # --redis "" measures the per-process cache, which production refuses unless told.
+            "ALLOW_LOCAL_MEMORY_CACHE": "true",
             "LOG_LEVEL": "WARNING",
         }
         self.process = None

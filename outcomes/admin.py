@@ -11,11 +11,16 @@ import datetime
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from reversion.admin import VersionAdmin
 
 from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
 from outcomes.resources import OutcomeResource
-from portal.curation import VERSION_FIELDSET, CuratedAdmin, PartnershipScopeMixin
+from portal.curation import (
+    VERSION_FIELDSET,
+    CuratedAdmin,
+    PartnershipScopeMixin,
+    RestoringVersionAdmin,
+    sees_all_partnerships,
+)
 from portal.imports import CuratedImportMixin
 
 COMMON_FIELDS = ["partnership", "title", "description"]
@@ -26,11 +31,39 @@ PROVENANCE_FIELDSET = (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionAdmin):
+class OrganisationAdmin(RestoringVersionAdmin):
+    """Coordinators add counterparts; they see public ones and their own, and change only those
+    no other partnership's outcome names (OrganisationQuerySet)."""
+
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
     autocomplete_fields = ["country"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_partnerships(request.user):
+            return queryset
+        return queryset.seen_by_coordinator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None or sees_all_partnerships(request.user):
+            return super().has_change_permission(request, obj)
+        return (
+            super().has_change_permission(request, obj)
+            and Organisation.objects.changeable_by_coordinator(request.user)
+            .filter(pk=obj.pk)
+            .exists()
+        )
+
+    def may_restore(self, request, record) -> bool:
+        # A deleted counterpart was named by no outcome (they protect it): its creator's, then.
+        return sees_all_partnerships(request.user) or record.created_by_id == request.user.pk
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class OutcomeListAdminMixin:
@@ -84,6 +117,9 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
             PROVENANCE_FIELDSET,
             VERSION_FIELDSET,
         ]
+
+    def belongs_here(self, record) -> bool:
+        return super().belongs_here(record) and record.type == self.model.outcome_type
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # Offer only the kinds that belong to this form's type.

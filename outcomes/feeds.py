@@ -110,7 +110,7 @@ class CountryOutcomeFeed(OutcomeFeed):
 
 class SectorOutcomeFeed(OutcomeFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Sector, slug=slug)
+        return get_object_or_404(Sector.objects.published(), slug=slug)
 
     def title(self, obj):
         return f"{obj.name}: new outcomes"

@@ -10,10 +10,11 @@ docs/data-model.md for the comparison with multi-table inheritance.
 import datetime
 
 from concurrency.fields import IntegerVersionField
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,12 +26,51 @@ from portal.tally import Tally
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
+class OrganisationQuerySet(models.QuerySet):
+    """Which counterparts a coordinator sees and changes (docs/curation.md, Roles).
+
+    An organisation is public once a published outcome names it; renaming it
+    renames it on every page that shows it, so only those whose partnerships
+    alone use it may change it.
+    """
+
+    def seen_by_coordinator(self, user):
+        """Public counterparts, those of the user's partnerships' outcomes, and those the user created."""
+        return self.filter(
+            Exists(Outcome.objects.published().filter(counterpart=OuterRef("pk")))
+            | Exists(
+                Outcome.objects.filter(counterpart=OuterRef("pk"), partnership__coordinators=user)
+            )
+            | Q(created_by=user)
+        )
+
+    def changeable_by_coordinator(self, user):
+        """Of those seen, the ones no other partnership's outcome names, published or not."""
+        theirs = Partnership.objects.filter(coordinators=user).values("pk")
+        return self.seen_by_coordinator(user).exclude(
+            Exists(
+                Outcome.objects.filter(counterpart=OuterRef("pk")).exclude(partnership__in=theirs)
+            )
+        )
+
+
 class Organisation(models.Model):
     """A counterpart of an MoU: a cluster, company or public administration, usually abroad."""
 
     name = models.CharField(max_length=200)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
     website = models.URLField(blank=True)
+    # Who added it: a coordinator may change a counterpart they added until another partnership uses it.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -71,7 +111,8 @@ class OutcomeQuerySet(models.QuerySet):
         """The text in the title, description, city, counterpart's name or partnership's name or
         acronym. Every arm is a condition on the outcome's own columns, each with its index on
         PostgreSQL (trigram indexes for the texts, migration 0005), so that a search reads the
-        rows that match rather than all of them."""
+        rows that match rather than all of them. The name arms need no ``published()`` of their
+        own: a draft's name can only select a draft outcome, which a published() list never holds."""
         counterparts = Organisation.objects.filter(name__icontains=text).order_by().values("pk")
         partnerships = (
             Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text))
@@ -391,6 +432,26 @@ class Outcome(Publishable, models.Model):
             for model, constraints in super().get_constraints()
         ]
 
+    # A bulk import sets this to what it knows of the MoUs (outcomes.resources.KnownMoUs): the
+    # database's and the file's rows before this one, so that it asks no query per row.
+    known_mous = None
+
+    def _duplicated_mou(self) -> str | None:
+        """The MoU with the same partnership, counterpart and signing date, described for a message."""
+        if self.known_mous is not None:
+            return self.known_mous.duplicate_of(self)
+        duplicate = (
+            Outcome.objects.filter(
+                type=self.Type.MOU,
+                partnership=self.partnership_id,
+                counterpart=self.counterpart_id,
+                date=self.date,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        return f"“{duplicate}” (record #{duplicate.pk})" if duplicate else None
+
     def _clean_mou(self, errors):
         counterpart_country = self.counterpart.country if self.counterpart_id else None
         if counterpart_country and self.country_id and counterpart_country.pk != self.country_id:
@@ -398,20 +459,10 @@ class Outcome(Publishable, models.Model):
                 f"The counterpart is in {counterpart_country.name}, but the MoU's country is {self.country.name}."
             )
         if self.partnership_id and self.counterpart_id and self.date:
-            duplicate = (
-                Outcome.objects.filter(
-                    type=self.Type.MOU,
-                    partnership=self.partnership_id,
-                    counterpart=self.counterpart_id,
-                    date=self.date,
-                )
-                .exclude(pk=self.pk)
-                .first()
-            )
+            duplicate = self._duplicated_mou()
             if duplicate:
                 errors[NON_FIELD_ERRORS] = (
-                    f"This MoU duplicates “{duplicate}” (record #{duplicate.pk}): "
-                    f"same partnership, counterpart and signing date."
+                    f"This MoU duplicates {duplicate}: same partnership, counterpart and signing date."
                 )
         country = self.country if self.country_id else counterpart_country
         if country and country.is_eu_member and not self.intra_eu:

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
-from reversion.admin import VersionAdmin
 
 from outcomes.admin import TYPED_MODELS
 from outcomes.models import Outcome
@@ -19,21 +18,28 @@ from partnerships.models import (
     TargetMarket,
 )
 from partnerships.resources import ClusterResource, PartnershipResource
-from portal.curation import CuratedAdmin, PartnershipScopeMixin, sees_all_partnerships
+from portal.curation import (
+    CuratedAdmin,
+    PartnershipScopeMixin,
+    RestoringVersionAdmin,
+    sees_all_partnerships,
+)
 from portal.imports import CuratedImportMixin
 from portal.roles import COORDINATORS
 
 
 @admin.register(Source)
-class SourceAdmin(VersionAdmin):
+class SourceAdmin(RestoringVersionAdmin):
     list_display = ["title", "author", "date"]
     search_fields = ["title", "author", "publisher"]
     prepopulated_fields = {"slug": ["title"]}
 
 
 @admin.register(Sector)
-class SectorAdmin(VersionAdmin):
+class SectorAdmin(RestoringVersionAdmin):
     list_display = ["name", "slug", "partnership_count"]
+    # Named: Django leaves Meta.ordering out of the count's GROUP BY, and the autocomplete pages it.
+    ordering = ["name"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -46,7 +52,7 @@ class SectorAdmin(VersionAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(VersionAdmin):
+class CountryAdmin(RestoringVersionAdmin):
     """Countries come from ISO 3166-1; curators only mark EU membership."""
 
     list_display = ["name", "code", "is_eu_member"]
@@ -62,7 +68,7 @@ class CountryAdmin(VersionAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(VersionAdmin):
+class RegionAdmin(RestoringVersionAdmin):
     list_display = ["name", "slug", "country_list"]
     search_fields = ["name", "countries__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -102,6 +108,15 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
             or obj.memberships.filter(partnership__coordinators=request.user).exists()
         )
         return theirs and super().has_change_permission(request, obj)
+
+    def may_restore(self, request, record) -> bool:
+        return (
+            sees_all_partnerships(request.user)
+            or record.created_by_id == request.user.pk
+            or Membership.objects.filter(
+                cluster_id=record.pk, partnership__coordinators=request.user
+            ).exists()
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -197,6 +212,12 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             return queryset
         return queryset.filter(coordinators=request.user)
 
+    def choices_for(self, request, db_field):
+        # Co-signing names another partnership on a public MoU: any published one, or their own.
+        if db_field.name == "co_signatories" and not sees_all_partnerships(request.user):
+            return Partnership.objects.co_signable_by(request.user)
+        return super().choices_for(request, db_field)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":
             kwargs["queryset"] = (
@@ -233,7 +254,7 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(PartnershipScopeMixin, VersionAdmin):
+class MembershipAdmin(PartnershipScopeMixin, RestoringVersionAdmin):
     """Members one by one: how coordinators, who cannot change the partnership itself, add them."""
 
     list_display = ["cluster", "partnership", "role"]

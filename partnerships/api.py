@@ -122,10 +122,12 @@ def list_sectors(request):
     response={200: SectorOut, **DETAIL_ERRORS},
     url_name="sector",
     tags=["sectors"],
-    summary="One sector",
+    summary="One sector of published partnerships",
 )
 def get_sector(request, slug: str):
-    sector = Sector.objects.annotate_published_partnership_counts().filter(slug=slug).first()
+    sector = (
+        Sector.objects.published().annotate_published_partnership_counts().filter(slug=slug).first()
+    )
     if sector is None:
         raise HttpError(404, f"There is no sector “{slug}”.")
     return sector
@@ -140,7 +142,7 @@ def get_sector(request, slug: str):
 )
 @paginate(PageLinks)
 def list_countries(request):
-    return Country.objects.in_use().annotate_direct_target_counts()
+    return Country.objects.published().annotate_direct_target_counts()
 
 
 @router.get(
@@ -168,11 +170,11 @@ def get_country(request, code: str):
     response={200: list[RegionOut], **LIST_ERRORS},
     url_name="regions",
     tags=["regions"],
-    summary="The regions partnerships target",
+    summary="The regions published partnerships target",
 )
 @paginate(PageLinks)
 def list_regions(request):
-    return Region.objects.prefetch_related("countries")
+    return Region.objects.published().prefetch_related("countries")
 
 
 @router.get(
@@ -180,10 +182,10 @@ def list_regions(request):
     response={200: RegionOut, **DETAIL_ERRORS},
     url_name="region",
     tags=["regions"],
-    summary="One region, with its countries",
+    summary="One region that published partnerships target, with its countries",
 )
 def get_region(request, slug: str):
-    region = Region.objects.prefetch_related("countries").filter(slug=slug).first()
+    region = Region.objects.published().prefetch_related("countries").filter(slug=slug).first()
     if region is None:
         raise HttpError(404, f"There is no region “{slug}”.")
     return region

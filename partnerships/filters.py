@@ -74,8 +74,8 @@ def _read_filter_choices():
         )
 
     lists = [
-        options("sector", Sector.objects.all(), "slug", "name"),
-        options("region", Region.objects.all(), "slug", "name"),
+        options("sector", Sector.objects.published(), "slug", "name"),
+        options("region", Region.objects.published(), "slug", "name"),
         options("country", Country.objects.all(), "code", "name"),
     ]
     choices = {"sector": [], "region": [], "country": []}

@@ -8,6 +8,7 @@ partnership publishes later. The portal keeps both; see docs/data-model.md.
 
 from urllib.parse import urlencode
 
+import reversion
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -54,6 +55,11 @@ class Source(models.Model):
 
 
 class SectorQuerySet(models.QuerySet):
+    def published(self):
+        """The sectors of published partnerships: a sector only drafts use is not shown."""
+        through = Partnership.sectors.through.objects.filter(partnership__is_published=True)
+        return self.filter(pk__in=through.values("sector"))
+
     def annotate_published_partnership_counts(self):
         published = Q(partnerships__is_published=True)
         return self.annotate(partnership_count=models.Count("partnerships", filter=published))
@@ -124,15 +130,21 @@ class CountryQuerySet(models.QuerySet):
         through = Region.countries.through.objects.filter(country__in=self.values("code"))
         return DistinctTally(((through, "region", "country"),))
 
-    def in_use(self):
-        """Countries that appear in the data: as a member, a target, in a region target or an outcome."""
+    def published(self):
+        """The countries published records name: a published partnership's member or target
+        (directly or through a region), a published cluster's, a published outcome's. A country
+        only drafts name is listed nowhere."""
+        members = MemberCountry.objects.published()
+        targets = TargetMarket.objects.published()
+        clusters = Cluster.objects.published()
         return self.filter(
-            Q(pk__in=MemberCountry.objects.values("country"))
-            | Q(pk__in=MemberCountry.objects.values("cross_border_country"))
-            | Q(pk__in=TargetMarket.objects.values("country"))
-            | Q(pk__in=TargetMarket.objects.values("region__countries"))
-            | Q(pk__in=Cluster.objects.values("country"))
-            | Q(pk__in=models.Subquery(_outcome_model().objects.values("country")))
+            Q(pk__in=members.values("country"))
+            | Q(pk__in=members.values("cross_border_country"))
+            | Q(pk__in=targets.values("country"))
+            | Q(pk__in=targets.values("region__countries"))
+            | Q(pk__in=clusters.values("country"))
+            | Q(pk__in=clusters.values("cross_border_country"))
+            | Q(pk__in=models.Subquery(_outcome_model().objects.published().values("country")))
         )
 
 
@@ -174,6 +186,12 @@ class Country(models.Model):
         return cls.objects.filter(code=code).first() if code else None
 
 
+class RegionQuerySet(models.QuerySet):
+    def published(self):
+        """The regions published partnerships target: a region only drafts target is not shown."""
+        return self.filter(pk__in=TargetMarket.objects.published().values("region"))
+
+
 class Region(models.Model):
     """A named group of countries that partnerships target, such as "North Africa"."""
 
@@ -181,6 +199,8 @@ class Region(models.Model):
     slug = models.SlugField(unique=True, max_length=120)
     description = models.TextField(blank=True, help_text="Which definition of the region is used.")
     countries = models.ManyToManyField(Country, related_name="regions", blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -298,6 +318,13 @@ class PartnershipQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def co_signable_by(self, user):
+        """Partnerships a coordinator may name as an MoU's co-signatories: published ones and their own."""
+        return self.filter(
+            Q(is_published=True)
+            | Q(pk__in=self.model.objects.filter(coordinators=user).values("pk"))
+        )
+
     def escps(self):
         return self.filter(kind=Partnership.Kind.ESCP)
 
@@ -328,8 +355,9 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(pk__in=outcomes.filter(type__in=types).values("partnership"))
 
     def search(self, text):
-        """Words in the name, acronym, description or a named member cluster's name."""
-        members = Membership.objects.filter(
+        """Words in the name, acronym, description or a named member cluster's name (a published
+        cluster's only: probing a draft's name letter by letter must find nothing)."""
+        members = Membership.objects.published().filter(
             Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
         )
         return self.filter(
@@ -434,6 +462,9 @@ def _outcome_model():
     return Partnership._meta.get_field("outcomes").related_model
 
 
+# A partnership's history holds the rows its form edits with it (a revert restores them too), not its
+# outcomes: each outcome has its own form and history.
+@reversion.register(follow=("member_countries", "memberships", "targets"))
 class Partnership(Publishable, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
@@ -617,10 +648,14 @@ class Partnership(Publishable, models.Model):
 
 
 class MemberCountryQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(partnership__is_published=True)
+
     def in_countries(self, codes):
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
 
+@reversion.register()
 class MemberCountry(models.Model):
     """One entry of a partnership's declared member countries, in the order the source gives.
 
@@ -675,6 +710,13 @@ class MemberCountry(models.Model):
         return self.country_id
 
 
+class MembershipQuerySet(models.QuerySet):
+    def published(self):
+        """A membership shows once both its partnership and its cluster are published."""
+        return self.filter(partnership__is_published=True, cluster__is_published=True)
+
+
+@reversion.register()
 class Membership(models.Model):
     """A named cluster's membership of a partnership."""
 
@@ -687,6 +729,8 @@ class Membership(models.Model):
     )
     cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role, default=Role.PARTNER)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "role", "cluster__name"]
@@ -706,11 +750,15 @@ class Membership(models.Model):
 
 
 class TargetMarketQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(partnership__is_published=True)
+
     def reaching(self, codes):
         """Targets that are one of these countries, or a region containing one."""
         return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
 
 
+@reversion.register()
 class TargetMarket(models.Model):
     """A country or a region a partnership targets, in the order the source gives."""
 

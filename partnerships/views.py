@@ -86,7 +86,7 @@ class PartnershipDetailView(DetailView):
         return super().get_context_data(
             outcomes_by_type=_group_by_type(outcomes),
             # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
-            memberships=partnership.memberships.filter(cluster__is_published=True).select_related(
+            memberships=partnership.memberships.published().select_related(
                 "cluster__country", "cluster__cross_border_country"
             ),
             small_map=_small_map(
@@ -120,7 +120,7 @@ class SectorListView(ListView):
 
 
 class SectorDetailView(DetailView):
-    model = Sector
+    queryset = Sector.objects.published()
 
     def get_context_data(self, **kwargs):
         partnerships, more_partnerships = _first_rows(
@@ -146,7 +146,7 @@ class CountryListView(ListView):
     template_name = "partnerships/country_list.html"
 
     def get_queryset(self):
-        return Country.objects.in_use().annotate_direct_target_counts()
+        return Country.objects.published().annotate_direct_target_counts()
 
 
 class CountryDetailView(DetailView):
@@ -296,8 +296,6 @@ class ClusterDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            memberships=self.object.memberships.filter(
-                partnership__is_published=True
-            ).select_related("partnership"),
+            memberships=self.object.memberships.published().select_related("partnership"),
             **kwargs,
         )

@@ -1,12 +1,15 @@
 """The portal's open data API at /api/: read-only JSON of the published data. See docs/api.md."""
 
+from functools import cache
+
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.urls import reverse
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 from outcomes.api import router as outcomes_router
 from partnerships.api import router as partnerships_router
-from portal.api_lists import BadParameters
+from portal.api_lists import BadParameters, ReadRouter
 
 api = NinjaAPI(
     title="EU Cluster Internationalisation Portal: open data API",
@@ -18,8 +21,47 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
+index_router = ReadRouter(tags=["index"])
+api.add_router("", index_router)
 api.add_router("", partnerships_router)
 api.add_router("", outcomes_router)
+
+
+class EndpointOut(Schema):
+    url: str = Field(description="The endpoint's address; a part in braces is filled in, {slug}.")
+    summary: str = Field(description="What it answers.")
+
+
+class IndexOut(Schema):
+    title: str
+    description: str
+    docs: str = Field(description="The interactive documentation.")
+    openapi: str = Field(description="The OpenAPI 3 schema, with every parameter and field.")
+    endpoints: list[EndpointOut]
+
+
+@cache
+def _endpoints(root: str) -> list[tuple[str, str]]:
+    """Every GET endpoint's path and summary, read from the OpenAPI schema so it cannot drift."""
+    paths = api.get_openapi_schema(path_prefix=root)["paths"]
+    return [
+        (path, operation["get"]["summary"]) for path, operation in paths.items() if path != root
+    ]
+
+
+@index_router.get("/", response=IndexOut, url_name="index", summary="This index of the endpoints")
+def index(request: HttpRequest) -> dict:
+    root = reverse("api:index")
+    base = request.build_absolute_uri("/").rstrip("/")
+    return {
+        "title": api.title,
+        "description": api.description,
+        "docs": base + reverse("api:openapi-view"),
+        "openapi": base + reverse("api:openapi-json"),
+        "endpoints": [
+            {"url": base + path, "summary": summary} for path, summary in _endpoints(root)
+        ],
+    }
 
 
 @api.exception_handler(BadParameters)

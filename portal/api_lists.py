@@ -68,6 +68,9 @@ def filtered(filterset_class: type[FilterSet], request, queryset):
                 for name, errors in filterset.errors.items()
             }
         )
+    # The key of the list's cached total (PageLinks): the filters as validated, so that a
+    # made-up parameter, which changes no row, adds no entry to the cache.
+    request.filter_state = filterset.filter_state()
     return filterset.qs
 
 
@@ -172,11 +175,8 @@ class PageLinks(PaginationBase):
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
         # The list pages' paginator: the total counted once per path and filters until the data
         # changes, and pages that stop at the row where theirs do (settings.LIST_MAX_ROWS).
-        filters = sorted(
-            (name, values)
-            for name, values in request.GET.lists()
-            if name not in ("page", "page_size")
-        )
+        # A list without filters has none: whatever the parameters, one total.
+        filters = getattr(request, "filter_state", [])
         paginator = CachedCountPaginator(
             queryset,
             pagination.page_size,

@@ -13,4 +13,9 @@ def site(request):
         "data_updated_at": data_updated_at,
         # Called only by a template that keeps a fragment until the data changes ({% cache %}).
         "data_generation": generation,
+        # What such a fragment depends on besides the data: the page's canonical state
+        # (portal/page_cache.py), not its URL, which anybody can vary. A page with a bad
+        # parameter has none, and keeps no fragment (a timeout of 0).
+        "page_key": getattr(request, "page_key", request.path),
+        "fragment_seconds": 300 if getattr(request, "page_key", request.path) else 0,
     }

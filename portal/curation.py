@@ -1,14 +1,16 @@
 """What every curated admin shares: history, drafts and publishing, coordinators' scope, stale saves.
 
-- History: django-reversion's VersionAdmin gives each record a history with
-  revert, and a "recover deleted" list. Every write through the site is one
-  revision (portal.middleware.RevisionMiddleware), bulk actions and imports
-  included.
+- History: django-reversion's VersionAdmin gives each record a history, with
+  revert and recover acting on that one record (RestoringVersionAdmin,
+  portal/restore.py). Every write through the site is one revision
+  (portal.middleware.RevisionMiddleware), bulk actions and imports included.
 - Drafts: a user who may not publish (a coordinator) saves drafts only; saving
   a published record returns it to draft until an editor publishes it again.
 - Scope: coordinators see and choose only the partnerships they are assigned
   to, and the outcomes and members of those; another's records are not found,
-  whatever URL is typed.
+  whatever URL is typed. What a form's related field offers, in its
+  autocomplete and as a POSTed id alike, is what the user may see of that
+  record in its own admin (ChoicesInScopeMixin).
 - Stale saves: every form carries the record's version; a save from an older
   version is refused with what changed since (django-concurrency's version
   field, with our message).
@@ -19,22 +21,38 @@
   curator gets the database's reason instead of a 500.
 """
 
+from contextlib import nullcontext
+
 from concurrency.api import disable_concurrency
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import IntegrityError, transaction
-from django.http import HttpResponse
+from django.db.models import ProtectedError
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.translation import gettext
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from reversion.revisions import set_comment
+from reversion.utils import mute_signals
 
 from partnerships.models import Partnership
+from portal.restore import restoration
 
 
 def may_publish(user, model) -> bool:
@@ -122,7 +140,203 @@ def keep_nothing_of_this_request(request):
 VERSION_FIELDSET = ("Record version", {"fields": ["version"], "classes": ["record-version"]})
 
 
-class CuratedAdmin(VersionAdmin):
+def autocomplete_source_field(request):
+    """The form field an admin autocomplete request fills in, or None for any other request.
+
+    Django's autocomplete view has already checked these parameters name a
+    field among the source admin's ``autocomplete_fields``.
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        return model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None
+
+
+class ChoicesInScopeMixin:
+    """A related field offers what the user may see of the related records, and accepts nothing else.
+
+    Django's form fields offer every row of the related table (and accept any
+    POSTed id), while its autocomplete offers the related admin's queryset:
+    a coordinator could name another partnership's draft and so learn its id
+    exists. Here both come from the related admin's ``choices_for``.
+    """
+
+    def choices_for(self, request, db_field):
+        """The records of this admin's model a user may pick in ``db_field`` of another form."""
+        return self.get_queryset(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        field = autocomplete_source_field(request)
+        if field is not None and field.related_model is self.model:
+            queryset = self.choices_for(request, field).complex_filter(field.get_limit_choices_to())
+        return super().get_search_results(request, queryset, search_term)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._choices_in_scope(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._choices_in_scope(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _choices_in_scope(self, db_field, request, kwargs):
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if "queryset" not in kwargs and isinstance(related_admin, ChoicesInScopeMixin):
+            kwargs["queryset"] = related_admin.choices_for(request, db_field)
+
+
+class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
+    """django-reversion's history, with revert and recover acting on one record, in the user's scope.
+
+    reversion's own views revert the whole revision a version belongs to, and
+    look the record up only after writing (portal/restore.py says why that lost
+    other records' work). Here scope and permission are checked first: a record
+    or version outside them is "not found", on GET and POST alike, and nothing
+    is read or written. The page shows what will change before it is saved.
+    """
+
+    revision_form_template = "admin/revert_form.html"
+    recover_form_template = "admin/recover_form.html"
+
+    def may_restore(self, request, record) -> bool:
+        """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""
+        return True
+
+    def belongs_here(self, record) -> bool:
+        """Whether this admin's form is the one for ``record`` (each outcome type has its own)."""
+        return isinstance(record, self.model._meta.concrete_model)
+
+    def deleted_versions(self, request) -> list[Version]:
+        """The latest version of each deleted record this user may bring back."""
+        versions = (
+            Version.objects.get_deleted(self.model._meta.concrete_model)
+            .select_related("revision__user")
+            .order_by("-pk")
+        )
+        return [v for v in versions if self._restorable_here(request, v)]
+
+    def _restorable_here(self, request, version) -> bool:
+        try:
+            record = version._object_version.object
+        except RevertError:
+            return False
+        return self.belongs_here(record) and self.may_restore(request, record)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(_("No such record."))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = (
+            Version.objects.get_for_object(obj).filter(pk=as_id(version_id)).first()
+            if as_id(version_id)
+            else None
+        )
+        if version is None:
+            raise Http404(_("No such version of this record."))
+        context = {"title": _("Revert %(name)s") % {"name": obj}, "revert": True}
+        return self._restore_view(
+            request, version, self.revision_form_template, {**context, **(extra_context or {})}
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        wanted = as_id(version_id)
+        version = next((v for v in self.deleted_versions(request) if v.pk == wanted), None)
+        if version is None:
+            raise Http404(_("No such deleted record."))
+        context = {"title": _("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
+        return self._restore_view(
+            request, version, self.recover_form_template, {**context, **(extra_context or {})}
+        )
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not (self.has_change_permission(request) and self.has_add_permission(request)):
+            raise PermissionDenied
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "module_name": capfirst(opts.verbose_name),
+            "title": _("Recover deleted %(name)s") % {"name": opts.verbose_name_plural},
+            "deleted": self.deleted_versions(request),
+            **(extra_context or {}),
+        }
+        return render(request, "reversion/recover_list.html", context)
+
+    def _restore_view(self, request, version, template, context):
+        """reversion's revision form, restoring one record (portal/restore.py) instead of a revision.
+
+        The record is restored inside a transaction and the usual change form
+        shown or saved over it: a GET, or a POST the form refuses, rolls it all
+        back; a saved form keeps it, recorded as a revert.
+        """
+        plan = restoration(version, self.model)
+        context = {**context, "changes": plan.changes}
+        # A revert writes an older version on purpose: neither version check may refuse it.
+        # Versions are time-based, so the restored record still gets a newer version than any before.
+        request.reverting = True
+        quiet = (
+            mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed)
+            if request.method == "GET"
+            else nullcontext()
+        )
+        try:
+            with transaction.atomic(using=version.db), quiet, disable_concurrency():
+                obj = plan.apply()
+                if self.get_object(request, str(obj.pk)) is None:
+                    raise Http404(_("No such record."))
+                with self.create_revision(request):
+                    response = self.changeform_view(
+                        request, quote(str(obj.pk)), request.path, context
+                    )
+                    if request.method == "POST" and response.status_code == 302:
+                        set_comment(
+                            _("Reverted to the version saved on %(datetime)s")
+                            % {
+                                "datetime": localize(
+                                    timezone.localtime(version.revision.date_created)
+                                )
+                            }
+                        )
+                    elif response.status_code == 200:
+                        response.template_name = template
+                        response.render()  # Now, while the restored values are in the database.
+                        raise _ShowWithoutSaving(response)
+                    else:
+                        raise RevertError(
+                            _("Could not restore %(name)s.") % {"name": version.object_repr}
+                        )
+        except (RevertError, ProtectedError) as error:
+            messages.error(request, str(error))
+            opts = self.model._meta
+            return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+        except _ShowWithoutSaving as shown:
+            return shown.response
+        return response
+
+
+class _ShowWithoutSaving(Exception):
+    """Leaves the restore's transaction with its rollback, carrying the page to show."""
+
+    def __init__(self, response):
+        self.response = response
+
+
+def as_id(text) -> int | None:
+    """A version id from the URL, or None for one no database column can hold."""
+    return int(text) if str(text).isdigit() and int(text) < 2**63 else None
+
+
+class CuratedAdmin(RestoringVersionAdmin):
     """History with revert, drafts for those who may not publish, publish actions, stale-save refusal."""
 
     form = StaleSaveForm
@@ -166,7 +380,7 @@ class CuratedAdmin(VersionAdmin):
             page = render_to_string(
                 "admin/save_refused.html",
                 {
-                    "reason": gettext(
+                    "reason": _(
                         "Another curator saved this record while you were saving it, so your "
                         "changes were not saved. Reload the page to start from their version."
                     ),
@@ -176,18 +390,6 @@ class CuratedAdmin(VersionAdmin):
             return HttpResponse(page, status=409)
         response.status_code = 409
         return response
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        # A revert writes an older version on purpose: neither version check may refuse it.
-        # Versions are time-based, so the reverted record still gets a newer version than any before.
-        request.reverting = True
-        with disable_concurrency():
-            return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        request.reverting = True
-        with disable_concurrency():
-            return super().recover_view(request, version_id, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -268,7 +470,10 @@ class PartnershipScopeMixin:
             return queryset
         return queryset.filter(**{f"{self.scope_field}__coordinators": request.user})
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.scope_field and not sees_all_partnerships(request.user):
-            kwargs["queryset"] = Partnership.objects.filter(coordinators=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def may_restore(self, request, record) -> bool:
+        return (
+            sees_all_partnerships(request.user)
+            or Partnership.objects.filter(
+                pk=getattr(record, f"{self.scope_field}_id"), coordinators=request.user
+            ).exists()
+        )

@@ -128,14 +128,34 @@ class FacetedFilterSet(django_filters.FilterSet):
         return freshness.cached(f"facets:{cache_name}", self.filter_state(), count)
 
     def filter_state(self) -> list:
-        """The filter parameters, in a fixed order, without page and sort: a cache key's parts."""
+        """The valid filters' values, without page and sort: the key of what is cached for them.
+
+        Canonical: in the filters' order, each filter's values sorted without repeats or empty
+        values, and only what filters the rows. A parameter the FilterSet does not know, or a
+        value it refuses, is left out here as it is left out of the filtering, so that made-up
+        parameters cannot create cache entries.
+        """
         if not self.is_bound:
             return []
-        return sorted(
-            (key, tuple(sorted(values)))
-            for key in self.data
-            if key not in self.state_params and (values := self.data.getlist(key))
-        )
+        self.is_valid()  # Fills cleaned_data with the values that are valid.
+        state = []
+        for name, value in self.form.cleaned_data.items():
+            if name in self.state_params:
+                continue
+            values = value if isinstance(value, list | tuple) else [value]
+            values = sorted({str(item) for item in values if item not in (None, "")})
+            if values:
+                state.append((name, tuple(values)))
+        return state
+
+    def page_state(self) -> list | None:
+        """The filters and the sort, canonical; None when a value is bad (the page answers 400)."""
+        if not self.is_bound:
+            return []
+        if not self.is_valid():
+            return None
+        sort = self.form.cleaned_data.get("sort")
+        return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]):
         """Show only the options that give results (and those chosen), each with its count."""

@@ -57,14 +57,25 @@ def generation() -> str:
     return value
 
 
-def cached(name: str, parts, compute):
-    """``compute()``, or its value for the same ``parts`` while the data has not changed."""
+def key(name: str, parts) -> str:
+    """The cache key of ``parts`` under ``name`` in the current generation of the data.
+
+    ``parts`` must be canonical (validated, in a fixed order): every distinct value is an entry.
+    """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"portal:{generation()}:{name}:{digest}"
-    value = cache.get(key)
+    return f"portal:{generation()}:{name}:{digest}"
+
+
+def cached(name: str, parts, compute):
+    """``compute()``, or its value for the same ``parts`` while the data has not changed.
+
+    A cache that fails (full, or down) is a miss: the value is computed (portal/cache.py).
+    """
+    cache_key = key(name, parts)
+    value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(cache_key, value, TIMEOUT)
     return value
 
 
@@ -72,34 +83,39 @@ def forget(**kwargs):
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 
-def connect():
-    from outcomes.models import Outcome
-    from partnerships.models import (
-        Cluster,
-        Country,
-        MemberCountry,
-        Membership,
-        Partnership,
-        Region,
-        Sector,
-        TargetMarket,
-    )
+# The apps whose records the public pages show.
+PUBLIC_APPS = ("partnerships", "outcomes")
 
-    curated = (Partnership, Outcome, Cluster, MemberCountry, Membership, TargetMarket)
-    # Countries too: their pages and maps read them from the cache.
-    for model in (*curated, Sector, Region, Country):
+
+def connect():
+    """Every model of the public apps, proxies and many-to-many tables included, starts a new generation.
+
+    Listed from the apps rather than by hand, so that a new model (or one
+    forgotten, as organisations were: a renamed counterpart stayed stale in the
+    kept pages) cannot escape.
+    """
+    from django.apps import apps
+
+    for model in watched_models(apps):
         for signal in (post_save, post_delete):
             signal.connect(
-                forget, sender=model, dispatch_uid=f"freshness-{signal}-{model.__name__}"
+                forget, sender=model, dispatch_uid=f"freshness-{signal}-{model._meta.label}"
             )
-    # Saves through a typed proxy (MoU, Roadmap, ...) are sent with the proxy as sender.
-    for proxy in Outcome.__subclasses__():
-        for signal in (post_save, post_delete):
-            signal.connect(
-                forget, sender=proxy, dispatch_uid=f"freshness-{signal}-{proxy.__name__}"
-            )
-    # Sectors of a partnership and countries of a region change the facet counts too.
-    for through in (Partnership.sectors.through, Region.countries.through):
+    for through in watched_throughs(apps):
         m2m_changed.connect(
-            forget, sender=through, dispatch_uid=f"freshness-m2m-{through.__name__}"
+            forget, sender=through, dispatch_uid=f"freshness-m2m-{through._meta.label}"
         )
+
+
+def watched_models(apps):
+    # Saves through a typed proxy (MoU, Roadmap, ...) are sent with the proxy as sender.
+    return [model for label in PUBLIC_APPS for model in apps.get_app_config(label).get_models()]
+
+
+def watched_throughs(apps):
+    """The many-to-many tables of the public models: a partnership's sectors, a region's countries, co-signatories."""
+    return {
+        field.remote_field.through
+        for model in watched_models(apps)
+        for field in model._meta.local_many_to_many
+    }

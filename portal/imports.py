@@ -10,29 +10,47 @@ file, its history included.
 
 What the exports write for spreadsheets is undone here: a leading quote that
 neutralised a formula is removed again, and lists are split on ";".
+
+Big files (10,000 rows) are written in bulk with their history (PortalResource), and the
+previewed file waits under a random name that only the curator's session may confirm
+(PreviewStorage, CuratedImportMixin): docs/curation.md, "Big imports" and "The previewed file".
 """
 
+import copy
 import csv
 import datetime
 import io
+import re
 import zipfile
 
+from concurrency.fields import VersionField
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from import_export import resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from import_export.tmp_storages import MediaStorage
 
 from partnerships.countries import normalise_country_code
-from portal.curation import keep_nothing_of_this_request
+from portal import freshness, history
+from portal.curation import keep_nothing_of_this_request, refusal_reason
 from portal.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
+# The preview shows this many rows with their changes; the counts cover every row.
+PREVIEW_ROWS = 200
+# A confirmation that failed lists this many errors in its message.
+MESSAGE_ERRORS = 20
 # The widest export (partnerships) has 35 columns.
 MAX_IMPORT_COLUMNS = 100
 # An XLSX is a zip of XML parts: a real one of 5 MB unpacks to well under 50 MB.
@@ -48,6 +66,10 @@ def restore(text):
     return text
 
 
+def quoted(names) -> str:
+    return ", ".join(f"“{name}”" for name in names)
+
+
 def split_list(value):
     return [item.strip() for item in restore(value).split(LIST_SEPARATOR) if item.strip()]
 
@@ -58,38 +80,50 @@ class TextWidget(widgets.CharWidget):
 
 
 class CountryWidget(widgets.ForeignKeyWidget):
-    """An ISO code (UK, EL and ROK accepted), or empty."""
+    """An ISO code (UK, EL and ROK accepted), or empty.
+
+    The countries are read once per import (a few hundred rows), not once per row: each resource
+    has its own copy of its widgets, so this lasts one import."""
 
     def __init__(self, **kwargs):
         from partnerships.models import Country
 
+        self.countries = None
         super().__init__(Country, field="code", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = restore(value)
         if not text:
             return None
-        code = normalise_country_code(text)
-        if code is None:
+        if self.countries is None:
+            self.countries = {country.code: country for country in self.model.objects.all()}
+            self.by_text = {}
+        if text not in self.by_text:
+            self.by_text[text] = self.countries.get(normalise_country_code(text))
+        if self.by_text[text] is None:
             raise ValueError(f"Unknown country “{text}”: use an ISO code such as BR, CN or US.")
-        return self.model.objects.get(code=code)
+        return self.by_text[text]
 
 
 class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A related record looked up by a field; an unknown value is a clear error, not a crash."""
+    """A related record looked up by a field; an unknown value is a clear error, not a crash.
+
+    Each value is looked up once per import: a file of 10,000 MoUs names a few partnerships."""
 
     def __init__(self, model, field, what, **kwargs):
         self.what = what
+        self.found = {}
         super().__init__(model, field=field, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = restore(value)
         if not text:
             return None
-        try:
-            return self.model.objects.get(**{self.field: text})
-        except self.model.DoesNotExist:
-            raise ValueError(f"No {self.what} “{text}” on this portal.") from None
+        if text not in self.found:
+            self.found[text] = self.model.objects.filter(**{self.field: text}).first()
+        if self.found[text] is None:
+            raise ValueError(f"No {self.what} “{text}” on this portal.")
+        return self.found[text]
 
 
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
@@ -113,6 +147,9 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         return [found[name] for name in names]
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class DateWidget(widgets.DateWidget):
     """An ISO 8601 date, as the exports write it (a spreadsheet's own date cells are read too)."""
 
@@ -122,6 +159,12 @@ class DateWidget(widgets.DateWidget):
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):  # An XLSX date cell.
             return value.date()
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            # As the exports write it; strptime, below, costs ten times as much a row.
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass  # Such as 2013-02-30: the message below.
         try:
             return super().clean(restore(value) if isinstance(value, str) else value, row, **kwargs)
         except ValueError:
@@ -165,7 +208,13 @@ class ClassedDiff(resources.Diff):
 
 
 class PortalResource(resources.ModelResource):
-    """Shared checks: known columns only, the identifying column present, every row validated."""
+    """Shared checks: known columns only, the identifying column present, every row validated.
+
+    A resource whose Meta sets ``use_bulk`` (outcomes) writes its rows with one INSERT or UPDATE
+    per batch instead of one per row, and records the written records in one revision of the
+    history itself (portal/history.py): bulk writes send no post_save, which is how
+    django-reversion otherwise learns of a save.
+    """
 
     @classmethod
     def get_diff_class(cls):
@@ -173,29 +222,226 @@ class PortalResource(resources.ModelResource):
 
     # Columns the export writes for people and that the import ignores, such as "url".
     ignored_columns: tuple[str, ...] = ()
+    # True where the model's clean() checks every rule of its constraints itself (Outcome.clean):
+    # the rows are then validated without Django's query per row and per constraint, and without
+    # the query per foreign key whose record the import has just read. The database still
+    # enforces every constraint when the rows are written.
+    rules_in_clean = False
 
-    def before_import(self, dataset, **kwargs):
-        headers = [str(h).strip() for h in (dataset.headers or [])]
-        if not headers or not len(dataset):
-            raise ValueError(
-                "The file has no rows to import. Start from an export of the same list."
-            )
-        known = {field.column_name for field in self.get_import_fields()} | set(
-            self.ignored_columns
+    def get_import_fields(self):
+        # Asked several times per row; the library works the list out again each time.
+        if getattr(self, "import_fields", None) is None:
+            self.import_fields = super().get_import_fields()
+        return self.import_fields
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # The preview is a dry run: its writes are rolled back, so they go in no history.
+        self.dry_run = dry_run
+        self.previewed = 0
+        # The records written in bulk, for the history.
+        self.written = []
+        return super().import_data(dataset, dry_run=dry_run, **kwargs)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        self.current = None
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if self._meta.skip_diff:
+            # The record as stored, for the unchanged-row check and the preview's diff: a shallow
+            # copy, where the library's own diff deep-copies every row, related records and all.
+            self.current = (instance, None if new else copy.copy(instance))
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        original = self.current[1]
+        if original is None or not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        return all(
+            self._stored_value(field, instance) == self._stored_value(field, original)
+            for field in self.get_import_fields()
+            if field.column_name in row
         )
-        unknown = [h for h in headers if h not in known]
+
+    def _stored_value(self, field, instance):
+        try:
+            model_field = instance._meta.get_field(field.attribute)
+        except FieldDoesNotExist:
+            return field.get_value(instance)
+        # A foreign key compares by id, without reading the related record.
+        return getattr(instance, model_field.attname)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        if self._meta.skip_diff and self.current is not None:
+            instance, original = self.current
+            row_result.original = original
+            changed = row_result.import_type in (
+                row_result.IMPORT_TYPE_NEW,
+                row_result.IMPORT_TYPE_UPDATE,
+            )
+            if self.dry_run and changed and self.previewed < PREVIEW_ROWS:
+                self.previewed += 1
+                diff = ClassedDiff(self, original or type(instance)(), original is None)
+                diff.compare_with(self, instance)
+                row_result.diff = diff.as_html()
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self._meta.use_bulk and not getattr(self, "dry_run", True):
+            # The records a confirmed import changes stay as read until it commits: a bulk UPDATE
+            # has no per-row version check (django-concurrency's) to refuse a save made meanwhile.
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    def column_problem(self, headers) -> str | None:
+        """What is wrong with a file's header row for this import, or None."""
+        headers = [str(h).strip() for h in headers or []]
+        expected = [field.column_name for field in self.get_import_fields()]
+        unknown = [h for h in headers if h not in {*expected, *self.ignored_columns}]
         if unknown:
-            raise ValueError(
-                "These columns are not ones this import knows: "
-                + ", ".join(f"“{h}”" for h in unknown)
-                + ". Use the columns of the export (see /about/exports/)."
+            return (
+                ngettext(
+                    "The column %(unknown)s is not one this import knows.",
+                    "The columns %(unknown)s are not ones this import knows.",
+                    len(unknown),
+                )
+                % {"unknown": quoted(unknown)}
+                + " "
+                + gettext(
+                    "The columns it knows are %(expected)s (those of the export, see /about/exports/)."
+                )
+                % {"expected": quoted([*expected, *self.ignored_columns])}
             )
         missing = [name for name in self.required_columns if name not in headers]
         if missing:
-            raise ValueError(
-                "The file lacks these columns: " + ", ".join(f"“{m}”" for m in missing) + "."
+            return gettext("The file lacks these columns: %(missing)s.") % {
+                "missing": quoted(missing)
+            }
+        return None
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
+    ):
+        # A file with the wrong columns is refused whole, before its rows are read one by one.
+        problem = (
+            gettext("The file has no rows to import. Start from an export of the same list.")
+            if not dataset.headers or not len(dataset)
+            else self.column_problem(dataset.headers)
+        )
+        if problem is None:
+            return super().import_data_inner(
+                dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
             )
-        super().before_import(dataset, **kwargs)
+        result = self.get_result_class()()
+        result.diff_headers = self.get_diff_headers()
+        result.total_rows = len(dataset)
+        result.append_base_error(self.get_error_result_class()(ValueError(problem)))
+        return result
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if not self.rules_in_clean:
+            return super().validate_instance(instance, import_validation_errors, validate_unique)
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(
+                exclude={*errors, *self._relations_just_read(instance)},
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _relations_just_read(instance):
+        """Foreign keys set to a record this import read from the database: they exist."""
+        for field in instance._meta.concrete_fields:
+            if field.many_to_one and field.is_cached(instance):
+                related = field.get_cached_value(instance)
+                if related is not None and related.pk is not None:
+                    yield field.name
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        instances, self.create_instances = self.create_instances, []
+        # The preview of a resource whose rows clean() checks against every rule writes nothing:
+        # the confirmation writes, and the database refuses there what a rule it alone keeps forbids.
+        if self.rules_in_clean and dry_run:
+            return
+        if instances and (using_transactions or not dry_run):
+            model = self._meta.model
+            self._bulk_write(result, raise_errors, model.objects.bulk_create, instances, batch_size)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        instances, self.update_instances = self.update_instances, []
+        if self.rules_in_clean and dry_run:
+            return
+        if instances and (using_transactions or not dry_run):
+            fields = self._fields_to_update(instances)
+            self._bulk_write(
+                result,
+                raise_errors,
+                lambda objs, batch_size: self._meta.model.objects.bulk_update(
+                    objs, fields, batch_size=batch_size
+                ),
+                instances,
+                batch_size,
+            )
+
+    def _fields_to_update(self, instances):
+        """The imported columns, and what save() would have changed too: the update time, the version."""
+        model_fields = {field.name: field for field in self._meta.model._meta.concrete_fields}
+        names = {
+            field.attribute
+            for field in self.get_import_fields()
+            if field.attribute in model_fields and not model_fields[field.attribute].primary_key
+        }
+        for field in model_fields.values():
+            if isinstance(field, VersionField):
+                for instance in instances:
+                    setattr(instance, field.attname, field._get_next_version(instance))
+                names.add(field.name)
+            elif getattr(field, "auto_now", False):
+                for instance in instances:
+                    field.pre_save(instance, add=False)
+                names.add(field.name)
+        return sorted(names)
+
+    def _bulk_write(self, result, raise_errors, write, instances, batch_size):
+        try:
+            write(instances, batch_size=batch_size)
+        except IntegrityError as error:
+            # A rule across rows that the per-row checks could not see: the file is refused whole.
+            self.handle_import_error(result, ValueError(refusal_reason(error)), raise_errors)
+        except DatabaseError as error:
+            self.handle_import_error(result, error, raise_errors)
+        else:
+            if not self.dry_run:
+                self.written.extend(instances)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self.dry_run and not self._meta.skip_diff:
+            # The library made every row's diff: the preview shows the first new or changed ones.
+            shown = 0
+            for row in result.rows:
+                if row.import_type in (row.IMPORT_TYPE_NEW, row.IMPORT_TYPE_UPDATE):
+                    shown += 1
+                if shown > PREVIEW_ROWS or row.import_type == row.IMPORT_TYPE_SKIP:
+                    row.diff = None
+        if self.written and not (result.has_errors() or result.has_validation_errors()):
+            # What a save() per row would have recorded, as one revision (portal/history.py).
+            history.save_revision(
+                self.written,
+                user=kwargs.get("user"),
+                comment=gettext("Imported from %(file)s.") % {"file": kwargs.get("file_name")},
+            )
+            # Bulk writes send no post_save, which is what clears the cached public figures.
+            transaction.on_commit(freshness.forget)
 
 
 class SafeImportForm(ImportForm):
@@ -318,11 +564,114 @@ def import_error_summary(result) -> list[str]:
     return lines
 
 
+# A preview's name: MediaStorage's uuid4().hex, 122 random bits.
+PREVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
+PREVIEWS_SESSION_KEY = "portal:import-previews"
+# Previews a session may have waiting at once; an older one can no longer be confirmed.
+PREVIEWS_PER_SESSION = 10
+
+
+class PreviewStorage(MediaStorage):
+    """Where a previewed file waits for its confirmation: the storage named "import_export" in
+    STORAGES (IMPORT_PREVIEW_DIR, readable by the portal only), under a random name.
+
+    django-import-export's documented place for it (IMPORT_EXPORT_TMP_STORAGE_CLASS). Which names
+    a request may read is CuratedImportMixin's to decide: those of its own session's previews.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "MEDIA_FOLDER": None})
+
+    def exists(self):
+        return self._storage.exists(self.get_full_path())
+
+
+def delete_old_previews(max_age=None, *, dry_run=False) -> list[str]:
+    """Deletes the previews older than IMPORT_PREVIEW_MAX_AGE (never confirmed); returns their names."""
+    storage = PreviewStorage()._storage
+    cutoff = timezone.now() - (max_age or settings.IMPORT_PREVIEW_MAX_AGE)
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:  # No import yet.
+        return []
+    old = []
+    for name in names:
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                if not dry_run:
+                    storage.delete(name)
+                old.append(name)
+        except FileNotFoundError:  # Confirmed or deleted meanwhile.
+            continue
+    return old
+
+
 class CuratedImportMixin(ImportMixin):
     """The admin's "Import" button: CSV and XLSX, the formats the exports write, through SafeImportForm."""
 
     import_formats = [CSV, XLSX]
     import_form_class = SafeImportForm
+    import_template_name = "admin/import_export/portal_import.html"
+
+    def get_skip_admin_log(self):
+        # An import's record is its revision in the history: who, when, from which file, and each
+        # record's version. The admin's own log would add a row per record, 10,000 for a big file.
+        return True
+
+    def get_import_context_data(self, **kwargs):
+        return {
+            **super().get_import_context_data(**kwargs),
+            "preview_rows": PREVIEW_ROWS,
+            "preview_slice": f":{PREVIEW_ROWS}",
+        }
+
+    def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            delete_old_previews()
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and "confirm_form" not in context:
+            # Nothing to confirm: the file the library kept for the confirmation is not needed.
+            PreviewStorage(name=name).remove()
+        return response
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            # Only this session may confirm this preview (process_import).
+            previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+            previews = [*previews, initial["import_file_name"]][-PREVIEWS_PER_SESSION:]
+            request.session[PREVIEWS_SESSION_KEY] = previews
+        return initial
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().process_import(request, **kwargs)  # 405 or 403, as the library answers.
+        token = request.POST.get("import_file_name", "")
+        previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+        if (
+            not PREVIEW_TOKEN.fullmatch(token)
+            or token not in previews
+            or not PreviewStorage(name=token).exists()
+        ):
+            # Another session's preview, one already confirmed or deleted, or a made-up name:
+            # nothing is read, nothing deleted.
+            return HttpResponseBadRequest(
+                gettext(
+                    "This import cannot be confirmed: its preview is not one of yours, or it was "
+                    "confirmed or deleted already. Upload the file again."
+                )
+            )
+        request.session[PREVIEWS_SESSION_KEY] = [name for name in previews if name != token]
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            # The library deletes the file after a finished import only.
+            storage = PreviewStorage(name=token)
+            if storage.exists():
+                storage.remove()
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing at the confirmation too: a row that became invalid since the preview
@@ -332,11 +681,17 @@ class CuratedImportMixin(ImportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             keep_nothing_of_this_request(request)
+            lines = import_error_summary(result)
+            shown = " ".join(lines[:MESSAGE_ERRORS])
+            if len(lines) > MESSAGE_ERRORS:
+                # The message travels in the session: a whole file's errors would not fit.
+                more = len(lines) - MESSAGE_ERRORS
+                shown += " " + ngettext(
+                    "(and %(n)s more error)", "(and %(n)s more errors)", more
+                ) % {"n": more}
             messages.error(
                 request,
-                "Nothing was imported: "
-                + " ".join(import_error_summary(result))
-                + " Correct the file and import it again.",
+                "Nothing was imported: " + shown + " Correct the file and import it again.",
             )
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))

@@ -1,4 +1,4 @@
-"""Whole public pages for visitors, kept until the data changes.
+"""Whole public pages for visitors, kept until the data changes, one per page state.
 
 A public page is the same for every visitor who is not logged in: no form
 with a CSRF token, no messages, nothing per person. Rendering one costs 50 to
@@ -8,16 +8,37 @@ rendered page itself is kept under the data's current generation
 generation and every kept page is forgotten with it. Curators, who are logged
 in, always get a fresh page; so do exports, the admin and anything but a
 successful GET.
+
+A page is kept under its *state*, not its URL: the parameters its view knows,
+validated and canonical (``page_state()`` on the view: filters, sort, page).
+Anybody can make up URLs, and each made-up one kept 380 KB for 300 s until a
+full Redis refused every write. So:
+
+- a parameter the page does not know is dropped by a 301 to the URL without it,
+  for every visitor, before anything is rendered (``page_parameters()`` on the
+  view; a view that declares none knows none);
+- a bad value answers 400 from the view, and is never looked up or kept;
+- every spelling of one state (repeats, order, empty form fields, ``page=01``)
+  is served the one kept page, and only the canonical spelling is kept, so that
+  a kept page's own links carry nothing odd.
+
+The same state keys the maps and charts kept inside pages (``page_key`` in
+templates). What is left to bound, the valid states, is bounded by Redis's
+``maxmemory`` with an LRU policy (docs/operations.md).
 """
 
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 
 from portal import freshness
 
 
 def _skipped_prefixes():
-    return (f"/{settings.ADMIN_URL}", "/healthz", f"/{settings.STATIC_URL}")
+    return (f"/{settings.ADMIN_URL}", "/healthz", f"/{settings.STATIC_URL}", "/api/")
 
 
 class PublicPageCacheMiddleware:
@@ -25,32 +46,47 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self._cacheable_request(request):
+        view_class = self._public_page(request)
+        if view_class is None:
             return self.get_response(request)
-        responses = []
-
-        def render():
-            response = self.get_response(request)
-            responses.append(response)
-            if not self._cacheable_response(response):
-                return "uncacheable"
-            return (response.content, response["Content-Type"])
-
-        kept = freshness.cached("page", request.get_full_path(), render)
-        if responses:
-            return responses[0]  # Rendered just now, cached or not.
-        if kept == "uncacheable":
+        known = page_parameters(view_class)
+        unknown = [name for name in request.GET if name not in known]
+        if unknown:
+            return HttpResponsePermanentRedirect(_without(request, unknown))
+        state = page_state(view_class, request.GET)
+        request.page_key = None if state is None else f"{request.path}?{_encoded(state)}"
+        if state is None or not self._cacheable_request(request):
             return self.get_response(request)
-        content, content_type = kept
-        return HttpResponse(content, content_type=content_type)
+
+        key = freshness.key("page", (request.path, state))
+        kept = cache.get(key)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = self.get_response(request)
+        if _is_canonical(request, state) and self._cacheable_response(response):
+            cache.set(key, (response.content, response["Content-Type"]), freshness.TIMEOUT)
+        return response
+
+    @staticmethod
+    def _public_page(request):
+        """The class of the public page this GET asks for; None for anything else.
+
+        The API and the feeds are function views and answer JSON and Atom: not pages.
+        """
+        if request.method not in ("GET", "HEAD") or request.path.startswith(_skipped_prefixes()):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return getattr(match.func, "view_class", None)
 
     @staticmethod
     def _cacheable_request(request):
         return (
             settings.PAGE_CACHE
-            and request.method in ("GET", "HEAD")
             and "export" not in request.GET
-            and not request.path.startswith(_skipped_prefixes())
             and not request.user.is_authenticated
         )
 
@@ -62,3 +98,32 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")
         )
+
+
+def page_parameters(view_class) -> set[str]:
+    reader = getattr(view_class, "page_parameters", None)
+    return reader() if reader else set()
+
+
+def page_state(view_class, query) -> list | None:
+    """The view's canonical state for these parameters, [] for none; None when one is bad."""
+    reader = getattr(view_class, "page_state", None)
+    return reader(query) if reader and query else []
+
+
+def _encoded(state) -> str:
+    return urlencode([(name, value) for name, values in state for value in values])
+
+
+def _is_canonical(request, state) -> bool:
+    """Whether the request spells its state exactly: then its page's links are the canonical ones."""
+    asked = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    return asked == sorted((name, value) for name, values in state for value in values)
+
+
+def _without(request, names) -> str:
+    """This request's URL without the parameters ``names``, the others as they were."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name)
+    return f"{request.path}?{query.urlencode()}" if query else request.path

@@ -5,7 +5,7 @@
 and members of the partnerships they are assigned to (Partnership.coordinators)
 and nothing else; what they save is a draft until an editor publishes it.
 Superusers manage users. The admin narrows coordinators to their own
-partnerships (``portal.admin_scoping``); these permissions say what kinds of
+partnerships (``portal.curation``); these permissions say what kinds of
 record each role may touch at all.
 """
 

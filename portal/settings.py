@@ -161,16 +161,44 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Bulk import (django-import-export): only users with the model's "import" permission (editors)
 # may import, not every staff user as the library allows by default. See portal/imports.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+# A previewed file waits for its confirmation in the portal's own folder, under a random name that
+# only the curator's session may confirm (portal.imports.PreviewStorage; the library's default is
+# any file of the given name in /tmp). Previews left unconfirmed are deleted after
+# IMPORT_PREVIEW_MAX_HOURS, by the next import or by `manage.py delete_old_import_previews`.
+IMPORT_PREVIEW_DIR = Path(env_str("IMPORT_PREVIEW_DIR", str(BASE_DIR / "var" / "import-previews")))
+IMPORT_PREVIEW_MAX_AGE = timedelta(hours=env_int("IMPORT_PREVIEW_MAX_HOURS", 2))
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.imports.PreviewStorage"
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": IMPORT_PREVIEW_DIR,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Local memory by default; REDIS_URL (or CACHE_URL) shares one Redis among all processes, as in
-# production, so that a curator's change clears every process's cached figures at once.
+# production, so that a curator's change clears every process's cached figures and pages at once.
+# A Redis that fails is a miss, never an error (portal/cache.py); its socket timeouts are short so
+# that an unreachable host slows a page by half a second, once per pause.
 CACHE_URL = env_str("REDIS_URL", "") or env_str("CACHE_URL", "")
+# With local memory each gunicorn worker keeps its own pages: a withdrawn record's page kept
+# answering 200 on the other workers for up to 300 s while the API said 404.
+if PRODUCTION and not CACHE_URL and not env_bool("ALLOW_LOCAL_MEMORY_CACHE", False):
+    raise ImproperlyConfigured(
+        "Production needs REDIS_URL (the cache shared by all processes; docs/operations.md). "
+        "To run with one cache per process anyway, set ALLOW_LOCAL_MEMORY_CACHE=true."
+    )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "portal.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

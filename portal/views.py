@@ -20,6 +20,7 @@ from outcomes.models import Outcome
 from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
+from portal import cache as portal_cache
 from portal import exports, freshness, statistics, tally, worldmap
 from portal.context_processors import SITE_NAME
 from portal.pagination import CachedCountPaginator
@@ -99,6 +100,22 @@ class FilteredListView(FilterView):
 
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
+
+    @classmethod
+    def page_parameters(cls) -> set[str]:
+        """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
+        return {*cls.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
+
+    @classmethod
+    def page_state(cls, query) -> list | None:
+        """The filters, sort and page, canonical; None when a value is bad (the page answers 400)."""
+        state = cls.filterset_class(query).page_state()
+        page = query.get(cls.page_kwarg) or "1"
+        if state is None or not (page.isascii() and page.isdigit()) or int(page) < 1:
+            return None
+        if int(page) > 1:
+            state.append((cls.page_kwarg, (str(int(page)),)))
+        return state
 
     def get(self, request, *args, **kwargs):
         if "export" in request.GET:
@@ -210,14 +227,27 @@ def server_error(request):
 
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 when it does not: for load balancers and probes."""
+    """The database and the cache, for load balancers, probes and monitoring.
+
+    503 when the database does not answer: the portal cannot serve. A cache that fails (down,
+    or full and refusing writes) answers 200 with ``"status": "degraded"``: pages still render,
+    only slower, and taking every worker out of service for it would turn a slow site into none
+    (docs/operations.md).
+    """
+    cache_problem = portal_cache.problem()
+    if cache_problem:
+        logger.error("Health check: the cache cannot keep values: %s", cache_problem)
+    cache_state = "failing" if cache_problem else "up"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError as error:
         logger.error("Health check: the database does not answer: %s", error)
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "down", "cache": cache_state}, status=503
+        )
+    status = "degraded" if cache_problem else "ok"
+    return JsonResponse({"status": status, "database": "up", "cache": cache_state})
 
 
 class StatisticsView(TemplateView):
@@ -228,21 +258,42 @@ class StatisticsView(TemplateView):
     """
 
     template_name = "statistics.html"
+    # Sorting and paging mean nothing here (links from the lists carry them), and the two lists
+    # sort by different names; the others download a chart.
+    ignored_parameters = ("sort", "page", "chart", "export", "bom")
+
+    @classmethod
+    def page_parameters(cls) -> set[str]:
+        """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
+        return {
+            *PartnershipFilter.base_filters,
+            *OutcomeFilter.base_filters,
+            *cls.ignored_parameters,
+        }
+
+    @classmethod
+    def page_state(cls, query) -> list | None:
+        """The filters of both lists, canonical; None when a value is bad."""
+        states = [filterset.page_state() for filterset in cls._filtersets(query)]
+        return None if None in states else sorted(set().union(*states))
+
+    @classmethod
+    def _filtersets(cls, query, **kwargs):
+        data = query.copy()
+        for ignored in cls.ignored_parameters:
+            data.pop(ignored, None)
+        return (
+            PartnershipFilter(data or None, queryset=Partnership.objects.published(), **kwargs),
+            OutcomeFilter(data or None, queryset=Outcome.objects.published(), **kwargs),
+        )
 
     def get(self, request, *args, **kwargs):
-        # Sorting and paging mean nothing here, and the two lists sort by different names.
-        data = request.GET.copy()
-        for ignored in ("sort", "page", "chart", "export", "bom"):
-            data.pop(ignored, None)
-        self.partnership_filter = PartnershipFilter(
-            data or None, queryset=Partnership.objects.published()
-        )
-        self.outcome_filter = OutcomeFilter(data or None, queryset=Outcome.objects.published())
+        self.partnership_filter, self.outcome_filter = self._filtersets(request.GET)
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
         self.charts = freshness.cached(
             "statistics",
-            self.partnership_filter.filter_state(),
+            (self.partnership_filter.filter_state(), self.outcome_filter.filter_state()),
             lambda: statistics.charts(partnerships, outcomes),
         )
         if "export" in request.GET:

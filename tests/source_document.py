@@ -11,7 +11,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SOURCE_NAME = "eu-cluster-internationalisation-findings-2014.md"
 SOURCE_DOCUMENT = REPO / "docs" / "source" / SOURCE_NAME
-SHARED_SOURCE = REPO / ".." / "shared" / "source" / SOURCE_NAME
+# The SHA-256 of the original as the project received it: the repository's copy is checked against
+# it, so no test reads anything outside the repository.
+SOURCE_SHA256 = "1477e00ec1fc4b49a41481f5f3315886d92cf7a000f6c6f2eac3b24de5d47e9e"
 SOURCE_SLUG = "ec-cluster-internationalisation-findings-2014"
 TABLE_HEADER = "Name\tSector\tPartners/Countries\tTarget Countries"
 

@@ -81,7 +81,7 @@ def seeded_urls():
     yield from (p.get_absolute_url() for p in Partnership.objects.all())
     yield from (s.get_absolute_url() for s in Sector.objects.all())
     yield from (o.get_absolute_url() for o in Outcome.objects.all())
-    yield from (c.get_absolute_url() for c in Country.objects.in_use())
+    yield from (c.get_absolute_url() for c in Country.objects.published())
 
 
 def test_every_page_renders_for_the_seed_data(client, seeded):

@@ -1,5 +1,7 @@
 """/api/: every endpoint, published rows only, pagination, bad parameters and refused writes."""
 
+import re
+
 import pytest
 
 from partnerships.models import MemberCountry, Partnership, Region, TargetMarket
@@ -34,6 +36,38 @@ def data():
 def results(response):
     assert response.status_code == 200, response.content
     return response.json()["results"]
+
+
+def test_the_root_is_an_index_of_every_endpoint_in_the_schema(client, data):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    index = response.json()
+    assert index["docs"] == "http://testserver/api/docs"
+    assert index["openapi"] == "http://testserver/api/openapi.json"
+    schema = client.get(index["openapi"]).json()
+    assert index["title"] == schema["info"]["title"]
+    assert [e["url"] for e in index["endpoints"]] == [
+        f"http://testserver{path}" for path in schema["paths"] if path != "/api/"
+    ]
+    assert all(endpoint["summary"] for endpoint in index["endpoints"])
+    assert {
+        "url": "http://testserver/api/partnerships/{slug}/",
+        "summary": "One published partnership",
+    } in index["endpoints"]
+    # Each address answers, its part in braces filled in with a row of its kind.
+    values = {
+        "partnerships": "grain",
+        "clusters": "seeds",
+        "sectors": "food",
+        "countries": "BR",
+        "regions": "north-africa",
+        "outcomes": data["mou"].pk,
+    }
+    for endpoint in index["endpoints"]:
+        kind = endpoint["url"].split("/")[4]
+        url = re.sub(r"\{[^}]+\}", str(values[kind]), endpoint["url"])
+        assert client.get(url).status_code == 200, url
+    assert client.get(index["docs"]).status_code == 200
 
 
 def test_a_partnership_carries_the_export_columns_with_absolute_links(client, data):

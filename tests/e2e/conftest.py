@@ -6,6 +6,7 @@ skipped, with a message saying so, when it is not. No browser is downloaded.
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from django.core.management import call_command
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 # The live server runs in a thread beside Playwright's event loop; Django must allow its sync ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -59,6 +59,17 @@ def portal(live_server, transactional_db):
     sync_roles()
     call_command("load_seed", verbosity=0)
     return live_server.url
+
+
+def screenshots_folder(environ: Mapping[str, str], temporary: Path) -> Path:
+    """Where the screenshot test writes: the folder SCREENSHOTS_DIR names (`make screenshots` names
+    docs/screenshots/), else a temporary one, so that running the tests leaves the work tree as it was."""
+    return Path(environ["SCREENSHOTS_DIR"]) if environ.get("SCREENSHOTS_DIR") else temporary
+
+
+@pytest.fixture
+def screenshots(tmp_path) -> Path:
+    return screenshots_folder(os.environ, tmp_path)
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""Screenshots of the main pages, desktop and phone, into docs/screenshots/ for the README."""
+"""Screenshots of the main pages, desktop and phone: `make screenshots` writes them to docs/screenshots/
+for the README; otherwise they go to a temporary folder (tests/e2e/conftest.py's screenshots_folder)."""
 
 import pytest
-
-from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,13 +16,13 @@ PAGES = {
 SIZES = {"desktop": (1280, 900), "phone": (375, 812)}
 
 
-def test_screenshots_of_the_main_pages(portal, page):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_main_pages(portal, page, screenshots):
+    screenshots.mkdir(parents=True, exist_ok=True)
     for name, url in PAGES.items():
         for size, (width, height) in SIZES.items():
             page.set_viewport_size({"width": width, "height": height})
             page.goto(portal + url)
-            path = SCREENSHOTS / f"{name}-{size}.png"
+            path = screenshots / f"{name}-{size}.png"
             page.screenshot(path=path)
             assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             assert path.stat().st_size > 10_000, f"{path.name} looks blank"

@@ -177,7 +177,7 @@ def test_a_changed_cell_updates_that_record_only(logged_in_editor, client, partn
         (
             "columns.csv",
             b"foo,bar\n1,2\n",
-            "These columns are not ones this import knows: “foo”, “bar”.",
+            "The columns “foo”, “bar” are not ones this import knows.",
         ),
         (
             "missing.csv",
@@ -235,4 +235,31 @@ def test_only_editors_may_import(client, request, partnership, who):
         ).status_code
         == 403
     )
+    assert not Outcome.objects.exists()
+
+
+def test_an_unknown_column_is_named_with_the_expected_ones_and_no_traceback(
+    logged_in_editor, partnership
+):
+    response = upload(
+        logged_in_editor,
+        OUTCOMES_IMPORT,
+        "typo.csv",
+        b"partnership_slug,type,title,contry\nelca,mou,MoU with Chile,CL\n",
+    )
+    assert response.status_code == 200
+    text = response.text
+    assert "The column “contry” is not one this import knows." in text
+    expected = ", ".join(
+        f"“{name}”"
+        for name in [
+            *("id", "partnership_slug", "type", "kind", "level", "title", "country", "city"),
+            *("date", "year", "counterpart", "venue", "direction", "evidence_url"),
+            *("partnership", "country_name", "url"),
+        ]
+    )
+    assert f"The columns it knows are {expected}" in text
+    for leak in ("Traceback", "File &quot;", 'File "', "site-packages", "/work/", ".py"):
+        assert leak not in text
+    assert "confirm_form" not in response.context
     assert not Outcome.objects.exists()

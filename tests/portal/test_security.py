@@ -30,6 +30,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "testserver",
     "DATABASE_URL": "sqlite:////tmp/portal-production-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",  # Named, not reached: no check connects to it.
 }
 
 
@@ -61,6 +62,18 @@ def test_production_stops_at_startup_naming_every_missing_setting():
         "These settings are required in production and are not set: SECRET_KEY, DATABASE_URL"
         in result.stderr
     )
+
+
+def test_production_refuses_a_cache_per_process_unless_told():
+    # Each worker's own cache kept a withdrawn outcome's page for 300 s while the API said 404.
+    env = {**PRODUCTION_ENV, "REDIS_URL": "", "CACHE_URL": ""}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Production needs REDIS_URL" in result.stderr
+    assert "ALLOW_LOCAL_MEMORY_CACHE=true" in result.stderr
+    allowed = _manage("check", env={**env, "ALLOW_LOCAL_MEMORY_CACHE": "true"})
+    assert allowed.returncode == 0, allowed.stderr
+    assert "System check identified no issues" in allowed.stdout
 
 
 def _production_settings(monkeypatch):

@@ -50,7 +50,7 @@ def _request(url, *, headers=None, **env):
 def test_healthz_answers_200_when_the_database_answers(tmp_path):
     response, _ = _request("/healthz", DATABASE_URL=f"sqlite:///{tmp_path}/portal.sqlite3")
     assert response["status"] == 200
-    assert json.loads(response["body"]) == {"status": "ok", "database": "up"}
+    assert json.loads(response["body"]) == {"status": "ok", "database": "up", "cache": "up"}
 
 
 def test_healthz_answers_503_when_the_database_does_not():
@@ -59,7 +59,11 @@ def test_healthz_answers_503_when_the_database_does_not():
         "/healthz", DATABASE_URL="postgres://postgres@127.0.0.1:1/portal_unreachable"
     )
     assert response["status"] == 503
-    assert json.loads(response["body"]) == {"status": "unavailable", "database": "down"}
+    assert json.loads(response["body"]) == {
+        "status": "unavailable",
+        "database": "down",
+        "cache": "up",
+    }
     assert response["headers"]["Cache-Control"].startswith("max-age=0")
     request_id = response["headers"]["X-Request-ID"]
     (error,) = [line for line in logs if line["logger"] == "portal.views"]
