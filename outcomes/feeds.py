@@ -8,9 +8,11 @@ published partnerships appear: a draft enters the feed when an editor publishes 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
+from django.views.decorators.http import require_safe
 
 from outcomes.models import Outcome
 from partnerships.countries import normalise_country_code
@@ -25,6 +27,12 @@ class OutcomeFeed(Feed):
     feed_type = Atom1Feed
     title = "EU Cluster Internationalisation Portal: new outcomes"
     subtitle = "MoUs, roadmaps, offices, missions and exchanges newly published on the portal."
+
+    # Django's Feed answers every method alike; like the pages, a feed answers GET and HEAD only
+    # (TRACE, OPTIONS and the writing methods get 405 with Allow).
+    @method_decorator(require_safe)
+    def __call__(self, request, *args, **kwargs):
+        return super().__call__(request, *args, **kwargs)
 
     def link(self, obj=None):
         return reverse("outcomes:outcome-list")

@@ -24,6 +24,7 @@
 from contextlib import nullcontext
 
 from concurrency.api import disable_concurrency
+from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
@@ -353,6 +354,13 @@ class CuratedAdmin(RestoringVersionAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            # Another curator's save of this record got in between this form's version check and
+            # its UPDATE … WHERE version = …, which then matched no row. Theirs is committed now
+            # (the database held this UPDATE until it was), so the form shown again says what they
+            # changed, as for any stale save, and keeps what this curator typed.
+            keep_nothing_of_this_request(request)
+            return self._refuse_overtaken_save(request, object_id, form_url, extra_context)
         except IntegrityError as error:
             # The forms check what they can; the database has the last word (rules across rows,
             # two curators saving at once). The admin's transaction has undone the rows saved so far.
@@ -362,6 +370,26 @@ class CuratedAdmin(RestoringVersionAdmin):
                 {"reason": refusal_reason(error), "form_url": request.get_full_path()},
             )
             return HttpResponse(page, status=409)
+
+    def _refuse_overtaken_save(self, request, object_id, form_url, extra_context):
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        except RecordModifiedError:
+            response = None  # Overtaken once more, by a third save: say so without the form.
+        if response is None or response.status_code != 200:
+            page = render_to_string(
+                "admin/save_refused.html",
+                {
+                    "reason": _(
+                        "Another curator saved this record while you were saving it, so your "
+                        "changes were not saved. Reload the page to start from their version."
+                    ),
+                    "form_url": request.get_full_path(),
+                },
+            )
+            return HttpResponse(page, status=409)
+        response.status_code = 409
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -39,7 +39,8 @@ def watched(page):
         "console",
         lambda message: (
             page.problems.append(f"console: {message.text}")
-            if "Content Security Policy" in message.text
+            # An unknown feature in the Permissions-Policy header is reported the same way.
+            if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
             else None
         ),
     )

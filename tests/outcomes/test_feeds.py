@@ -173,3 +173,22 @@ def test_the_feed_costs_the_same_queries_for_one_entry_as_for_many(
     OutcomeFactory.create_batch(5, partnership=partnership, country=country("CN"))
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("feeds:outcomes"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["trace", "post", "put", "patch", "delete", "options"])
+def test_a_feed_answers_only_get_and_head(client, robotics, method):
+    """As the pages do: TRACE and the writing methods are refused with 405 and what is allowed."""
+    partnership = PartnershipFactory(slug="robots", sectors=[robotics])
+    OutcomeFactory(partnership=partnership, country_id="JP")
+    urls = [
+        reverse("feeds:outcomes"),
+        reverse("feeds:partnership", args=["robots"]),
+        reverse("feeds:country", args=["JP"]),
+        reverse("feeds:sector", args=["robotics"]),
+    ]
+    for url in urls:
+        assert client.head(url).status_code == 200, url
+        response = client.generic(method.upper(), url)
+        assert response.status_code == 405, (url, response.status_code)
+        assert response["Allow"] == "GET, HEAD"

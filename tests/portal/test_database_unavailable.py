@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from outcomes.models import Outcome
 from tests.factories import mou_form
+from tests.portal import failing_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +52,13 @@ def database_down():
 
 
 @pytest.fixture
-def browser():
-    """A client that gets the page a visitor would get, not the exception."""
+def visitor():
+    """A client that gets the page a visitor would get, not the exception.
+
+    Not named "browser": pytest-playwright parametrizes by browser every test that uses that name,
+    and pytest then regroups them, running these transactional tests (which empty the database,
+    countries included) before database tests of other files.
+    """
     return Client(raise_request_exception=False)
 
 
@@ -65,9 +71,9 @@ def browser():
     ],
 )
 def test_a_public_page_answers_503_with_a_clear_page_while_the_database_is_down(
-    browser, database_down, url
+    visitor, database_down, url
 ):
-    response = browser.get(url)
+    response = visitor.get(url)
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
     assert "no-cache" in response["Cache-Control"]
@@ -76,26 +82,41 @@ def test_a_public_page_answers_503_with_a_clear_page_while_the_database_is_down(
     assert "Traceback" not in text and "OperationalError" not in text
 
 
-def test_a_curators_save_answers_503_and_writes_nothing(browser, editor, partnership):
-    browser.force_login(editor)
+def test_a_curators_save_answers_503_and_writes_nothing(visitor, editor, partnership):
+    visitor.force_login(editor)
     with database_unreachable():
-        response = browser.post(reverse("admin:outcomes_mou_add"), mou_form(partnership))
+        response = visitor.post(reverse("admin:outcomes_mou_add"), mou_form(partnership))
     assert response.status_code == 503
     assert "The portal is temporarily unavailable" in response.content.decode()
     assert not Outcome.objects.exists()
 
 
-def test_the_portal_recovers_by_itself_when_the_database_is_back(browser, partnership):
+def test_the_portal_recovers_by_itself_when_the_database_is_back(visitor, partnership):
     with database_unreachable():
-        assert browser.get(reverse("home")).status_code == 503
-    response = browser.get(reverse("home"))
+        assert visitor.get(reverse("home")).status_code == 503
+    response = visitor.get(reverse("home"))
     assert response.status_code == 200
     assert "temporarily unavailable" not in response.content.decode()
 
 
-def test_other_errors_stay_500(browser, settings):
+def test_other_errors_stay_500(visitor, settings):
     """Only an unreachable database is an outage; a bug is still a server error."""
     settings.PAGE_SIZE = "not a number"
-    response = browser.get(reverse("partnerships:partnership-list"))
+    response = visitor.get(reverse("partnerships:partnership-list"))
     assert response.status_code == 500
     assert "temporarily unavailable" not in response.content.decode()
+
+
+def test_an_outage_met_by_the_session_save_answers_503(visitor, editor, settings):
+    """The database stops between the view and the session's save: an outage, not "session deleted"
+
+    (Django's database sessions turn a failed save into SessionInterrupted, a 400).
+    """
+    settings.ROOT_URLCONF = "tests.portal.failing_urls"
+    visitor.force_login(editor)
+    with contextlib.ExitStack() as outage:
+        failing_urls.outage_begins = lambda: outage.enter_context(database_unreachable())
+        response = visitor.get("/database-goes-down")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "The portal is temporarily unavailable" in response.content.decode()

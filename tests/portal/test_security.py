@@ -121,6 +121,16 @@ def _assert_common_headers(response):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    _assert_policy_headers(response)
+
+
+def _assert_policy_headers(response):
+    policy = dict(
+        feature.strip().split("=", 1) for feature in response["Permissions-Policy"].split(",")
+    )
+    for unused in ["camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"]:
+        assert policy[unused] == "()", unused
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize("url", SECURITY_PAGES.values(), ids=SECURITY_PAGES.keys())
@@ -271,3 +281,39 @@ def test_no_public_page_has_inline_style_or_script_for_the_policy_to_block(clien
         if matches := INLINE.findall(response.text):
             found[name] = matches[:3]
     assert found == {}
+
+
+def test_every_page_type_carries_the_permissions_and_resource_policies(
+    client, seeded, editor, settings
+):
+    """Public pages (kept and fresh), the API, feeds, exports, static files, errors and the admin."""
+    from partnerships.models import Partnership
+
+    elca = Partnership.objects.order_by("pk").first()
+    urls = [
+        *public_pages().values(),
+        "/api/partnerships/",
+        "/api/countries/TN/",
+        "/feeds/outcomes/",
+        "/outcomes/?export=json",
+        "/static/css/portal.css",
+        "/healthz",
+        "/partnerships/no-such-partnership/",
+        "/partnerships/?sector=%00",
+    ]
+    settings.PAGE_CACHE = True
+    for url in urls:
+        for _ in ("fresh", "kept"):
+            response = client.get(url)
+            assert response.status_code in (200, 400, 404), url
+            _assert_policy_headers(response)
+    client.force_login(editor)
+    for url in [
+        "/admin/",
+        "/admin/outcomes/outcome/",
+        f"/admin/partnerships/partnership/{elca.pk}/change/",
+        "/admin/outcomes/mou/add/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        _assert_policy_headers(response)
