@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.demo_data import DemoDataRefused, generate
+from portal.demo_data import DemoDataRefused, generate
 
 
 class Command(BaseCommand):

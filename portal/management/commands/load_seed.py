@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.seed import DEFAULT_SEED_PATH, SeedError, SeedReport, load_seed
+from portal.seed import DEFAULT_SEED_PATH, SeedError, SeedReport, load_seed
 
 
 class Command(BaseCommand):
