@@ -127,7 +127,7 @@ class OutcomeQuerySet(models.QuerySet):
             | Q(EqualsAnyOf(F("partnership"), partnerships))
         )
 
-    # Facet counts, read together in one query per page (portal/tally.py).
+    # Facet counts, read together in one query per page (core/counts.py).
 
     def tally_by_type(self):
         return Tally(self, "type")

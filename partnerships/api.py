@@ -1,7 +1,7 @@
 """The open data API of partnerships, clusters, sectors, countries and regions (read-only).
 
 Lists take the same parameters as their pages and give the same rows in the
-same order; see portal/api_lists.py and docs/api.md.
+same order; see core/api_lists.py and docs/api.md.
 """
 
 from ninja.errors import HttpError

@@ -159,7 +159,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Bulk import (django-import-export): only users with the model's "import" permission (editors)
-# may import, not every staff user as the library allows by default. See portal/imports.py.
+# may import, not every staff user as the library allows by default. See core/imports.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 # A previewed file waits for its confirmation in the portal's own folder, under a random name that
 # only the curator's session may confirm (portal.imports.PreviewStorage; the library's default is
