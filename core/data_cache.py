@@ -79,7 +79,8 @@ def key(name: str, parts) -> str:
 def cached(name: str, parts, compute):
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
-    A cache that fails (full, or down) is a miss: the value is computed (portal/cache.py).
+    A cache that fails (full, or down) is a miss: the value is computed (the site's cache
+    backend, portal/cache.py).
     """
     cache_key = key(name, parts)
     value = cache.get(cache_key)
