@@ -25,10 +25,11 @@ def test_the_partnership_list_filters_by_outcome_type_before_sorting(client):
     assert response.context["filter"].facet_counts()["outcome_type"] == {"mou": 1}
 
 
-def test_a_country_named_only_by_an_outcome_is_in_use(partnership):
+def test_a_country_named_only_by_a_published_outcome_is_listed(partnership):
     OutcomeFactory(partnership=partnership, country=country("TN"))
-    assert Country.objects.in_use().filter(code="TN").exists()
-    assert not Country.objects.in_use().filter(code="NZ").exists()
+    OutcomeFactory(partnership=partnership, country=country("NZ"), is_published=False)
+    assert Country.objects.published().filter(code="TN").exists()
+    assert not Country.objects.published().filter(code="NZ").exists()
 
 
 def test_the_partnership_form_lists_its_outcomes(client, editor, partnership):
