@@ -57,9 +57,11 @@ restore: $(STAMP)
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py restore_data $(FROM)
 
+# lint-imports: the layers of docs/architecture.md (its contracts are in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: $(STAMP)
 	$(PY) manage.py check

@@ -3,7 +3,9 @@
 The list (OutcomeAdmin) is where curators search and filter everything; each
 row opens the typed form (MoUAdmin, RoadmapAdmin, ...) that shows only the
 fields that type has. New outcomes are added through the typed forms, usually
-from a partnership's page ("Add MoU"), which fills in the partnership.
+from a partnership's page ("Add MoU"), which fills in the partnership: this
+module adds those buttons and the list of the partnership's outcomes to the
+partnership's form, as the partnerships app does not know outcomes.
 """
 
 import datetime
@@ -12,16 +14,13 @@ from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
+from core.imports import CuratedImportMixin
 from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
 from outcomes.resources import OutcomeResource
-from portal.curation import (
-    VERSION_FIELDSET,
-    CuratedAdmin,
-    PartnershipScopeMixin,
-    RestoringVersionAdmin,
-    sees_all_partnerships,
-)
-from portal.imports import CuratedImportMixin
+from partnerships.admin import PartnershipAdmin
+from partnerships.admin_scope import PartnershipScopeMixin, sees_all_partnerships
+from partnerships.models import Partnership
 
 COMMON_FIELDS = ["partnership", "title", "description"]
 PROVENANCE_FIELDSET = (
@@ -192,3 +191,44 @@ class ExchangeAdmin(TypedOutcomeAdmin):
 
 
 TYPED_MODELS = {model.outcome_type: model for model in (MoU, Roadmap, Office, Mission, Exchange)}
+
+
+class OutcomeInline(admin.TabularInline):
+    """The partnership's outcomes at a glance; each opens in its own typed form."""
+
+    model = Outcome
+    extra = 0
+    fields = ["title", "type", "country", "date", "year", "is_published"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(Partnership)
+
+
+@admin.register(Partnership)
+class PartnershipWithOutcomesAdmin(PartnershipAdmin):
+    """The partnership's form, with its outcomes and an "Add MoU", "Add roadmap", ... button."""
+
+    inlines = [*PartnershipAdmin.inlines, OutcomeInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "outcome_add_links": self._outcome_add_links(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _outcome_add_links(self, request):
+        """An "Add MoU", "Add roadmap", ... button for each outcome type the user may add."""
+        links = []
+        for model in TYPED_MODELS.values():
+            model_admin = self.admin_site.get_model_admin(model)
+            if model_admin.has_add_permission(request):
+                url = reverse(f"admin:outcomes_{model._meta.model_name}_add")
+                links.append({"url": url, "label": model._meta.verbose_name})
+        return links

@@ -3,11 +3,7 @@
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from outcomes.exports import OutcomeExport
-from outcomes.filters import OutcomeFilter
-from outcomes.models import Outcome
-from outcomes.schemas import OutcomeOut
-from portal.api_lists import (
+from core.api_lists import (
     ErrorOut,
     ExportedRows,
     PageLinks,
@@ -15,6 +11,10 @@ from portal.api_lists import (
     filter_parameters,
     filtered,
 )
+from outcomes.exports import OutcomeExport
+from outcomes.filters import OutcomeFilter
+from outcomes.models import Outcome
+from outcomes.schemas import OutcomeOut
 
 router = ReadRouter(tags=["outcomes"])
 

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class OutcomesConfig(AppConfig):
     name = "outcomes"
     verbose_name = "Outcomes"
+
+    def ready(self):
+        from core import data_cache
+        from outcomes import filters
+        from outcomes.models import Outcome
+        from partnerships.models import register_country_use
+
+        # Any change to this app's records (typed proxies and organisations included) starts a
+        # new generation of the cached pages and figures.
+        data_cache.register_app(self)
+        data_cache.register_dated(Outcome.objects.published)
+        # The partnership list's "Has outcomes of type" facet, and the countries published outcomes name.
+        filters.extend_partnership_filter()
+        register_country_use(lambda: Outcome.objects.published().values("country"))

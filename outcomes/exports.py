@@ -9,7 +9,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
-from portal.exports import Export, value_column
+from core.exports import Export, value_column
 
 
 class OutcomeExport(Export):

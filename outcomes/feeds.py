@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_safe
 
+from core.country_codes import normalise_country_code
 from outcomes.models import Outcome
-from partnerships.countries import normalise_country_code
 from partnerships.models import Country, Partnership, Sector
 
 ENTRIES = 50

@@ -18,9 +18,9 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from core.counts import Tally
+from core.index_lookups import EqualsAnyOf
 from partnerships.models import Country, Partnership, Publishable, Source
-from portal.lookups import EqualsAnyOf
-from portal.tally import Tally
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -127,7 +127,7 @@ class OutcomeQuerySet(models.QuerySet):
             | Q(EqualsAnyOf(F("partnership"), partnerships))
         )
 
-    # Facet counts, read together in one query per page (portal/tally.py).
+    # Facet counts, read together in one query per page (core/counts.py).
 
     def tally_by_type(self):
         return Tally(self, "type")

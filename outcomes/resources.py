@@ -5,9 +5,7 @@ from django.utils.translation import gettext
 from import_export import fields, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
-from outcomes.models import Organisation, Outcome
-from partnerships.models import Partnership
-from portal.imports import (
+from core.imports import (
     ChoiceWidget,
     CountryWidget,
     DateWidget,
@@ -15,6 +13,8 @@ from portal.imports import (
     StrictForeignKeyWidget,
     TextWidget,
 )
+from outcomes.models import Organisation, Outcome
+from partnerships.models import Country, Partnership
 
 
 class CounterpartField(fields.Field):
@@ -25,7 +25,7 @@ class CounterpartField(fields.Field):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.countries = CountryWidget()
+        self.countries = CountryWidget(Country)
         self.organisations = {}
         self.user = None
         # Organisations added for rows after prepare(), for the history.
@@ -184,7 +184,9 @@ class OutcomeResource(PortalResource):
         widget=ChoiceWidget(Outcome.Level.choices, "an MoU level"),
     )
     title = text("title")
-    country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+    country = fields.Field(
+        attribute="country", column_name="country", widget=CountryWidget(Country)
+    )
     city = text("city")
     date = fields.Field(attribute="date", column_name="date", widget=DateWidget())
     year = fields.Field(attribute="year", column_name="year", widget=widgets.IntegerWidget())

@@ -1,9 +1,9 @@
 from django.views.generic import DetailView
 
+from core.list_views import FilteredListView
 from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
-from portal.views import FilteredListView
 
 
 class OutcomeListView(FilteredListView):

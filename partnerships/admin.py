@@ -2,10 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.urls import reverse
 
-from outcomes.admin import TYPED_MODELS
-from outcomes.models import Outcome
+from core.curated_admin import CuratedAdmin, RestoringVersionAdmin
+from core.imports import CuratedImportMixin
+from partnerships.admin_scope import COORDINATORS, PartnershipScopeMixin, sees_all_partnerships
 from partnerships.models import (
     Cluster,
     Country,
@@ -18,14 +18,6 @@ from partnerships.models import (
     TargetMarket,
 )
 from partnerships.resources import ClusterResource, PartnershipResource
-from portal.curation import (
-    CuratedAdmin,
-    PartnershipScopeMixin,
-    RestoringVersionAdmin,
-    sees_all_partnerships,
-)
-from portal.imports import CuratedImportMixin
-from portal.roles import COORDINATORS
 
 
 @admin.register(Source)
@@ -163,20 +155,6 @@ class TargetMarketInline(admin.TabularInline):
     autocomplete_fields = ["country", "region"]
 
 
-class OutcomeInline(admin.TabularInline):
-    """The partnership's outcomes at a glance; each opens in its own typed form."""
-
-    model = Outcome
-    extra = 0
-    fields = ["title", "type", "country", "date", "year", "is_published"]
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Partnership)
 class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
     resource_classes = [PartnershipResource]
@@ -192,7 +170,8 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
     search_fields = ["name", "acronym", "description", "memberships__cluster__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sectors", "related_partnership", "source"]
-    inlines = [MemberCountryInline, MembershipInline, TargetMarketInline, OutcomeInline]
+    # The outcomes app adds its own inline and buttons to this form (outcomes/admin.py).
+    inlines = [MemberCountryInline, MembershipInline, TargetMarketInline]
     fieldsets = [
         (
             None,
@@ -226,23 +205,6 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             # A list of checkboxes: few coordinators per portal, and each box has its own label.
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "outcome_add_links": self._outcome_add_links(request),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _outcome_add_links(self, request):
-        """An "Add MoU", "Add roadmap", ... button for each outcome type the user may add."""
-        links = []
-        for model in TYPED_MODELS.values():
-            model_admin = self.admin_site.get_model_admin(model)
-            if model_admin.has_add_permission(request):
-                url = reverse(f"admin:outcomes_{model._meta.model_name}_add")
-                links.append({"url": url, "label": model._meta.verbose_name})
-        return links
 
     @admin.display(description="partnership", ordering="name")
     def display_name(self, obj):

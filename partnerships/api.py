@@ -1,18 +1,13 @@
 """The open data API of partnerships, clusters, sectors, countries and regions (read-only).
 
 Lists take the same parameters as their pages and give the same rows in the
-same order; see portal/api_lists.py and docs/api.md.
+same order; see core/api_lists.py and docs/api.md.
 """
 
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from partnerships.countries import normalise_country_code
-from partnerships.exports import ClusterExport, PartnershipExport
-from partnerships.filters import ClusterFilter, PartnershipFilter
-from partnerships.models import Cluster, Country, Partnership, Region, Sector
-from partnerships.schemas import ClusterOut, CountryOut, PartnershipOut, RegionOut, SectorOut
-from portal.api_lists import (
+from core.api_lists import (
     ErrorOut,
     ExportedRows,
     PageLinks,
@@ -20,6 +15,11 @@ from portal.api_lists import (
     filter_parameters,
     filtered,
 )
+from core.country_codes import normalise_country_code
+from partnerships.exports import ClusterExport, PartnershipExport
+from partnerships.filters import ClusterFilter, PartnershipFilter
+from partnerships.models import Cluster, Country, Partnership, Region, Sector
+from partnerships.schemas import ClusterOut, CountryOut, PartnershipOut, RegionOut, SectorOut
 
 router = ReadRouter()
 

@@ -23,6 +23,15 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships"
 
     def ready(self):
+        from core import curated_admin, data_cache
+        from partnerships import db_triggers
+        from partnerships.models import Cluster, Partnership
+
         # See partnerships/db_triggers.py for why the triggers live outside the migrations.
         pre_migrate.connect(_uninstall_triggers, sender=self)
         post_migrate.connect(_install_triggers, sender=self)
+        # The trigger's refusal is shown to a curator in its own words, as the constraints' are.
+        curated_admin.register_refusal_message(db_triggers.MESSAGE)
+        # Any change to this app's records starts a new generation of the cached pages and figures.
+        data_cache.register_app(self)
+        data_cache.register_dated(Partnership.objects.published, Cluster.objects.published)

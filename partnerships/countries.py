@@ -1,15 +1,10 @@
-"""Country codes as EU documents write them, mapped to ISO 3166-1 alpha-2.
+"""The portal's countries: one row per ISO 3166-1 country, and which are EU member states.
 
-The list of countries and their English names come from django-countries;
-this module adds what EU documents need on top: the aliases they use and the
-current member states of the European Union.
+The list of countries and their English names come from django-countries; the
+codes EU documents write (UK, EL, ROK) are read by core/country_codes.py.
 """
 
 from django_countries import countries
-
-# EU documents use their own short codes for three countries
-# (Interinstitutional Style Guide, section 7.1).
-ALIASES = {"UK": "GB", "EL": "GR", "ROK": "KR"}
 
 # The 27 member states since 1 February 2020. A change of membership is a data
 # migration that updates Country.is_eu_member, so history stays in the log.
@@ -44,20 +39,6 @@ EU_MEMBER_STATES = frozenset(
         "SE",
     ]
 )
-
-
-def normalise_country_code(value: str) -> str | None:
-    """Return the ISO alpha-2 code for ``value``, or None if it names no country.
-
-    Accepts any case, surrounding spaces, the EU aliases (UK, EL, ROK) and the
-    ISO alpha-3 and numeric forms django-countries knows.
-    """
-    code = (value or "").strip().upper()
-    # Not ASCII: "¹" passes str.isdigit() and then breaks django-countries' int() (a 500 on any list).
-    if not code or len(code) > 3 or not code.isascii():
-        return None
-    code = ALIASES.get(code, code)
-    return countries.alpha2(code) or None
 
 
 def create_country_rows(country_model) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from portal.exports import Column, Export
+from core.exports import Column, Export
 
 
 def _member_codes(partnership):

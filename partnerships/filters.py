@@ -1,19 +1,21 @@
-"""The filters of /partnerships/ and /clusters/. Parameter names are a public contract: keep them."""
+"""The filters of /partnerships/ and /clusters/. Parameter names are a public contract: keep them.
+
+The partnership list's "Has outcomes of type" filter belongs to the outcomes app, which adds it
+(outcomes/filters.py): this app does not know outcomes."""
 
 import django_filters
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast
 
-from outcomes.models import Outcome
-from partnerships.models import Cluster, Country, Partnership, Region, Sector
-from portal import freshness, tally
-from portal.filters import (
+from core import counts, data_cache
+from core.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
     StableOrderingFilter,
     calls,
     facet,
 )
+from partnerships.models import Cluster, Country, Partnership, Region, Sector
 
 # The options of every list's filters, read in one query once until the data changes.
 
@@ -32,31 +34,15 @@ def country_choices():
 
 def partnership_choices():
     # Apart: one option per partnership (10,000 of them, 0.7 MB cached) that only /outcomes/ needs.
-    return freshness.cached("partnership-choices", (), _read_partnership_choices)
+    return data_cache.cached("partnership-choices", (), _read_partnership_choices)
 
 
 def _read_partnership_choices():
     return list(Partnership.objects.published().order_by("name", "pk").values_list("slug", "name"))
 
 
-def year_choices():
-    # Apart: the distinct years of a million outcomes take 300 ms, and only /outcomes/ needs them.
-    return freshness.cached("year-choices", (), _read_year_choices)
-
-
-def _read_year_choices():
-    years = (
-        Outcome.objects.published()
-        .exclude(year=None)
-        .order_by()
-        .values_list("year", flat=True)
-        .distinct()
-    )
-    return [(str(year), str(year)) for year in sorted(years, reverse=True)]
-
-
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
-    return freshness.cached("filter-choices", (), _read_filter_choices)
+    return data_cache.cached("filter-choices", (), _read_filter_choices)
 
 
 def _read_filter_choices():
@@ -79,7 +65,7 @@ def _read_filter_choices():
         options("country", Country.objects.all(), "code", "name"),
     ]
     choices = {"sector": [], "region": [], "country": []}
-    for name, value, label in tally.combined(lists, all=True).order_by("choice_label"):
+    for name, value, label in counts.combined(lists, all=True).order_by("choice_label"):
         choices[name].append((value, label))
     return choices
 
@@ -109,9 +95,7 @@ class PartnershipFilter(FacetedFilterSet):
         what="a country",
         filter_class=CountryCodesFilter,
     )
-    outcome_type = facet(
-        "Has outcomes of type", Outcome.Type, "with_outcome_type", what="an outcome type"
-    )
+    # outcome_type ("Has outcomes of type") is added here by the outcomes app (outcomes/filters.py).
     sort = StableOrderingFilter(
         label="Sort by",
         fields=[
@@ -136,7 +120,6 @@ class PartnershipFilter(FacetedFilterSet):
         "target_country": "tally_by_target_country",
         "target_region": "tally_by_target_region",
         "member_country": "tally_by_member_country",
-        "outcome_type": "tally_by_outcome_type",
     }
 
     class Meta:

@@ -6,6 +6,7 @@ IT, ...)") that every overview gives, and the named member clusters that a
 partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import reversion
@@ -17,8 +18,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.countries import normalise_country_code
-from portal.tally import DistinctTally, Tally
+from core.country_codes import normalise_country_code
+from core.counts import DistinctTally, Tally
 
 
 def publication_time(published_at, is_published):
@@ -132,20 +133,34 @@ class CountryQuerySet(models.QuerySet):
 
     def published(self):
         """The countries published records name: a published partnership's member or target
-        (directly or through a region), a published cluster's, a published outcome's. A country
-        only drafts name is listed nowhere."""
+        (directly or through a region), a published cluster's, or another app's published rows'
+        (an outcome's country, see ``register_country_use``). A country only drafts name is listed
+        nowhere."""
         members = MemberCountry.objects.published()
         targets = TargetMarket.objects.published()
         clusters = Cluster.objects.published()
-        return self.filter(
+        named = (
             Q(pk__in=members.values("country"))
             | Q(pk__in=members.values("cross_border_country"))
             | Q(pk__in=targets.values("country"))
             | Q(pk__in=targets.values("region__countries"))
             | Q(pk__in=clusters.values("country"))
             | Q(pk__in=clusters.values("cross_border_country"))
-            | Q(pk__in=models.Subquery(_outcome_model().objects.published().values("country")))
         )
+        for codes in _COUNTRY_USES:
+            named |= Q(pk__in=models.Subquery(codes()))
+        return self.filter(named)
+
+
+# Registered by the apps above this one in their AppConfig.ready (outcomes: a published outcome's country).
+_COUNTRY_USES: list[Callable[[], models.QuerySet]] = []
+
+
+def register_country_use(codes: Callable[[], models.QuerySet]) -> None:
+    """Countries another app's published rows name: ``codes()`` gives their codes as a one-column
+    queryset."""
+    if codes not in _COUNTRY_USES:
+        _COUNTRY_USES.append(codes)
 
 
 class Country(models.Model):
@@ -350,10 +365,6 @@ class PartnershipQuerySet(models.QuerySet):
             pk__in=TargetMarket.objects.filter(region__slug__in=slugs).values("partnership")
         )
 
-    def with_outcome_type(self, types):
-        outcomes = _outcome_model().objects.published()
-        return self.filter(pk__in=outcomes.filter(type__in=types).values("partnership"))
-
     def search(self, text):
         """Words in the name, acronym, description or a named member cluster's name (a published
         cluster's only: probing a draft's name letter by letter must find nothing)."""
@@ -408,7 +419,7 @@ class PartnershipQuerySet(models.QuerySet):
             models.Prefetch("targets", targets),
         )
 
-    # Facet counts, read together in one or two queries per page (portal/tally.py).
+    # Facet counts, read together in one or two queries per page (core/counts.py).
 
     def tally_by_kind(self):
         return Tally(self, "kind")
@@ -444,22 +455,6 @@ class PartnershipQuerySet(models.QuerySet):
             partnership__in=self.values("pk"), region__isnull=False
         )
         return Tally(targets, "region__slug", models.Count("partnership", distinct=True))
-
-    def tally_by_outcome_type(self):
-        """Partnerships with at least one published outcome of each type.
-
-        One EXISTS probe per partnership and type along the (partnership, type) index,
-        rather than a DISTINCT count over every outcome.
-        """
-        outcomes = _outcome_model().objects.published().filter(partnership=models.OuterRef("pk"))
-        return [
-            Tally(self.filter(models.Exists(outcomes.filter(type=kind))), models.Value(kind))
-            for kind in _outcome_model().Type.values
-        ]
-
-
-def _outcome_model():
-    return Partnership._meta.get_field("outcomes").related_model
 
 
 # A partnership's history holds the rows its form edits with it (a revert restores them too), not its

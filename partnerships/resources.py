@@ -2,9 +2,8 @@
 
 from import_export import fields, widgets
 
-from partnerships.countries import normalise_country_code
-from partnerships.models import Cluster, MemberCountry, Partnership, Region, Sector, TargetMarket
-from portal.imports import (
+from core.country_codes import normalise_country_code
+from core.imports import (
     ChoiceWidget,
     CountryWidget,
     DateWidget,
@@ -12,6 +11,15 @@ from portal.imports import (
     StrictManyToManyWidget,
     TextWidget,
     split_list,
+)
+from partnerships.models import (
+    Cluster,
+    Country,
+    MemberCountry,
+    Partnership,
+    Region,
+    Sector,
+    TargetMarket,
 )
 
 
@@ -212,9 +220,13 @@ class ClusterResource(PortalResource):
     name = text("name")
     acronym = text("acronym")
     city = text("city")
-    country = fields.Field(attribute="country", column_name="country", widget=CountryWidget())
+    country = fields.Field(
+        attribute="country", column_name="country", widget=CountryWidget(Country)
+    )
     cross_border_country = fields.Field(
-        attribute="cross_border_country", column_name="cross_border_country", widget=CountryWidget()
+        attribute="cross_border_country",
+        column_name="cross_border_country",
+        widget=CountryWidget(Country),
     )
     label = fields.Field(
         attribute="label",

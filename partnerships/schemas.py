@@ -8,7 +8,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from portal.api_lists import absolute
+from core.api_lists import absolute
 
 
 class PartnershipOut(Schema):

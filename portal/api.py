@@ -7,9 +7,9 @@ from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 
+from core.api_lists import BadParameters, ReadRouter
 from outcomes.api import router as outcomes_router
 from partnerships.api import router as partnerships_router
-from portal.api_lists import BadParameters, ReadRouter
 
 api = NinjaAPI(
     title="EU Cluster Internationalisation Portal: open data API",

@@ -7,9 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from portal import freshness
         from portal.roles import sync_roles
 
-        freshness.connect()
         # After every app's migrations and permissions exist, so every named permission can be found.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="portal.sync_roles")

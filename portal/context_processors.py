@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from portal.freshness import data_updated_at, generation
+from core.data_cache import data_updated_at, generation
 
 SITE_NAME = "EU Cluster Internationalisation Portal"
 

@@ -11,7 +11,7 @@ class RevisionMiddleware(reversion_middleware.RevisionMiddleware):
     """django-reversion's: every write request is one transaction and one revision in the history.
 
     And a write request that failed (a 5xx) or was refused part-way
-    (``request.keep_nothing``, portal.curation) keeps neither. reversion alone
+    (``request.keep_nothing``, core.curated_admin) keeps neither. reversion alone
     would commit the versions it collected before the failure: Django turns the
     exception into a 500 response below this middleware, so the revision block
     ends normally and records a change whose rows were rolled back.

@@ -4,7 +4,7 @@ A public page is the same for every visitor who is not logged in: no form
 with a CSRF token, no messages, nothing per person. Rendering one costs 50 to
 100 ms of templates even when every count comes from the cache, so the
 rendered page itself is kept under the data's current generation
-(portal/freshness.py): the first save or delete of curated data starts a new
+(core/data_cache.py): the first save or delete of curated data starts a new
 generation and every kept page is forgotten with it. Curators, who are logged
 in, always get a fresh page; so do exports, the admin and anything but a
 successful GET.
@@ -34,7 +34,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 
-from portal import freshness
+from core import data_cache
 
 
 def _skipped_prefixes():
@@ -58,14 +58,14 @@ class PublicPageCacheMiddleware:
         if state is None or not self._cacheable_request(request):
             return self.get_response(request)
 
-        key = freshness.key("page", (request.path, state))
+        key = data_cache.key("page", (request.path, state))
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
         response = self.get_response(request)
         if _is_canonical(request, state) and self._cacheable_response(response):
-            cache.set(key, (response.content, response["Content-Type"]), freshness.TIMEOUT)
+            cache.set(key, (response.content, response["Content-Type"]), data_cache.TIMEOUT)
         return response
 
     @staticmethod

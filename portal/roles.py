@@ -5,14 +5,15 @@
 and members of the partnerships they are assigned to (Partnership.coordinators)
 and nothing else; what they save is a draft until an editor publishes it.
 Superusers manage users. The admin narrows coordinators to their own
-partnerships (``portal.curation``); these permissions say what kinds of
+partnerships (partnerships/admin_scope.py); these permissions say what kinds of
 record each role may touch at all.
 """
 
 from django.contrib.auth.models import Group, Permission
 
+from partnerships.admin_scope import COORDINATORS
+
 EDITORS = "Editors"
-COORDINATORS = "Coordinators"
 
 _ALL = ("add", "change", "delete", "view")
 _CONTENT = {

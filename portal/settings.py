@@ -159,15 +159,15 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Bulk import (django-import-export): only users with the model's "import" permission (editors)
-# may import, not every staff user as the library allows by default. See portal/imports.py.
+# may import, not every staff user as the library allows by default. See core/imports.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 # A previewed file waits for its confirmation in the portal's own folder, under a random name that
-# only the curator's session may confirm (portal.imports.PreviewStorage; the library's default is
+# only the curator's session may confirm (core.imports.PreviewStorage; the library's default is
 # any file of the given name in /tmp). Previews left unconfirmed are deleted after
 # IMPORT_PREVIEW_MAX_HOURS, by the next import or by `manage.py delete_old_import_previews`.
 IMPORT_PREVIEW_DIR = Path(env_str("IMPORT_PREVIEW_DIR", str(BASE_DIR / "var" / "import-previews")))
 IMPORT_PREVIEW_MAX_AGE = timedelta(hours=env_int("IMPORT_PREVIEW_MAX_HOURS", 2))
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.imports.PreviewStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.imports.PreviewStorage"
 STORAGES["import_export"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {

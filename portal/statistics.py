@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.db.models import Value
 from django.urls import reverse
 
+from core.counts import Tally, count_together
+from core.exports import Column, Export
 from outcomes.models import Outcome
 from partnerships.filters import country_choices, sector_choices
-from portal.exports import Column, Export
-from portal.tally import Tally, count_together
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,27 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
-from portal import views
+from partnerships import urls as partnership_urls
+from portal import detail_pages, views
 from portal.api import api
 
 if settings.ADMIN_REQUIRE_OTP:
     # As django-otp documents: the one admin site, with its registrations, now also asks for a
     # TOTP code at login and lets in only staff verified by a device.
     admin.site.__class__ = OTPAdminSite
+
+# The partnerships app's pages, and the portal's pages of one partnership, sector or country (which
+# show outcomes too), under the one namespace their URL names have always had.
+partnership_pages = [
+    *partnership_urls.urlpatterns,
+    path(
+        "partnerships/<slug:slug>/",
+        detail_pages.PartnershipDetailView.as_view(),
+        name="partnership-detail",
+    ),
+    path("sectors/<slug:slug>/", detail_pages.SectorDetailView.as_view(), name="sector-detail"),
+    path("countries/<str:code>/", detail_pages.CountryDetailView.as_view(), name="country-detail"),
+]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -19,7 +33,7 @@ urlpatterns = [
     path("feeds/", include("outcomes.feed_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", api.urls),
-    path("", include("partnerships.urls")),
+    path("", include((partnership_pages, partnership_urls.app_name))),
     path("outcomes/", include("outcomes.urls")),
 ]
 

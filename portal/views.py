@@ -1,19 +1,18 @@
 import logging
 import sys
 
-from django.conf import settings
-from django.core.paginator import InvalidPage
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
-from django_filters.views import FilterView
 
+from core import counts, data_cache, exports, worldmap
+from core.list_views import bad_request
 from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
@@ -21,9 +20,8 @@ from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipE
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import cache as portal_cache
-from portal import exports, freshness, statistics, tally, worldmap
+from portal import statistics
 from portal.context_processors import SITE_NAME
-from portal.pagination import CachedCountPaginator
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +30,7 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        figures = freshness.cached("home", (), home_figures)
+        figures = data_cache.cached("home", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
             target_map=worldmap.map_areas(targets, figures["names"], _targeted_by),
@@ -46,13 +44,13 @@ class HomeView(TemplateView):
 def home_figures():
     """Everything the home page counts over all the data, as plain values that can be cached."""
     partnerships = Partnership.objects.published()
-    counts = tally.count_together(
+    tallied = counts.count_together(
         {
             "outcome_types": Outcome.objects.published().tally_by_type(),
             "targets": partnerships.tally_by_target_country(),
         }
     )
-    outcome_figures, targets = counts["outcome_types"], counts["targets"]
+    outcome_figures, targets = tallied["outcome_types"], tallied["targets"]
     return {
         "targets": targets,
         "names": statistics.country_names(targets),
@@ -83,121 +81,6 @@ class ExportsHelpView(TemplateView):
             ),
         ]
         return super().get_context_data(tables=tables, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs)
-
-
-class FilteredListView(FilterView):
-    """A list page with filters, facet counts, sorting and pagination.
-
-    A bad parameter never gives a 500: the filter it belongs to is left out,
-    its message is shown next to it, and the page answers 400 so that links
-    checkers and scripts notice. A page number that does not exist shows page 1.
-    """
-
-    strict = False
-    page_problem = None
-    export_class = None
-    page_heading = ""
-
-    def get_paginate_by(self, queryset):
-        return settings.PAGE_SIZE
-
-    @classmethod
-    def page_parameters(cls) -> set[str]:
-        """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
-        return {*cls.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
-
-    @classmethod
-    def page_state(cls, query) -> list | None:
-        """The filters, sort and page, canonical; None when a value is bad (the page answers 400)."""
-        state = cls.filterset_class(query).page_state()
-        page = query.get(cls.page_kwarg) or "1"
-        if state is None or not (page.isascii() and page.isdigit()) or int(page) < 1:
-            return None
-        if int(page) > 1:
-            state.append((cls.page_kwarg, (str(int(page)),)))
-        return state
-
-    def get(self, request, *args, **kwargs):
-        if "export" in request.GET:
-            return self.export(request)
-        response = super().get(request, *args, **kwargs)
-        if self.filterset.errors or self.page_problem:
-            response.status_code = 400
-        return response
-
-    def export(self, request):
-        """The list as a file: every row the filters select, in the page's order."""
-        fmt = request.GET["export"]
-        if fmt not in exports.FORMATS:
-            return _bad_request(
-                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
-            )
-        bom = request.GET.get("bom", "1")
-        if bom not in ("0", "1"):
-            return _bad_request(
-                "bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0."
-            )
-        filterset = self.get_filterset(self.get_filterset_class())
-        if not filterset.is_valid():
-            problems = "\n".join(
-                f"- {name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
-            )
-            return _bad_request(
-                f"The export was not made because these filters are not valid:\n{problems}"
-            )
-        export = self.export_class(
-            filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
-        )
-        try:
-            return exports.export_response(export, fmt, bom=bom == "1")
-        except exports.ExportRefused as refusal:
-            return _bad_request(str(refusal))
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return CachedCountPaginator(
-            queryset,
-            per_page,
-            count_key=(type(self).__name__, self.filterset.filter_state()),
-            max_rows=settings.LIST_MAX_ROWS,
-            **kwargs,
-        )
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
-        requested = self.request.GET.get(self.page_kwarg) or "1"
-        try:
-            page = paginator.page(requested)
-        except InvalidPage:
-            self.page_problem = (
-                f"There is no page “{requested[:20]}”: pages stop at page {paginator.num_pages}, "
-                f"the first {paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the "
-                "filters, or download the results: the exports hold them all. Showing page 1."
-                if paginator.is_capped
-                and requested.isdigit()
-                and int(requested) > paginator.num_pages
-                else f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
-                f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
-            )
-            page = paginator.page(1)
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        self.filterset.label_options_with_counts(
-            self.filterset.facet_counts(cache_name=type(self).__name__)
-        )
-        context.update(
-            result_count=context["paginator"].count
-            if context["paginator"]
-            else len(context["object_list"]),
-            active_filters=self.filterset.active_filters(),
-            page_problem=self.page_problem,
-        )
-        return context
-
-
-def _bad_request(message):
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 # How long a client should wait before asking again while the database is unreachable.
@@ -291,7 +174,7 @@ class StatisticsView(TemplateView):
         self.partnership_filter, self.outcome_filter = self._filtersets(request.GET)
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
-        self.charts = freshness.cached(
+        self.charts = data_cache.cached(
             "statistics",
             (self.partnership_filter.filter_state(), self.outcome_filter.filter_state()),
             lambda: statistics.charts(partnerships, outcomes),
@@ -311,13 +194,13 @@ class StatisticsView(TemplateView):
         chart = next((chart for chart in self.charts if chart.slug == slug), None)
         if chart is None:
             names = ", ".join(chart.slug for chart in self.charts)
-            return _bad_request(f"Say which chart to export with chart=…, one of: {names}.")
+            return bad_request(f"Say which chart to export with chart=…, one of: {names}.")
         if fmt not in exports.FORMATS:
-            return _bad_request(
+            return bad_request(
                 f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
             )
         if self.errors():
-            return _bad_request("The export was not made because some filters are not valid.")
+            return bad_request("The export was not made because some filters are not valid.")
         base_url = request.build_absolute_uri("/").rstrip("/")
         return exports.export_response(statistics.ChartExport(chart, base_url), fmt)
 

@@ -10,8 +10,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from core import exports
 from partnerships.models import MemberCountry, TargetMarket
-from portal import exports
 from tests.factories import OutcomeFactory, PartnershipFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from django.core.signals import request_finished
 from django.db import close_old_connections, connection
 
+from core import exports
 from outcomes.exports import OutcomeExport
 from outcomes.models import Organisation, Outcome
-from portal import exports
 from tests.factories import OutcomeFactory, PartnershipFactory
 
 pytestmark = [

@@ -23,7 +23,7 @@ from partnerships.models import (
     Source,
     TargetMarket,
 )
-from partnerships.seed import DEFAULT_SEED_PATH
+from portal.seed import DEFAULT_SEED_PATH
 from tests.source_document import (
     SOURCE_DOCUMENT,
     SOURCE_SHA256,

@@ -168,7 +168,7 @@ def expected(role, label, scope, kind, method, action=None):
     if kind in OBJECT_KINDS and not may_touch(role, label, scope, needed):
         return DENIED
     if kind == "process_import" and method == "POST":
-        # The matrix names no preview of the session's own: refused, nothing read (portal/imports.py).
+        # The matrix names no preview of the session's own: refused, nothing read (core/imports.py).
         return BAD_REQUEST
     if kind == "add" and method == "POST" and scope != "in" and role == "coordinator":
         # The form's partnership field offers and accepts their own partnerships only.

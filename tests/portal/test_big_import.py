@@ -8,8 +8,8 @@ import pytest
 from django.db.models import Count
 from reversion.models import Revision, Version
 
+from core import imports
 from outcomes.models import Organisation, Outcome
-from portal import imports
 from tests.factories import OrganisationFactory, OutcomeFactory, country
 from tests.portal.test_import import (
     OUTCOMES_CONFIRM,

@@ -1,4 +1,4 @@
-"""portal/history.py makes the versions django-reversion makes for a save, for records written in bulk."""
+"""core/bulk_history.py makes the versions django-reversion makes for a save, for records written in bulk."""
 
 import datetime
 
@@ -7,9 +7,9 @@ import reversion
 from django.contrib.auth.models import Group
 from reversion.models import Revision, Version
 
+from core import bulk_history
 from outcomes.models import Organisation, Outcome
 from partnerships.models import Country
-from portal import history
 from tests.factories import OrganisationFactory, OutcomeFactory, PartnershipFactory, country
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_the_versions_are_those_django_reversion_makes(editor):
     fresh = [type(obj).objects.get(pk=obj.pk) for obj in objects]
 
     expected = versions_by_reversion(*fresh)
-    revision = history.save_revision(fresh, user=editor, comment="Imported from x.csv.")
+    revision = bulk_history.save_revision(fresh, user=editor, comment="Imported from x.csv.")
     made = list(revision.version_set.order_by("pk").values(*COMPARED))
 
     assert made == expected
@@ -52,15 +52,15 @@ def test_the_versions_are_those_django_reversion_makes(editor):
 
 
 def test_records_not_saved_or_not_registered_make_no_revision():
-    assert history.save_revision([Outcome(title="Never saved")]) is None
-    assert history.save_revision([Country(code="XX", name="Never saved")]) is None
-    assert history.save_revision([Group.objects.create(name="Not in the history")]) is None
+    assert bulk_history.save_revision([Outcome(title="Never saved")]) is None
+    assert bulk_history.save_revision([Country(code="XX", name="Never saved")]) is None
+    assert bulk_history.save_revision([Group.objects.create(name="Not in the history")]) is None
     assert not Revision.objects.exists()
 
 
 def test_a_version_made_in_bulk_reverts_the_record():
     outcome = OutcomeFactory(title="As imported")
-    history.save_revision([Outcome.objects.get(pk=outcome.pk)])
+    bulk_history.save_revision([Outcome.objects.get(pk=outcome.pk)])
     Outcome.objects.filter(pk=outcome.pk).update(title="Changed later")
     Version.objects.get_for_object(outcome).get().revert()
     outcome.refresh_from_db()

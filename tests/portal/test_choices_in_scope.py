@@ -193,7 +193,7 @@ def test_every_model_shown_publicly_starts_a_new_generation_when_it_changes():
     from django.apps import apps
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from portal.freshness import forget
+    from core.data_cache import forget
 
     def watched(signal, sender):
         return forget in [receiver for receiver in signal._live_receivers(sender)[0]]

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.data_cache import forget
 from outcomes.models import Outcome
-from portal.freshness import forget
 from tests.factories import OutcomeFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db

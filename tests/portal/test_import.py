@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from reversion.models import Version
 
+from core import imports
 from outcomes.models import Organisation, Outcome
 from partnerships.models import MemberCountry, Partnership, Region, TargetMarket
-from portal import imports
 from tests.factories import OutcomeFactory, PartnershipFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from core import imports
 from outcomes.models import Outcome
-from portal import imports
 from tests.conftest import _staff
 from tests.portal.test_import import OUTCOMES_CONFIRM, OUTCOMES_IMPORT, upload
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from core.worldmap import SMALL_STATES, country_shapes
 from partnerships.models import Country, Partnership
-from portal.worldmap import SMALL_STATES, country_shapes
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ import zipfile
 import openpyxl
 import pytest
 
+from core import imports
 from outcomes.models import Organisation, Outcome
-from portal import imports
 from tests.portal.test_import import (
     CSV,
     OUTCOMES_CONFIRM,

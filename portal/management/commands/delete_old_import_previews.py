@@ -2,7 +2,7 @@
 
     manage.py delete_old_import_previews [--hours N] [--dry-run]
 
-Each import deletes them too (portal/imports.py); this is for a cron job, so that a file uploaded
+Each import deletes them too (core/imports.py); this is for a cron job, so that a file uploaded
 for a preview and left there does not stay longer than the set time when nobody imports.
 """
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from portal.imports import delete_old_previews
+from core.imports import delete_old_previews
 
 
 class Command(BaseCommand):

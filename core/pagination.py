@@ -5,7 +5,7 @@ import math
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from portal import freshness
+from core import data_cache
 
 
 class CachedCountPaginator(Paginator):
@@ -24,7 +24,7 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return freshness.cached("count", self.count_key, lambda: Paginator.count.func(self))
+        return data_cache.cached("count", self.count_key, lambda: Paginator.count.func(self))
 
     @cached_property
     def num_pages(self):

@@ -40,10 +40,10 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.tmp_storages import MediaStorage
 
-from partnerships.countries import normalise_country_code
-from portal import freshness, history
-from portal.curation import keep_nothing_of_this_request, refusal_reason
-from portal.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
+from core import bulk_history, data_cache
+from core.country_codes import normalise_country_code
+from core.curated_admin import keep_nothing_of_this_request, refusal_reason
+from core.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -80,16 +80,14 @@ class TextWidget(widgets.CharWidget):
 
 
 class CountryWidget(widgets.ForeignKeyWidget):
-    """An ISO code (UK, EL and ROK accepted), or empty.
+    """An ISO code (UK, EL and ROK accepted), or empty: a row of ``model``, the countries' model.
 
     The countries are read once per import (a few hundred rows), not once per row: each resource
     has its own copy of its widgets, so this lasts one import."""
 
-    def __init__(self, **kwargs):
-        from partnerships.models import Country
-
+    def __init__(self, model, **kwargs):
         self.countries = None
-        super().__init__(Country, field="code", **kwargs)
+        super().__init__(model, field="code", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = restore(value)
@@ -212,7 +210,7 @@ class PortalResource(resources.ModelResource):
 
     A resource whose Meta sets ``use_bulk`` (outcomes) writes its rows with one INSERT or UPDATE
     per batch instead of one per row, and records the written records in one revision of the
-    history itself (portal/history.py): bulk writes send no post_save, which is how
+    history itself (core/bulk_history.py): bulk writes send no post_save, which is how
     django-reversion otherwise learns of a save.
     """
 
@@ -434,14 +432,14 @@ class PortalResource(resources.ModelResource):
                 if shown > PREVIEW_ROWS or row.import_type == row.IMPORT_TYPE_SKIP:
                     row.diff = None
         if self.written and not (result.has_errors() or result.has_validation_errors()):
-            # What a save() per row would have recorded, as one revision (portal/history.py).
-            history.save_revision(
+            # What a save() per row would have recorded, as one revision (core/bulk_history.py).
+            bulk_history.save_revision(
                 self.written,
                 user=kwargs.get("user"),
                 comment=gettext("Imported from %(file)s.") % {"file": kwargs.get("file_name")},
             )
             # Bulk writes send no post_save, which is what clears the cached public figures.
-            transaction.on_commit(freshness.forget)
+            transaction.on_commit(data_cache.forget)
 
 
 class SafeImportForm(ImportForm):

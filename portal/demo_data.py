@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from core import data_cache
 from outcomes.models import Outcome
 from partnerships import db_triggers
 from partnerships.models import Cluster, Partnership, Region, Sector, Source
@@ -205,9 +206,7 @@ def generate(
                 report.counts[table] = len(rows)
         db_triggers.install(connection)
         _move_sequences(["partnerships_partnership", "partnerships_cluster"])
-    from portal import freshness
-
-    freshness.forget()
+    data_cache.forget()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -8,41 +8,51 @@ curated data clears the date and starts a new generation, so every cached figure
 is forgotten at once without listing keys. With the default local-memory cache
 each process has its own entries, so the timeout bounds staleness where another
 process made the change; with Redis (``REDIS_URL``) all processes share them.
+
+It knows no model: each public app registers itself in its ``AppConfig.ready``, so
+that a change to any of its models starts a new generation (``register_app``), and
+names the published rows the date is read from (``register_dated``).
 """
 
 import hashlib
 import uuid
+from collections.abc import Callable
 
+from django.apps import AppConfig
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portal import tally
+from core import counts
 
 CACHE_KEY = "portal:data-updated-at"
 GENERATION_KEY = "portal:data-generation"
 TIMEOUT = 300
 
 
+# Registered by the apps in their AppConfig.ready (register_dated).
+_DATED: list[Callable[[], QuerySet]] = []
+
+
+def register_dated(*querysets: Callable[[], QuerySet]) -> None:
+    """The published rows whose newest ``updated_at`` says when the public data last changed,
+    such as ``Partnership.objects.published``."""
+    _DATED.extend(queryset for queryset in querysets if queryset not in _DATED)
+
+
 def data_updated_at():
     value = cache.get(CACHE_KEY)
     if value is None:
-        from outcomes.models import Outcome
-        from partnerships.models import Cluster, Partnership
-
-        # One query for the three tables: a UNION ALL of their MAX() aggregates.
+        # One query for all the tables: a UNION ALL of their MAX() aggregates.
         newest = [
-            queryset.order_by()
+            queryset()
+            .order_by()
             .values("is_published")
             .annotate(latest=Max("updated_at"))
             .values_list("latest", flat=True)
-            for queryset in (
-                Partnership.objects.published(),
-                Outcome.objects.published(),
-                Cluster.objects.published(),
-            )
+            for queryset in _DATED
         ]
-        latest = list(tally.combined(newest, all=True))
+        latest = list(counts.combined(newest, all=True)) if newest else []
         value = max((moment for moment in latest if moment), default="")
         cache.set(CACHE_KEY, value, TIMEOUT)
     return value or None
@@ -69,7 +79,8 @@ def key(name: str, parts) -> str:
 def cached(name: str, parts, compute):
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
-    A cache that fails (full, or down) is a miss: the value is computed (portal/cache.py).
+    A cache that fails (full, or down) is a miss: the value is computed (the site's cache
+    backend, portal/cache.py).
     """
     cache_key = key(name, parts)
     value = cache.get(cache_key)
@@ -83,39 +94,24 @@ def forget(**kwargs):
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 
-# The apps whose records the public pages show.
-PUBLIC_APPS = ("partnerships", "outcomes")
+def register_app(app_config: AppConfig) -> None:
+    """Every model of a public app, proxies and many-to-many tables included, starts a new
+    generation: called by the app's ``AppConfig.ready``.
 
-
-def connect():
-    """Every model of the public apps, proxies and many-to-many tables included, starts a new generation.
-
-    Listed from the apps rather than by hand, so that a new model (or one
-    forgotten, as organisations were: a renamed counterpart stayed stale in the
-    kept pages) cannot escape.
+    Listed from the app rather than by hand, so that a new model (or one forgotten, as
+    organisations were: a renamed counterpart stayed stale in the kept pages) cannot escape.
+    Saves through a typed proxy (MoU, Roadmap, ...) are sent with the proxy as sender.
     """
-    from django.apps import apps
-
-    for model in watched_models(apps):
+    models = list(app_config.get_models())
+    for model in models:
         for signal in (post_save, post_delete):
             signal.connect(
                 forget, sender=model, dispatch_uid=f"freshness-{signal}-{model._meta.label}"
             )
-    for through in watched_throughs(apps):
+    throughs = {
+        field.remote_field.through for model in models for field in model._meta.local_many_to_many
+    }
+    for through in throughs:
         m2m_changed.connect(
             forget, sender=through, dispatch_uid=f"freshness-m2m-{through._meta.label}"
         )
-
-
-def watched_models(apps):
-    # Saves through a typed proxy (MoU, Roadmap, ...) are sent with the proxy as sender.
-    return [model for label in PUBLIC_APPS for model in apps.get_app_config(label).get_models()]
-
-
-def watched_throughs(apps):
-    """The many-to-many tables of the public models: a partnership's sectors, a region's countries, co-signatories."""
-    return {
-        field.remote_field.through
-        for model in watched_models(apps)
-        for field in model._meta.local_many_to_many
-    }

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 
+from core.country_codes import normalise_country_code
 from outcomes.models import Outcome
-from partnerships.countries import normalise_country_code
 from partnerships.models import (
     Country,
     MemberCountry,

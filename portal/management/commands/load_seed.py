@@ -1,7 +1,7 @@
 """``python manage.py load_seed [--path P] [--dry-run]``: load the portal's seed data.
 
 Reads data/seed/eu-cluster-internationalisation-2014.yaml unless ``--path`` names
-another file, and creates or updates its records (see partnerships/seed.py). Safe
+another file, and creates or updates its records (see portal/seed.py). Safe
 to run any number of times: once the data is loaded, a run changes nothing and
 says so. ``--dry-run`` checks the whole file against the database and reports
 what a load would do, then rolls everything back.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.seed import DEFAULT_SEED_PATH, SeedError, SeedReport, load_seed
+from portal.seed import DEFAULT_SEED_PATH, SeedError, SeedReport, load_seed
 
 
 class Command(BaseCommand):

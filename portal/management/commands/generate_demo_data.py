@@ -1,6 +1,6 @@
 """``python manage.py generate_demo_data --partnerships N [--seed S] [--force]``: synthetic data at scale.
 
-Writes N partnerships, 5·N clusters and 100·N outcomes (see partnerships/demo_data.py),
+Writes N partnerships, 5·N clusters and 100·N outcomes (see portal/demo_data.py),
 the same for the same seed, in one transaction. Refuses a database that holds data
 that is not demo data unless ``--force``; an earlier demo data set is replaced.
 """
@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnerships.demo_data import DemoDataRefused, generate
+from portal.demo_data import DemoDataRefused, generate
 
 
 class Command(BaseCommand):

@@ -1,14 +1,14 @@
-"""What every curated admin shares: history, drafts and publishing, coordinators' scope, stale saves.
+"""What every curated admin shares: history, drafts and publishing, a user's scope, stale saves.
 
 - History: django-reversion's VersionAdmin gives each record a history, with
   revert and recover acting on that one record (RestoringVersionAdmin,
-  portal/restore.py). Every write through the site is one revision
+  core/restore_version.py). Every write through the site is one revision
   (portal.middleware.RevisionMiddleware), bulk actions and imports included.
 - Drafts: a user who may not publish (a coordinator) saves drafts only; saving
   a published record returns it to draft until an editor publishes it again.
-- Scope: coordinators see and choose only the partnerships they are assigned
-  to, and the outcomes and members of those; another's records are not found,
-  whatever URL is typed. What a form's related field offers, in its
+- Scope: an admin says which records a user may reach (``may_restore`` and
+  the admin's own ``get_queryset``; for the partnerships' coordinators that
+  is partnerships/admin_scope.py). What a form's related field offers, in its
   autocomplete and as a POSTed id alike, is what the user may see of that
   record in its own admin (ChoicesInScopeMixin).
 - Stale saves: every form carries the record's version; a save from an older
@@ -51,18 +51,12 @@ from reversion.models import Version
 from reversion.revisions import set_comment
 from reversion.utils import mute_signals
 
-from partnerships.models import Partnership
-from portal.restore import restoration
+from core.restore_version import restoration
 
 
 def may_publish(user, model) -> bool:
     opts = model._meta.concrete_model._meta
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
-
-
-def sees_all_partnerships(user) -> bool:
-    """Editors and superusers; coordinators see only their own partnerships."""
-    return user.has_perm("partnerships.publish_partnership")
 
 
 class StaleSaveForm(forms.ModelForm):
@@ -112,13 +106,23 @@ def changes_since(current, started_version) -> str:
     return f"{intro}{what} Reload the page to start from their version."
 
 
+# The messages of the rules the database enforces outside Django's constraints (triggers), which a
+# refused write may quote: registered by their apps in AppConfig.ready.
+_REFUSAL_MESSAGES: list[str] = []
+
+
+def register_refusal_message(message: str) -> None:
+    """A database rule's message that ``refusal_reason`` shows when an error quotes it."""
+    if message not in _REFUSAL_MESSAGES:
+        _REFUSAL_MESSAGES.append(message)
+
+
 def refusal_reason(error: IntegrityError) -> str:
     """The rule a refused write broke, in the words of the constraint that names it where there is one."""
-    from partnerships import db_triggers
-
     text = str(error)
-    if db_triggers.MESSAGE in text:
-        return db_triggers.MESSAGE
+    for message in _REFUSAL_MESSAGES:
+        if message in text:
+            return message
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             if constraint.name in text:
@@ -193,7 +197,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
     """django-reversion's history, with revert and recover acting on one record, in the user's scope.
 
     reversion's own views revert the whole revision a version belongs to, and
-    look the record up only after writing (portal/restore.py says why that lost
+    look the record up only after writing (core/restore_version.py says why that lost
     other records' work). Here scope and permission are checked first: a record
     or version outside them is "not found", on GET and POST alike, and nothing
     is read or written. The page shows what will change before it is saved.
@@ -273,7 +277,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         return render(request, "reversion/recover_list.html", context)
 
     def _restore_view(self, request, version, template, context):
-        """reversion's revision form, restoring one record (portal/restore.py) instead of a revision.
+        """reversion's revision form, restoring one record (core/restore_version.py) instead of a revision.
 
         The record is restored inside a transaction and the usual change form
         shown or saved over it: a GET, or a POST the form refuses, rolls it all
@@ -456,24 +460,4 @@ class CuratedAdmin(RestoringVersionAdmin):
             return
         self.message_user(
             request, f"{changed} record{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS
-        )
-
-
-class PartnershipScopeMixin:
-    """For records that belong to a partnership: coordinators reach only their partnerships' records."""
-
-    scope_field = "partnership"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if sees_all_partnerships(request.user):
-            return queryset
-        return queryset.filter(**{f"{self.scope_field}__coordinators": request.user})
-
-    def may_restore(self, request, record) -> bool:
-        return (
-            sees_all_partnerships(request.user)
-            or Partnership.objects.filter(
-                pk=getattr(record, f"{self.scope_field}_id"), coordinators=request.user
-            ).exists()
         )

@@ -5,21 +5,27 @@ every parameter is checked: a bad value becomes a message next to its filter
 and is left out of the filtering (the view answers 400), never a 500.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
-from partnerships.countries import normalise_country_code
-from portal import freshness, tally
+from core import data_cache
+from core.country_codes import normalise_country_code
+from core.counts import count_together
 
 
 def calls(queryset_method):
-    """A filter ``method`` that chains the QuerySet method of that name with the value.
+    """A filter ``method`` that chains the QuerySet method of that name with the value, or calls
+    ``queryset_method(queryset, value)`` when given a function.
 
     django-filter skips it for an empty value, so the QuerySet methods need no guard.
     """
+    if callable(queryset_method):
+        return lambda queryset, name, value: queryset_method(queryset, value)
     return lambda queryset, name, value: getattr(queryset, queryset_method)(value)
 
 
@@ -80,12 +86,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.
 
     ``facets`` maps a filter name to the name of a QuerySet method that
-    tallies the rows per option value: ``{"sector": "tally_by_sector"}``. Each
+    tallies the rows per option value: ``{"sector": "tally_by_sector"}`` (or to a
+    function of the queryset, for a facet another app adds with ``add_facet``). Each
     facet is counted over the rows that all *other* filters select, so that
     picking one more value of a facet (OR) gives the number shown.
     """
 
-    facets: dict[str, str] = {}
+    facets: dict[str, str | Callable[[QuerySet], object]] = {}
     # Facets with very many options (thousands of partnerships) list only those with the most results.
     facet_option_limits: dict[str, int] = {}
     # Parameters that are not filters but are part of the page's state.
@@ -93,6 +100,19 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
+
+    @classmethod
+    def add_facet(cls, name: str, facet_filter, tally: Callable[[QuerySet], object]) -> None:
+        """A facet defined by another app, such as the outcomes' "Has outcomes of type" on the
+        partnership list: registered in that app's ``AppConfig.ready``, so this list's app need
+        not import it. It comes before ``sort``, which stays the last filter."""
+        facet_filter.field_name = name
+        filters = {key: f for key, f in cls.base_filters.items() if key not in (name, "sort")}
+        filters[name] = facet_filter
+        if "sort" in cls.base_filters:
+            filters["sort"] = cls.base_filters["sort"]
+        cls.base_filters = filters
+        cls.facets = {**cls.facets, name: tally}
 
     @classmethod
     def _country_params(cls):
@@ -116,16 +136,18 @@ class FacetedFilterSet(django_filters.FilterSet):
         """
 
         def count():
-            return tally.count_together(
+            return count_together(
                 {
-                    name: getattr(self.filtered_except(name), method)()
+                    name: method(self.filtered_except(name))
+                    if callable(method)
+                    else getattr(self.filtered_except(name), method)()
                     for name, method in self.facets.items()
                 }
             )
 
         if not cache_name:
             return count()
-        return freshness.cached(f"facets:{cache_name}", self.filter_state(), count)
+        return data_cache.cached(f"facets:{cache_name}", self.filter_state(), count)
 
     def filter_state(self) -> list:
         """The valid filters' values, without page and sort: the key of what is cached for them.

@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
-from portal.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator
 
 MAX_PAGE_SIZE = 100
 

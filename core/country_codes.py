@@ -1,0 +1,21 @@
+"""Country codes as EU documents write them, mapped to ISO 3166-1 alpha-2."""
+
+from django_countries import countries
+
+# EU documents use their own short codes for three countries
+# (Interinstitutional Style Guide, section 7.1).
+ALIASES = {"UK": "GB", "EL": "GR", "ROK": "KR"}
+
+
+def normalise_country_code(value: str) -> str | None:
+    """Return the ISO alpha-2 code for ``value``, or None if it names no country.
+
+    Accepts any case, surrounding spaces, the EU aliases (UK, EL, ROK) and the
+    ISO alpha-3 and numeric forms django-countries knows.
+    """
+    code = (value or "").strip().upper()
+    # Not ASCII: "¹" passes str.isdigit() and then breaks django-countries' int() (a 500 on any list).
+    if not code or len(code) > 3 or not code.isascii():
+        return None
+    code = ALIASES.get(code, code)
+    return countries.alpha2(code) or None

@@ -1,0 +1,125 @@
+"""The list page every app's lists are built on: filters with facet counts, sorting, pagination
+and the downloads of the same rows."""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import HttpResponseBadRequest
+from django_filters.views import FilterView
+
+from core import exports
+from core.pagination import CachedCountPaginator
+
+
+class FilteredListView(FilterView):
+    """A list page with filters, facet counts, sorting and pagination.
+
+    A bad parameter never gives a 500: the filter it belongs to is left out,
+    its message is shown next to it, and the page answers 400 so that links
+    checkers and scripts notice. A page number that does not exist shows page 1.
+    """
+
+    strict = False
+    page_problem = None
+    export_class = None
+    page_heading = ""
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    @classmethod
+    def page_parameters(cls) -> set[str]:
+        """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
+        return {*cls.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
+
+    @classmethod
+    def page_state(cls, query) -> list | None:
+        """The filters, sort and page, canonical; None when a value is bad (the page answers 400)."""
+        state = cls.filterset_class(query).page_state()
+        page = query.get(cls.page_kwarg) or "1"
+        if state is None or not (page.isascii() and page.isdigit()) or int(page) < 1:
+            return None
+        if int(page) > 1:
+            state.append((cls.page_kwarg, (str(int(page)),)))
+        return state
+
+    def get(self, request, *args, **kwargs):
+        if "export" in request.GET:
+            return self.export(request)
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.errors or self.page_problem:
+            response.status_code = 400
+        return response
+
+    def export(self, request):
+        """The list as a file: every row the filters select, in the page's order."""
+        fmt = request.GET["export"]
+        if fmt not in exports.FORMATS:
+            return bad_request(
+                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
+            )
+        bom = request.GET.get("bom", "1")
+        if bom not in ("0", "1"):
+            return bad_request(
+                "bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0."
+            )
+        filterset = self.get_filterset(self.get_filterset_class())
+        if not filterset.is_valid():
+            problems = "\n".join(
+                f"- {name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+            )
+            return bad_request(
+                f"The export was not made because these filters are not valid:\n{problems}"
+            )
+        export = self.export_class(
+            filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
+        )
+        try:
+            return exports.export_response(export, fmt, bom=bom == "1")
+        except exports.ExportRefused as refusal:
+            return bad_request(str(refusal))
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return CachedCountPaginator(
+            queryset,
+            per_page,
+            count_key=(type(self).__name__, self.filterset.filter_state()),
+            max_rows=settings.LIST_MAX_ROWS,
+            **kwargs,
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
+        requested = self.request.GET.get(self.page_kwarg) or "1"
+        try:
+            page = paginator.page(requested)
+        except InvalidPage:
+            self.page_problem = (
+                f"There is no page “{requested[:20]}”: pages stop at page {paginator.num_pages}, "
+                f"the first {paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the "
+                "filters, or download the results: the exports hold them all. Showing page 1."
+                if paginator.is_capped
+                and requested.isdigit()
+                and int(requested) > paginator.num_pages
+                else f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
+                f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
+            )
+            page = paginator.page(1)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.filterset.label_options_with_counts(
+            self.filterset.facet_counts(cache_name=type(self).__name__)
+        )
+        context.update(
+            result_count=context["paginator"].count
+            if context["paginator"]
+            else len(context["object_list"]),
+            active_filters=self.filterset.active_filters(),
+            page_problem=self.page_problem,
+        )
+        return context
+
+
+def bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,232 @@
+"""The pages of one partnership, sector or country: each shows partnerships and their outcomes
+together, so they are the portal's, above both apps. Their URL names stay in the partnerships
+namespace (portal/urls.py)."""
+
+from django.db.models import BooleanField, Case, Q, When
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import DetailView
+
+from core import data_cache, worldmap
+from core.country_codes import normalise_country_code
+from core.counts import count_together
+from outcomes.models import Outcome
+from partnerships.models import Cluster, Country, Partnership, Sector
+from portal import statistics
+
+
+def _small_map(title, categories, names=None):
+    names = statistics.all_country_names() if names is None else names
+    return {
+        "areas": worldmap.category_areas(categories, names),
+        "legend": [(shade, label) for label, shade, category in categories if category],
+        "map_size": (worldmap.WIDTH, worldmap.HEIGHT),
+        "title": title,
+    }
+
+
+class PartnershipDetailView(DetailView):
+    queryset = (
+        Partnership.objects.published()
+        .with_related()
+        .select_related("related_partnership", "source")
+    )
+
+    def get_context_data(self, **kwargs):
+        partnership = self.object
+        outcomes = partnership.outcomes.published().with_related().in_date_order()
+        members = {code for entry in partnership.member_countries.all() for code in entry.codes}
+        firm, tentative = set(), set()
+        for target in partnership.targets.all():
+            codes = (
+                {target.country_id}
+                if target.country_id
+                else {c.code for c in target.region.countries.all()}
+            )
+            (tentative if target.tentative else firm).update(codes)
+        return super().get_context_data(
+            outcomes_by_type=_group_by_type(outcomes),
+            # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
+            memberships=partnership.memberships.published().select_related(
+                "cluster__country", "cluster__cross_border_country"
+            ),
+            small_map=_small_map(
+                f"Members and target markets of {partnership.display_name}",
+                [
+                    ("member countries", worldmap.MEMBER_SHADE, members),
+                    ("target markets", worldmap.TARGET_SHADE, firm),
+                    ("possible target markets", worldmap.TENTATIVE_SHADE, tentative - firm),
+                ],
+            ),
+            related=Partnership.objects.published()
+            .filter(Q(pk=partnership.related_partnership_id) | Q(related_partnership=partnership))
+            .exclude(pk=partnership.pk),
+            **kwargs,
+        )
+
+
+def _group_by_type(outcomes):
+    """[("Memoranda of Understanding (6)", [outcomes])] in the order of Outcome.Type, skipping empty types."""
+    groups = {outcome_type: [] for outcome_type in Outcome.Type}
+    for outcome in outcomes:
+        groups[outcome.type].append(outcome)
+    return [
+        (f"{Outcome.Type(t).label} ({len(items)})", items) for t, items in groups.items() if items
+    ]
+
+
+class SectorDetailView(DetailView):
+    queryset = Sector.objects.published()
+
+    def get_context_data(self, **kwargs):
+        partnerships, more_partnerships = _first_rows(
+            Partnership.objects.published()
+            .in_sectors([self.object.slug])
+            .with_related()
+            .order_by("name", "pk")
+        )
+        outcomes, more_outcomes = _first_rows(
+            Outcome.objects.published().in_sectors([self.object.slug]).with_related()
+        )
+        return super().get_context_data(
+            partnerships=partnerships,
+            more_partnerships=more_partnerships,
+            outcomes=outcomes,
+            more_outcomes=more_outcomes,
+            detail_rows=DETAIL_ROWS,
+            **kwargs,
+        )
+
+
+class CountryDetailView(DetailView):
+    """One country: who is there, who targets it (directly or through a region), what was done there."""
+
+    model = Country
+    context_object_name = "country"
+
+    def get(self, request, *args, **kwargs):
+        code = kwargs["code"]
+        canonical = normalise_country_code(code)
+        # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
+        if canonical is None:
+            raise Http404("No such country.")
+        if canonical != code:
+            # /countries/uk/ and /countries/gb/ are the same page as /countries/GB/.
+            return redirect("partnerships:country-detail", code=canonical, permanent=True)
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        country = _countries_by_code().get(self.kwargs["code"])
+        if country is None:
+            raise Http404("No such country.")
+        return country
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        code = country.code
+        published = Partnership.objects.published()
+        targeting = published.targeting_country([code])
+        origins, regions_with_it = data_cache.cached(
+            "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
+        )
+        # Each list shows its first rows and links to the full, filtered list; the two partnership
+        # lists are read with their related rows in one go, each row marked with its lists. Which
+        # regions contain the country is known, so the regions' countries are not read.
+        first_targeting = _first_ids(targeting)
+        first_members = _first_ids(published.with_member_country([code]))
+        rows = list(
+            published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
+            .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
+            .order_by("name", "pk")
+            .with_related(region_countries=False)
+        )
+        for row in rows:
+            row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+        outcomes, more_outcomes = _first_rows(
+            Outcome.objects.published().with_country([code]).with_related()
+        )
+        # Kept until the data changes: the first offices lie further along the list's order than
+        # the first outcomes, and read in one query with them the two lists cost a scan of the table.
+        offices, more_offices = _first_rows(
+            data_cache.cached(
+                "country-offices",
+                code,
+                lambda: list(
+                    Outcome.objects.published()
+                    .with_country([code])
+                    .of_type([Outcome.Type.OFFICE])
+                    .with_related()[: DETAIL_ROWS + 1]
+                ),
+            )
+        )
+        kwargs["small_map"] = _small_map(
+            f"{country.name}, and where the partnerships targeting it come from",
+            [
+                (country.name, worldmap.FOCUS_SHADE, {code}),
+                (
+                    f"members of partnerships targeting {country.name}",
+                    worldmap.MEMBER_SHADE,
+                    origins,
+                ),
+            ],
+            names={c.code: c.name for c in _countries_by_code().values()},
+        )
+        member_partnerships, more_member_partnerships = _first_rows(
+            [row for row in rows if row.member_here]
+        )
+        targeting_partnerships, more_targeting_partnerships = _first_rows(
+            [row for row in rows if row.targets_it]
+        )
+        clusters, more_clusters = _first_rows(Cluster.objects.published().located_in([code]))
+        return super().get_context_data(
+            member_partnerships=member_partnerships,
+            more_member_partnerships=more_member_partnerships,
+            targeting_partnerships=targeting_partnerships,
+            more_targeting_partnerships=more_targeting_partnerships,
+            outcomes=outcomes,
+            more_outcomes=more_outcomes,
+            offices=offices,
+            more_offices=more_offices,
+            clusters=clusters,
+            more_clusters=more_clusters,
+            detail_rows=DETAIL_ROWS,
+            **kwargs,
+        )
+
+
+def _countries_by_code():
+    """Every country, read once until the data changes: a country page's own row and its map's
+    names, in one query for all the country pages."""
+    return data_cache.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
+
+
+def _origins_and_regions(code, targeting):
+    """The member countries of the partnerships targeting a country (for its map), and the ids of
+    the regions that contain it (for how each targets it), in one UNION query."""
+    counts = count_together(
+        {
+            "origins": targeting.tally_by_member_country(),
+            "regions": Country.objects.filter(code=code).tally_by_region(),
+        }
+    )
+    return set(counts["origins"]), {int(region) for region in counts["regions"]}
+
+
+# Rows per list on a sector or country page, latest first (the outcome list's own order, along its
+# index); the full lists are a link away.
+DETAIL_ROWS = 25
+
+
+def _first_rows(rows):
+    """The first DETAIL_ROWS of ``rows`` (a queryset or a list), and whether there are more."""
+    rows = list(rows[: DETAIL_ROWS + 1])
+    return rows[:DETAIL_ROWS], len(rows) > DETAIL_ROWS
+
+
+def _first_ids(partnerships):
+    """A subquery: the ids of the first rows in the list's order, one more than shown."""
+    return partnerships.order_by("name", "pk").values("pk")[: DETAIL_ROWS + 1]
+
+
+def _is_in(ids):
+    return Case(When(pk__in=ids, then=True), default=False, output_field=BooleanField())
