@@ -1,0 +1,137 @@
+"""Translating the portal is a matter of catalogues, not code.
+
+Two guards: ``makemessages`` extracts the strings of the portal's Python code without a warning
+(a warning means a message a translator cannot translate, such as "%s of %s" whose words the
+language cannot reorder), and no Python code builds an English plural itself ("partnership" + "s")
+or hands gettext a string it cannot extract (an f-string: makemessages sees no message in it).
+"""
+
+import ast
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("core", "partnerships", "outcomes", "portal")
+TRANSLATION_FUNCTIONS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+# The endings an English plural is built from: "record" + ("s" if n != 1 else "").
+PLURAL_ENDINGS = {"s", "es", "ies"}
+
+
+def python_sources():
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def _name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _is_plural_ending(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value in PLURAL_ENDINGS
+
+
+def _is_empty(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == ""
+
+
+def _not_extractable(node: ast.AST) -> bool:
+    """A message makemessages cannot read: an f-string, a concatenation or a .format() call."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return True
+    return isinstance(node, ast.Call) and _name(node) == "format"
+
+
+def problems_in(source: str, filename: str = "<string>") -> list[str]:
+    """What in this Python source keeps it from being translated by catalogues alone."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.IfExp) and (
+            (_is_plural_ending(node.body) and _is_empty(node.orelse))
+            or (_is_empty(node.body) and _is_plural_ending(node.orelse))
+        ):
+            found.append(f"{filename}:{node.lineno}: an English plural built in code; use ngettext")
+        if isinstance(node, ast.Call) and _name(node) in TRANSLATION_FUNCTIONS:
+            messages = node.args[:2] if _name(node).startswith(("n", "pgettext")) else node.args[:1]
+            if _name(node).startswith("npgettext"):
+                messages = node.args[1:3]
+            for message in messages:
+                if _not_extractable(message):
+                    found.append(
+                        f"{filename}:{node.lineno}: {_name(node)}() given a string built in code; "
+                        "use a literal with %(name)s placeholders"
+                    )
+    return found
+
+
+def test_the_guard_finds_an_english_plural_built_in_code():
+    source = 'message = f"{n} record{\'s\' if n != 1 else \'\'} updated."\n'
+    assert problems_in(source) == ["<string>:1: an English plural built in code; use ngettext"]
+
+
+def test_the_guard_finds_an_f_string_given_to_gettext():
+    source = 'from django.utils.translation import gettext as _\nmessage = _(f"Page {n}")\n'
+    assert len(problems_in(source)) == 1
+    assert "gettext" not in problems_in('message = _("Page %(n)s") % {"n": n}\n')
+
+
+def test_no_python_code_builds_an_english_plural_or_hides_a_message_from_makemessages():
+    found = [
+        problem
+        for path in python_sources()
+        for problem in problems_in(path.read_text(), str(path.relative_to(ROOT)))
+    ]
+    assert found == []
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) not installed")
+def test_makemessages_extracts_the_portal_s_strings_without_a_warning(settings, tmp_path):
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        call_command(
+            "makemessages",
+            locale=["xx"],
+            ignore_patterns=["tests/*", "bench/*", "scripts/*", "static/*", "data/*", "docs/*"],
+            no_obsolete=True,
+            stdout=out,
+            stderr=out,
+            verbosity=1,
+        )
+    finally:
+        os.chdir(cwd)
+    output = out.getvalue()
+    assert "warning" not in output.lower(), output
+    catalogue = (tmp_path / "xx" / "LC_MESSAGES" / "django.po").read_text()
+    # A sample from each kind: a field's help text, a choice, a form error, and a plural.
+    assert 'msgid "Changes on every save, so that two curators cannot overwrite each other."' in (
+        catalogue
+    )
+    assert 'msgid "European Strategic Cluster Partnership"' in catalogue
+    assert 'msgid "The end date cannot be before the start date."' in catalogue
+    assert 'msgid_plural "%(count)s records %(verb)s."' in catalogue
