@@ -9,6 +9,7 @@ or hands gettext a string it cannot extract (an f-string: makemessages sees no m
 import ast
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -28,6 +29,8 @@ TRANSLATION_FUNCTIONS = {
     "npgettext",
     "npgettext_lazy",
 }
+# A printf placeholder without a name ("%s", "%d"), which a translation cannot move.
+UNNAMED_PLACEHOLDER = re.compile(r"(?<!%)%[-+ #0]*\d*(?:\.\d+)?[sdifr]")
 # The endings an English plural is built from: "record" + ("s" if n != 1 else "").
 PLURAL_ENDINGS = {"s", "es", "ies"}
 
@@ -87,8 +90,27 @@ def problems_in(source: str, filename: str = "<string>") -> list[str]:
     return found
 
 
+def unnamed_placeholders(catalogue: str) -> list[str]:
+    """The python-format messages with more than one unnamed placeholder: "%s of %s" cannot
+    become "%(total)s ... %(page)s" in a language that says it the other way round."""
+    found = []
+    for entry in catalogue.split("\n\n"):
+        if "python-format" not in entry:
+            continue
+        text = "".join(re.findall(r'^(?:msgid|msgid_plural)? ?"(.*)"$', entry, flags=re.M))
+        if len(UNNAMED_PLACEHOLDER.findall(text)) > 1:
+            found.append(entry)
+    return found
+
+
+def test_the_guard_finds_unnamed_placeholders_in_a_catalogue():
+    entry = '#: core/x.py:2\n#, python-format\nmsgid "%s of %s"\nmsgstr ""'
+    named = '#: core/x.py:3\n#, python-format\nmsgid "%(page)s of %(pages)s (100%%)"\nmsgstr ""'
+    assert unnamed_placeholders(f"{entry}\n\n{named}") == [entry]
+
+
 def test_the_guard_finds_an_english_plural_built_in_code():
-    source = 'message = f"{n} record{\'s\' if n != 1 else \'\'} updated."\n'
+    source = "message = f\"{n} record{'s' if n != 1 else ''} updated.\"\n"
     assert problems_in(source) == ["<string>:1: an English plural built in code; use ngettext"]
 
 
@@ -119,6 +141,7 @@ def test_makemessages_extracts_the_portal_s_strings_without_a_warning(settings, 
             locale=["xx"],
             ignore_patterns=["tests/*", "bench/*", "scripts/*", "static/*", "data/*", "docs/*"],
             no_obsolete=True,
+            no_wrap=True,
             stdout=out,
             stderr=out,
             verbosity=1,
@@ -128,10 +151,11 @@ def test_makemessages_extracts_the_portal_s_strings_without_a_warning(settings, 
     output = out.getvalue()
     assert "warning" not in output.lower(), output
     catalogue = (tmp_path / "xx" / "LC_MESSAGES" / "django.po").read_text()
+    assert unnamed_placeholders(catalogue) == []
     # A sample from each kind: a field's help text, a choice, a form error, and a plural.
     assert 'msgid "Changes on every save, so that two curators cannot overwrite each other."' in (
         catalogue
     )
     assert 'msgid "European Strategic Cluster Partnership"' in catalogue
     assert 'msgid "The end date cannot be before the start date."' in catalogue
-    assert 'msgid_plural "%(count)s records %(verb)s."' in catalogue
+    assert 'msgid_plural "%(count)s records published."' in catalogue
