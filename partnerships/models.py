@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,8 @@ class Source(models.Model):
         ordering = ["-date", "title"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%B %Y})" if self.date else self.title
+        # The month in the reader's language: "October 2013".
+        return f"{self.title} ({date_format(self.date, 'F Y')})" if self.date else self.title
 
 
 class SectorQuerySet(models.QuerySet):
