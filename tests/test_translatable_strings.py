@@ -7,14 +7,20 @@ or hands gettext a string it cannot extract (an f-string: makemessages sees no m
 """
 
 import ast
+import datetime
 import io
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import translation
+
+from partnerships.models import Partnership
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("core", "partnerships", "outcomes", "portal")
@@ -159,3 +165,49 @@ def test_makemessages_extracts_the_portal_s_strings_without_a_warning(settings, 
     assert 'msgid "European Strategic Cluster Partnership"' in catalogue
     assert 'msgid "The end date cannot be before the start date."' in catalogue
     assert 'msgid_plural "%(count)s records published."' in catalogue
+
+
+def test_a_count_reads_in_the_singular_for_one():
+    assert Partnership(partner_count=11, country_count=10).declared_counts == "11 from 10 countries"
+    assert Partnership(partner_count=1, country_count=1).declared_counts == "1 from 1 country"
+    assert Partnership(partner_count=1).declared_counts == "1 partner"
+
+
+CATALOGUE = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\n"
+
+msgid "%(partners)s from %(countries)s country"
+msgid_plural "%(partners)s from %(countries)s countries"
+msgstr[0] "%(partners)s membres de %(countries)s pays"
+msgstr[1] "%(partners)s membres de %(countries)s pays différents"
+
+msgid "The end date cannot be before the start date."
+msgstr "La date de fin ne peut pas précéder la date de début."
+"""
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) not installed")
+def test_a_catalogue_translates_the_portal_without_a_change_of_code(settings, tmp_path):
+    messages = tmp_path / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "django.po").write_text(CATALOGUE)
+    subprocess.run(
+        ["msgfmt", "--check", "-o", messages / "django.mo", messages / "django.po"], check=True
+    )
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    partnership = Partnership(partner_count=11, country_count=10)
+    partnership.start_date, partnership.end_date = (
+        datetime.date(2020, 1, 1),
+        datetime.date(2019, 1, 1),
+    )
+    with translation.override("fr"):
+        assert partnership.declared_counts == "11 membres de 10 pays différents"
+        with pytest.raises(ValidationError) as refused:
+            partnership.clean()
+        # A lazy message is read in the language of the moment it is shown.
+        assert refused.value.message_dict["end_date"] == [
+            "La date de fin ne peut pas précéder la date de début."
+        ]
+    assert partnership.declared_counts == "11 from 10 countries"
