@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import models
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet, OrderingFilter
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -47,14 +50,14 @@ class BadParameters(Exception):
     """Query parameters that cannot be used; ``errors`` maps each one to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("Some parameters are not valid.")
+        super().__init__(gettext("Some parameters are not valid."))
         self.errors = errors
 
 
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Each bad parameter, with why it is bad."
+        default_factory=dict, description=_("Each bad parameter, with why it is bad.")
     )
 
 
@@ -86,10 +89,10 @@ def filter_parameters(filterset_class: type[FilterSet]) -> dict:
         if isinstance(filter_, OrderingFilter):
             values = [value for value, _ in filter_.extra["choices"]]
             schema = {"type": "string", "enum": values}
-            description += ". A leading - reverses the order."
+            description += ". " + gettext("A leading - reverses the order.")
         elif issubclass(filter_.field_class, forms.MultipleChoiceField):
             schema = {"type": "array", "items": _choice_schema(filter_.extra.get("choices"))}
-            description += ". Repeat the parameter to select any of several values."
+            description += ". " + gettext("Repeat the parameter to select any of several values.")
         else:
             schema = {"type": "string"}
             if filter_.extra.get("max_length"):
@@ -154,19 +157,19 @@ class PageLinks(PaginationBase):
     """Pages of ``page_size`` rows, with the total and absolute links to the next and previous pages."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="The page number, from 1.")
+        page: int = Field(1, ge=1, description=_("The page number, from 1."))
         page_size: int = Field(
             settings.PAGE_SIZE,
             ge=1,
             le=MAX_PAGE_SIZE,
-            description=f"Rows per page, at most {MAX_PAGE_SIZE}.",
+            description=format_lazy(_("Rows per page, at most {max}."), max=MAX_PAGE_SIZE),
         )
 
     class Output(Schema):
-        count: int = Field(description="How many rows the parameters select, on all pages.")
-        next: str | None = Field(description="The next page's address; null on the last page.")
+        count: int = Field(description=_("How many rows the parameters select, on all pages."))
+        next: str | None = Field(description=_("The next page's address; null on the last page."))
         previous: str | None = Field(
-            description="The previous page's address; null on the first page."
+            description=_("The previous page's address; null on the first page.")
         )
         results: list[Any]
 
@@ -200,12 +203,22 @@ class PageLinks(PaginationBase):
 def _no_such_page(number: int, paginator: CachedCountPaginator) -> str:
     pages, size = paginator.num_pages, paginator.per_page
     if paginator.is_capped:
-        return (
-            f"There is no page {number}: pages stop at page {pages} of {size}, the first "
-            f"{paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the filters, or "
-            "download the list page's export, which holds them all."
-        )
-    return f"There is no page {number}: the results fill {pages} page{'s' if pages != 1 else ''} of {size}."
+        return gettext(
+            "There is no page %(number)s: pages stop at page %(pages)s of %(size)s, the first "
+            "%(shown)s of the %(count)s results. Narrow the filters, or download the list page's "
+            "export, which holds them all."
+        ) % {
+            "number": number,
+            "pages": pages,
+            "size": size,
+            "shown": f"{paginator.shown_rows:,}",
+            "count": f"{paginator.count:,}",
+        }
+    return ngettext(
+        "There is no page %(number)s: the results fill %(pages)s page of %(size)s.",
+        "There is no page %(number)s: the results fill %(pages)s pages of %(size)s.",
+        pages,
+    ) % {"number": number, "pages": pages, "size": size}
 
 
 def _page_link(request, page: int) -> str:

@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -86,13 +87,21 @@ def changes_since(current, started_version) -> str:
     started = next((v for v in versions if v.field_dict.get("version") == started_version), None)
     latest = versions.first()
     who = (
-        f"{latest.revision.user or 'someone'} on {localize(timezone.localtime(latest.revision.date_created))}"
+        _("%(user)s on %(when)s")
+        % {
+            "user": latest.revision.user or _("someone"),
+            "when": localize(timezone.localtime(latest.revision.date_created)),
+        }
         if latest
-        else "another curator"
+        else _("another curator")
     )
-    intro = f"Since you opened this form, {who} saved this record, so your changes were not saved."
+    intro = _(
+        "Since you opened this form, %(who)s saved this record, so your changes were not saved."
+    ) % {"who": who}
     if started is None:
-        return f"{intro} Reload the page to see their version and make your changes again."
+        return _("%(intro)s Reload the page to see their version and make your changes again.") % {
+            "intro": intro
+        }
     changed = []
     for field in current._meta.concrete_fields:
         if field.name in ("version", "updated_at") or not field.editable:
@@ -100,10 +109,18 @@ def changes_since(current, started_version) -> str:
         before, after = started.field_dict.get(field.attname), getattr(current, field.attname)
         if before != after:
             changed.append(
-                f"{field.verbose_name.capitalize()}: “{before if before not in (None, '') else '—'}” → “{after if after not in (None, '') else '—'}”"
+                _("%(field)s: “%(before)s” → “%(after)s”")
+                % {
+                    "field": str(field.verbose_name).capitalize(),
+                    "before": before if before not in (None, "") else "—",
+                    "after": after if after not in (None, "") else "—",
+                }
             )
-    what = " They changed " + "; ".join(changed) + "." if changed else ""
-    return f"{intro}{what} Reload the page to start from their version."
+    what = " " + _("They changed %(changes)s.") % {"changes": "; ".join(changed)} if changed else ""
+    return _("%(intro)s%(what)s Reload the page to start from their version.") % {
+        "intro": intro,
+        "what": what,
+    }
 
 
 # The messages of the rules the database enforces outside Django's constraints (triggers), which a
@@ -122,12 +139,13 @@ def refusal_reason(error: IntegrityError) -> str:
     text = str(error)
     for message in _REFUSAL_MESSAGES:
         if message in text:
-            return message
+            # The database speaks English; the curator reads the message in the portal's language.
+            return _(message)
     for model in apps.get_models():
         for constraint in model._meta.constraints:
             if constraint.name in text:
                 return constraint.get_violation_error_message()
-    return "Two records would break one of the portal's rules (such as a duplicate)."
+    return _("Two records would break one of the portal's rules (such as a duplicate).")
 
 
 def keep_nothing_of_this_request(request):
@@ -141,7 +159,10 @@ def keep_nothing_of_this_request(request):
 
 
 # The hidden version field that lets a save from an older version be refused.
-VERSION_FIELDSET = ("Record version", {"fields": ["version"], "classes": ["record-version"]})
+VERSION_FIELDSET = (
+    gettext_lazy("Record version"),
+    {"fields": ["version"], "classes": ["record-version"]},
+)
 
 
 def autocomplete_source_field(request):
@@ -423,25 +444,25 @@ class CuratedAdmin(RestoringVersionAdmin):
         if not may_publish(request.user, self.model):
             if obj.is_published:
                 messages.info(
-                    request, "Your changes are saved as a draft: an editor will publish them."
+                    request, _("Your changes are saved as a draft: an editor will publish them.")
                 )
             obj.is_published = False
         obj.set_published(obj.is_published)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish the selected records", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)
 
     @admin.action(
-        description="Withdraw the selected records from the public pages", permissions=["publish"]
+        description=gettext_lazy("Withdraw the selected records from the public pages"),
+        permissions=["publish"],
     )
     def withdraw(self, request, queryset):
         self._set_published(request, queryset, False)
 
     def _set_published(self, request, queryset, published):
         changed, obj = 0, None
-        verb = "published" if published else "withdrawn"
         try:
             # One save per record, so each is versioned and recorded in the history.
             with transaction.atomic():
@@ -452,12 +473,20 @@ class CuratedAdmin(RestoringVersionAdmin):
                         changed += 1
         except IntegrityError as error:
             keep_nothing_of_this_request(request)
+            refused = (
+                _("Nothing was published: the database refused “%(record)s”. %(reason)s")
+                if published
+                else _("Nothing was withdrawn: the database refused “%(record)s”. %(reason)s")
+            )
             self.message_user(
                 request,
-                f"Nothing was {verb}: the database refused “{obj}”. {refusal_reason(error)}",
+                refused % {"record": obj, "reason": refusal_reason(error)},
                 messages.ERROR,
             )
             return
-        self.message_user(
-            request, f"{changed} record{'s' if changed != 1 else ''} {verb}.", messages.SUCCESS
+        done = (
+            ngettext("%(count)s record published.", "%(count)s records published.", changed)
+            if published
+            else ngettext("%(count)s record withdrawn.", "%(count)s records withdrawn.", changed)
         )
+        self.message_user(request, done % {"count": changed}, messages.SUCCESS)

@@ -34,6 +34,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 FORMATS = ("csv", "xlsx", "json")
 XLSX_ROW_LIMIT = 100_000
@@ -367,9 +368,13 @@ def xlsx_response(export: Export) -> FileResponse:
     count = export.row_count()
     if count > XLSX_ROW_LIMIT:
         raise ExportRefused(
-            f"XLSX exports hold at most {XLSX_ROW_LIMIT:,} rows and this selection has {count:,}. "
-            "Export it as CSV or JSON, which have no limit, or narrow the filters."
+            gettext(
+                "XLSX exports hold at most %(limit)s rows and this selection has %(count)s. "
+                "Export it as CSV or JSON, which have no limit, or narrow the filters."
+            )
+            % {"limit": f"{XLSX_ROW_LIMIT:,}", "count": f"{count:,}"}
         )
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(export.stem)
     sheet.freeze_panes = "A2"

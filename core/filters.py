@@ -12,6 +12,9 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
 from core.country_codes import normalise_country_code
@@ -41,9 +44,20 @@ def facet(label, choices, queryset_method, *, what, message=None, filter_class=N
         choices=choices,
         widget=forms.CheckboxSelectMultiple,
         method=calls(queryset_method),
-        error_messages={"invalid_choice": message or f"“%(value)s” is not {what} on this portal."},
+        error_messages={"invalid_choice": message or _not_on_this_portal(what)},
         **kwargs,
     )
+
+
+def _not_on_this_portal_now(what) -> str:
+    # The message keeps its %(value)s placeholder: Django fills it in with the bad value.
+    return gettext("“%(value)s” is not %(what)s on this portal.") % {
+        "value": "%(value)s",
+        "what": what,
+    }
+
+
+_not_on_this_portal = lazy(_not_on_this_portal_now, str)
 
 
 class CountryCodesField(forms.MultipleChoiceField):
@@ -56,7 +70,7 @@ class CountryCodesField(forms.MultipleChoiceField):
         for code in value:
             if not self.valid_value(code):
                 raise ValidationError(
-                    "“%(value)s” is not a country code. Use ISO codes such as BR, CN or US.",
+                    _("“%(value)s” is not a country code. Use ISO codes such as BR, CN or US."),
                     code="invalid_choice",
                     params={"value": code},
                 )

@@ -99,7 +99,10 @@ class CountryWidget(widgets.ForeignKeyWidget):
         if text not in self.by_text:
             self.by_text[text] = self.countries.get(normalise_country_code(text))
         if self.by_text[text] is None:
-            raise ValueError(f"Unknown country “{text}”: use an ISO code such as BR, CN or US.")
+            raise ValueError(
+                gettext("Unknown country “%(text)s”: use an ISO code such as BR, CN or US.")
+                % {"text": text}
+            )
         return self.by_text[text]
 
 
@@ -120,7 +123,10 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
         if text not in self.found:
             self.found[text] = self.model.objects.filter(**{self.field: text}).first()
         if self.found[text] is None:
-            raise ValueError(f"No {self.what} “{text}” on this portal.")
+            raise ValueError(
+                gettext("No %(what)s “%(text)s” on this portal.")
+                % {"what": self.what, "text": text}
+            )
         return self.found[text]
 
 
@@ -140,7 +146,8 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         unknown = [name for name in names if name not in found]
         if unknown:
             raise ValueError(
-                f"Unknown {self.what}: " + ", ".join(f"“{name}”" for name in unknown) + "."
+                gettext("Unknown %(what)s: %(names)s.")
+                % {"what": self.what, "names": ", ".join(f"“{name}”" for name in unknown)}
             )
         return [found[name] for name in names]
 
@@ -167,7 +174,8 @@ class DateWidget(widgets.DateWidget):
             return super().clean(restore(value) if isinstance(value, str) else value, row, **kwargs)
         except ValueError:
             raise ValueError(
-                f"“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2013-10-15."
+                gettext("“%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2013-10-15.")
+                % {"value": value}
             ) from None
 
 
@@ -182,7 +190,10 @@ class ChoiceWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
         text = restore(value)
         if text and text not in self.codes:
-            raise ValueError(f"“{text}” is not {self.what}; use one of: {', '.join(self.codes)}.")
+            raise ValueError(
+                gettext("“%(text)s” is not %(what)s; use one of: %(codes)s.")
+                % {"text": text, "what": self.what, "codes": ", ".join(self.codes)}
+            )
         return text
 
 
@@ -455,11 +466,17 @@ class SafeImportForm(ImportForm):
         upload = self.cleaned_data["import_file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; imports take at most "
-                f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it into smaller files."
+                gettext(
+                    "The file is %(size)s MB; imports take at most %(limit)s MB. "
+                    "Split it into smaller files."
+                )
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": MAX_IMPORT_BYTES // 1024 // 1024,
+                }
             )
         if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
+            raise forms.ValidationError(gettext("The file is empty."))
         return upload
 
     def clean(self):
@@ -481,21 +498,33 @@ class SafeImportForm(ImportForm):
 
 
 def _too_many(what, count, limit):
-    return forms.ValidationError(
-        f"The file has {count:,} {what} or more; imports take at most {limit:,}. "
-        "Split it into smaller files."
-    )
+    message = {
+        "columns": gettext(
+            "The file has %(count)s columns or more; imports take at most %(limit)s. "
+            "Split it into smaller files."
+        ),
+        "rows": gettext(
+            "The file has %(count)s rows or more; imports take at most %(limit)s. "
+            "Split it into smaller files."
+        ),
+    }[what]
+    return forms.ValidationError(message % {"count": f"{count:,}", "limit": f"{limit:,}"})
 
 
 def check_csv(data: bytes) -> None:
     if b"\0" in data:
-        raise forms.ValidationError("This file is not a CSV text file (it holds binary data).")
+        raise forms.ValidationError(
+            gettext("This file is not a CSV text file (it holds binary data).")
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise forms.ValidationError(
-            f"This CSV file is not UTF-8. Byte {error.start:,} cannot be read: "
-            "save it as “CSV UTF-8” and import it again."
+            gettext(
+                "This CSV file is not UTF-8. Byte %(byte)s cannot be read: "
+                "save it as “CSV UTF-8” and import it again."
+            )
+            % {"byte": f"{error.start:,}"}
         ) from None
     reader = csv.reader(io.StringIO(text))
     try:
@@ -506,14 +535,17 @@ def check_csv(data: bytes) -> None:
                 raise _too_many("rows", MAX_IMPORT_ROWS + 1, MAX_IMPORT_ROWS)
     except csv.Error as error:
         raise forms.ValidationError(
-            f"Line {reader.line_num:,} cannot be read as CSV ({error})."
+            gettext("Line %(line)s cannot be read as CSV (%(error)s).")
+            % {"line": f"{reader.line_num:,}", "error": error}
         ) from None
 
 
 def check_workbook(data: bytes) -> None:
     import openpyxl
 
-    not_xlsx = "This file is not an XLSX workbook. Save it from Excel or LibreOffice as .xlsx."
+    not_xlsx = gettext(
+        "This file is not an XLSX workbook. Save it from Excel or LibreOffice as .xlsx."
+    )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -523,9 +555,15 @@ def check_workbook(data: bytes) -> None:
     unpacked = sum(member.file_size for member in members)
     if len(members) > MAX_WORKBOOK_MEMBERS or unpacked > MAX_WORKBOOK_UNPACKED_BYTES:
         raise forms.ValidationError(
-            f"This workbook unpacks to {unpacked / 1024 / 1024:,.0f} MB in {len(members):,} parts; "
-            f"imports take at most {MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024} MB. "
-            "Split it into smaller files."
+            gettext(
+                "This workbook unpacks to %(size)s MB in %(parts)s parts; imports take at most "
+                "%(limit)s MB. Split it into smaller files."
+            )
+            % {
+                "size": f"{unpacked / 1024 / 1024:,.0f}",
+                "parts": f"{len(members):,}",
+                "limit": MAX_WORKBOOK_UNPACKED_BYTES // 1024 // 1024,
+            }
         )
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -537,9 +575,12 @@ def check_workbook(data: bytes) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     raise forms.ValidationError(
-                        f"Cell {cell.coordinate} holds a formula ({str(cell.value)[:40]}); "
-                        "imports take values only. Copy the cells and paste them as values, "
-                        "or start the text with ' to keep it as text."
+                        gettext(
+                            "Cell %(cell)s holds a formula (%(formula)s); imports take values "
+                            "only. Copy the cells and paste them as values, or start the text "
+                            "with ' to keep it as text."
+                        )
+                        % {"cell": cell.coordinate, "formula": str(cell.value)[:40]}
                     )
         book.close()
     except forms.ValidationError:
@@ -550,15 +591,22 @@ def check_workbook(data: bytes) -> None:
 
 def import_error_summary(result) -> list[str]:
     """One line per rejected row, for messages and tests: 'Row 3: country: Unknown country “XX” ...'."""
-    lines = [f"File: {error.error}" for error in result.base_errors]
+    lines = [gettext("File: %(error)s") % {"error": error.error} for error in result.base_errors]
     for row in result.invalid_rows:
         for field, errors in row.field_specific_errors.items():
-            lines.append(f"Row {row.number}: {field}: {' '.join(errors)}")
+            lines.append(
+                gettext("Row %(number)s: %(field)s: %(errors)s")
+                % {"number": row.number, "field": field, "errors": " ".join(errors)}
+            )
         for error in row.non_field_specific_errors:
-            lines.append(f"Row {row.number}: {error}")
+            lines.append(
+                gettext("Row %(number)s: %(error)s") % {"number": row.number, "error": error}
+            )
     for number, errors in result.row_errors():
         for error in errors:
-            lines.append(f"Row {number}: {error.error}")
+            lines.append(
+                gettext("Row %(number)s: %(error)s") % {"number": number, "error": error.error}
+            )
     return lines
 
 
@@ -689,8 +737,10 @@ class CuratedImportMixin(ImportMixin):
                 ) % {"n": more}
             messages.error(
                 request,
-                "Nothing was imported: " + shown + " Correct the file and import it again.",
+                gettext("Nothing was imported: %(errors)s Correct the file and import it again.")
+                % {"errors": shown},
             )
+
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
         return super().process_result(result, request)

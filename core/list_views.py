@@ -4,6 +4,7 @@ and the downloads of the same rows."""
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext, ngettext
 from django_filters.views import FilterView
 
 from core import exports
@@ -55,12 +56,15 @@ class FilteredListView(FilterView):
         fmt = request.GET["export"]
         if fmt not in exports.FORMATS:
             return bad_request(
-                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
+                gettext(
+                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
+                )
+                % {"format": fmt}
             )
         bom = request.GET.get("bom", "1")
         if bom not in ("0", "1"):
             return bad_request(
-                "bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0."
+                gettext("bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0.")
             )
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
@@ -68,7 +72,10 @@ class FilteredListView(FilterView):
                 f"- {name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
             )
             return bad_request(
-                f"The export was not made because these filters are not valid:\n{problems}"
+                gettext(
+                    "The export was not made because these filters are not valid:\n%(problems)s"
+                )
+                % {"problems": problems}
             )
         export = self.export_class(
             filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
@@ -93,16 +100,7 @@ class FilteredListView(FilterView):
         try:
             page = paginator.page(requested)
         except InvalidPage:
-            self.page_problem = (
-                f"There is no page “{requested[:20]}”: pages stop at page {paginator.num_pages}, "
-                f"the first {paginator.shown_rows:,} of the {paginator.count:,} results. Narrow the "
-                "filters, or download the results: the exports hold them all. Showing page 1."
-                if paginator.is_capped
-                and requested.isdigit()
-                and int(requested) > paginator.num_pages
-                else f"There is no page “{requested[:20]}”: the results fill {paginator.num_pages} "
-                f"page{'s' if paginator.num_pages != 1 else ''}. Showing page 1."
-            )
+            self.page_problem = _no_such_page(requested[:20], paginator)
             page = paginator.page(1)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -121,5 +119,25 @@ class FilteredListView(FilterView):
         return context
 
 
+def _no_such_page(requested: str, paginator: CachedCountPaginator) -> str:
+    if paginator.is_capped and requested.isdigit() and int(requested) > paginator.num_pages:
+        return gettext(
+            "There is no page “%(requested)s”: pages stop at page %(pages)s, the first %(shown)s "
+            "of the %(count)s results. Narrow the filters, or download the results: the exports "
+            "hold them all. Showing page 1."
+        ) % {
+            "requested": requested,
+            "pages": paginator.num_pages,
+            "shown": f"{paginator.shown_rows:,}",
+            "count": f"{paginator.count:,}",
+        }
+    return ngettext(
+        "There is no page “%(requested)s”: the results fill %(pages)s page. Showing page 1.",
+        "There is no page “%(requested)s”: the results fill %(pages)s pages. Showing page 1.",
+        paginator.num_pages,
+    ) % {"requested": requested, "pages": paginator.num_pages}
+
+
 def bad_request(message):
+
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

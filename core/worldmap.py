@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.translation import gettext
 from django_countries import countries
 
 TOPOLOGY = settings.BASE_DIR / "static" / "vendor" / "world-atlas" / "countries-110m.json"
@@ -228,7 +229,12 @@ def category_areas(
         found = [(label, shade) for label, shade, codes in categories if code in codes]
         name = names.get(code, code)
         shade = found[0][1] if found else NO_DATA
-        label = f"{name}: " + ", ".join(label for label, _ in found) if found else name
+        label = (
+            gettext("%(country)s: %(categories)s")
+            % {"country": name, "categories": ", ".join(label for label, _ in found)}
+            if found
+            else name
+        )
         value = 1 if found else 0
         if code in shapes:
             areas.append(Area(code, name, value, shade, path=shapes[code], label=label))

@@ -13,6 +13,7 @@ import datetime
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
 from core.imports import CuratedImportMixin
@@ -24,7 +25,7 @@ from partnerships.models import Partnership
 
 COMMON_FIELDS = ["partnership", "title", "description"]
 PROVENANCE_FIELDSET = (
-    "Evidence and publication",
+    _("Evidence and publication"),
     {"fields": ["evidence_url", "source", "is_published"]},
 )
 
@@ -79,7 +80,7 @@ class OutcomeListAdminMixin:
     ]
     date_hierarchy = "date"
 
-    @admin.display(description="date or year", ordering="date")
+    @admin.display(description=_("date or year"), ordering="date")
     def when(self, obj):
         return obj.when
 
@@ -144,7 +145,7 @@ class MoUAdmin(TypedOutcomeAdmin):
     autocomplete_fields = [*TypedOutcomeAdmin.autocomplete_fields, "counterpart", "co_signatories"]
     typed_fieldsets = [
         (
-            "The MoU",
+            _("The MoU"),
             {
                 "fields": [
                     "level",
@@ -158,7 +159,10 @@ class MoUAdmin(TypedOutcomeAdmin):
                 ]
             },
         ),
-        ("Other partnerships bound by it", {"fields": ["co_signatories"], "classes": ["collapse"]}),
+        (
+            _("Other partnerships bound by it"),
+            {"fields": ["co_signatories"], "classes": ["collapse"]},
+        ),
     ]
 
     def get_changeform_initial_data(self, request):
@@ -168,25 +172,27 @@ class MoUAdmin(TypedOutcomeAdmin):
 
 @admin.register(Roadmap)
 class RoadmapAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [("The roadmap", {"fields": ["subtype", "country", "date", "year"]})]
+    typed_fieldsets = [(_("The roadmap"), {"fields": ["subtype", "country", "date", "year"]})]
 
 
 @admin.register(Office)
 class OfficeAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [("The office", {"fields": ["subtype", "city", "country", "date", "year"]})]
+    typed_fieldsets = [
+        (_("The office"), {"fields": ["subtype", "city", "country", "date", "year"]})
+    ]
 
 
 @admin.register(Mission)
 class MissionAdmin(TypedOutcomeAdmin):
     typed_fieldsets = [
-        ("The mission", {"fields": ["subtype", "direction", "city", "country", "date", "year"]})
+        (_("The mission"), {"fields": ["subtype", "direction", "city", "country", "date", "year"]})
     ]
 
 
 @admin.register(Exchange)
 class ExchangeAdmin(TypedOutcomeAdmin):
     typed_fieldsets = [
-        ("The exchange", {"fields": ["subtype", "direction", "country", "city", "date", "year"]})
+        (_("The exchange"), {"fields": ["subtype", "direction", "country", "city", "date", "year"]})
     ]
 
 

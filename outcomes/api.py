@@ -1,5 +1,7 @@
 """The open data API of outcomes (read-only); the list takes the parameters of /outcomes/."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -23,7 +25,7 @@ router = ReadRouter(tags=["outcomes"])
     "/outcomes/",
     response={200: list[OutcomeOut], 400: ErrorOut, 404: ErrorOut},
     url_name="outcomes",
-    summary="Published outcomes, filtered and sorted as on /outcomes/",
+    summary=_("Published outcomes, filtered and sorted as on /outcomes/"),
     openapi_extra=filter_parameters(OutcomeFilter),
 )
 @paginate(PageLinks)
@@ -41,7 +43,7 @@ def list_outcomes(request):
     "/outcomes/{int:outcome_id}/",
     response={200: OutcomeOut, 404: ErrorOut},
     url_name="outcome",
-    summary="One published outcome, by its id",
+    summary=_("One published outcome, by its id"),
 )
 def get_outcome(request, outcome_id: int):
     row = ExportedRows(
@@ -52,5 +54,8 @@ def get_outcome(request, outcome_id: int):
         key="id",
     ).one()
     if row is None:
-        raise HttpError(404, f"There is no published outcome {outcome_id}.")
+        raise HttpError(
+            404,
+            gettext("There is no published outcome %(outcome_id)s.") % {"outcome_id": outcome_id},
+        )
     return row

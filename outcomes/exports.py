@@ -8,6 +8,7 @@ is a value column, so on PostgreSQL the database writes the CSV lines itself.
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.exports import Export, value_column
 
@@ -20,78 +21,84 @@ class OutcomeExport(Export):
             "pk",
             "number",
             width=8,
-            description="The outcome's number on the portal; an import with it updates that outcome.",
+            description=_(
+                "The outcome's number on the portal; an import with it updates that outcome."
+            ),
         ),
         value_column(
             "partnership",
             "partnership__name",
             width=40,
-            description="The name of the partnership that achieved it.",
+            description=_("The name of the partnership that achieved it."),
         ),
         value_column(
             "partnership_slug",
             "partnership__slug",
             width=25,
-            description="The partnership's identifier.",
+            description=_("The partnership's identifier."),
         ),
         value_column(
-            "type", "type", width=9, description="mou, roadmap, office, mission or exchange."
+            "type", "type", width=9, description=_("mou, roadmap, office, mission or exchange.")
         ),
         value_column(
             "kind",
             "subtype",
             width=18,
-            description="The kind within the type, e.g. joint_strategy, joint_office, business_trip.",
+            description=_(
+                "The kind within the type, e.g. joint_strategy, joint_office, business_trip."
+            ),
         ),
-        value_column("level", "level", width=6, description="For an MoU: c2c, b2b or a2a."),
-        value_column("title", "title", width=45, description="A short description."),
+        value_column("level", "level", width=6, description=_("For an MoU: c2c, b2b or a2a.")),
+        value_column("title", "title", width=45, description=_("A short description.")),
         value_column(
             "country",
             "country",
             width=8,
-            description="ISO code of the country it is with or in.",
+            description=_("ISO code of the country it is with or in."),
         ),
-        value_column("country_name", "country__name", width=25, description="That country's name."),
-        value_column("city", "city", width=15, description="The city, where there is one."),
+        value_column(
+            "country_name", "country__name", width=25, description=_("That country's name.")
+        ),
+        value_column("city", "city", width=15, description=_("The city, where there is one.")),
         value_column(
             "date",
             "date",
             "date",
             width=12,
-            description="The date (ISO 8601); for an MoU, the signing date.",
+            description=_("The date (ISO 8601); for an MoU, the signing date."),
         ),
         value_column(
             "year",
             "year",
             "number",
             width=6,
-            description="The year, also where only the year is known.",
+            description=_("The year, also where only the year is known."),
         ),
         value_column(
             "counterpart",
             "counterpart__name",
             width=30,
-            description="For an MoU: the organisation it was signed with.",
+            description=_("For an MoU: the organisation it was signed with."),
         ),
         value_column(
             "venue",
             "venue",
             width=14,
-            description="For an MoU: trade_fair, dedicated_office or other.",
+            description=_("For an MoU: trade_fair, dedicated_office or other."),
         ),
         value_column(
             "direction",
             "direction",
             width=9,
-            description="For a mission or exchange: incoming or outgoing.",
+            description=_("For a mission or exchange: incoming or outgoing."),
         ),
         value_column(
             "evidence_url",
             "evidence_url",
             width=30,
-            description="A link to evidence of the outcome.",
+            description=_("A link to evidence of the outcome."),
         ),
-        value_column("url", "url", width=45, description="Its page on the portal."),
+        value_column("url", "url", width=45, description=_("Its page on the portal.")),
     ]
 
     def annotations(self):

@@ -12,6 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from core.country_codes import normalise_country_code
@@ -25,8 +27,8 @@ class OutcomeFeed(Feed):
     """Every newly published outcome; the subclasses narrow it to one partnership, country or sector."""
 
     feed_type = Atom1Feed
-    title = "EU Cluster Internationalisation Portal: new outcomes"
-    subtitle = "MoUs, roadmaps, offices, missions and exchanges newly published on the portal."
+    title = _("EU Cluster Internationalisation Portal: new outcomes")
+    subtitle = _("MoUs, roadmaps, offices, missions and exchanges newly published on the portal.")
 
     # Django's Feed answers every method alike; like the pages, a feed answers GET and HEAD only
     # (TRACE, OPTIONS and the writing methods get 405 with Allow).
@@ -44,7 +46,10 @@ class OutcomeFeed(Feed):
         return self.outcomes(obj).with_related().newest_published_first()[:ENTRIES]
 
     def item_title(self, item):
-        return f"{item.get_type_display()}: {item.title}"
+        return gettext("%(type)s: %(title)s") % {
+            "type": item.get_type_display(),
+            "title": item.title,
+        }
 
     def item_description(self, item):
         # Atom readers render the summary as HTML: curators' text is escaped first.
@@ -78,10 +83,12 @@ class PartnershipOutcomeFeed(OutcomeFeed):
         return get_object_or_404(Partnership.objects.published(), slug=slug)
 
     def title(self, obj):
-        return f"{obj.display_name}: new outcomes"
+        return gettext("%(name)s: new outcomes") % {"name": obj.display_name}
 
     def subtitle(self, obj):
-        return f"Outcomes of {obj.display_name} newly published on the portal."
+        return gettext("Outcomes of %(name)s newly published on the portal.") % {
+            "name": obj.display_name
+        }
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -96,10 +103,10 @@ class CountryOutcomeFeed(OutcomeFeed):
         return get_object_or_404(Country, code=normalise_country_code(code) or "")
 
     def title(self, obj):
-        return f"{obj.name}: new outcomes"
+        return gettext("%(name)s: new outcomes") % {"name": obj.name}
 
     def subtitle(self, obj):
-        return f"Outcomes with {obj.name} newly published on the portal."
+        return gettext("Outcomes with %(name)s newly published on the portal.") % {"name": obj.name}
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -113,10 +120,12 @@ class SectorOutcomeFeed(OutcomeFeed):
         return get_object_or_404(Sector.objects.published(), slug=slug)
 
     def title(self, obj):
-        return f"{obj.name}: new outcomes"
+        return gettext("%(name)s: new outcomes") % {"name": obj.name}
 
     def subtitle(self, obj):
-        return f"Outcomes of partnerships in {obj.name} newly published on the portal."
+        return gettext("Outcomes of partnerships in %(name)s newly published on the portal.") % {
+            "name": obj.name
+        }
 
     def link(self, obj):
         return obj.get_absolute_url()

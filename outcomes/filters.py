@@ -4,6 +4,7 @@ public contract: keep them."""
 import django_filters
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
 from core.counts import Tally
@@ -55,32 +56,34 @@ class YearsFilter(django_filters.MultipleChoiceFilter):
 
 class OutcomeFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method=calls("search"),
         max_length=200,
-        help_text="Words in the title, description, city, counterpart or partnership.",
+        help_text=_("Words in the title, description, city, counterpart or partnership."),
     )
-    type = facet("Type", Outcome.Type, "of_type", what="an outcome type")
-    level = facet("MoU level", Outcome.Level, "of_level", what="an MoU level")
+    type = facet(_("Type"), Outcome.Type, "of_type", what=_("an outcome type"))
+    level = facet(_("MoU level"), Outcome.Level, "of_level", what=_("an MoU level"))
     country = facet(
-        "Country",
+        _("Country"),
         country_choices,
         "with_country",
-        what="a country",
+        what=_("a country"),
         filter_class=CountryCodesFilter,
     )
-    partnership = facet("Partnership", partnership_choices, "of_partnerships", what="a partnership")
-    sector = facet("Sector", sector_choices, "in_sectors", what="a sector")
+    partnership = facet(
+        _("Partnership"), partnership_choices, "of_partnerships", what=_("a partnership")
+    )
+    sector = facet(_("Sector"), sector_choices, "in_sectors", what=_("a sector"))
     year = facet(
-        "Year",
+        _("Year"),
         year_choices,
         "in_years",
-        what="a year",
-        message="“%(value)s” is not a year. Use four digits, e.g. 2013.",
+        what=_("a year"),
+        message=_("“%(value)s” is not a year. Use four digits, e.g. 2013."),
         filter_class=YearsFilter,
     )
     sort = StableOrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=[
             ("date", "date"),
             ("title", "title"),
@@ -89,11 +92,11 @@ class OutcomeFilter(FacetedFilterSet):
             ("type", "type"),
         ],
         field_labels={
-            "date": "Date",
-            "title": "Title",
-            "partnership__name": "Partnership",
-            "country__name": "Country",
-            "type": "Type",
+            "date": _("Date"),
+            "title": _("Title"),
+            "partnership__name": _("Partnership"),
+            "country__name": _("Country"),
+            "type": _("Type"),
         },
         empty_label=None,
     )
@@ -138,10 +141,10 @@ def extend_partnership_filter() -> None:
     PartnershipFilter.add_facet(
         "outcome_type",
         facet(
-            "Has outcomes of type",
+            _("Has outcomes of type"),
             Outcome.Type,
             partnerships_with_outcome_type,
-            what="an outcome type",
+            what=_("an outcome type"),
         ),
         tally=tally_partnerships_by_outcome_type,
     )

@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
 from core.index_lookups import EqualsAnyOf
@@ -179,32 +181,32 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
 
 class Outcome(Publishable, models.Model):
     class Type(models.TextChoices):
-        MOU = "mou", "Memorandum of Understanding"
-        ROADMAP = "roadmap", "Roadmap"
-        OFFICE = "office", "Office"
-        MISSION = "mission", "Mission"
-        EXCHANGE = "exchange", "Exchange"
+        MOU = "mou", _("Memorandum of Understanding")
+        ROADMAP = "roadmap", _("Roadmap")
+        OFFICE = "office", _("Office")
+        MISSION = "mission", _("Mission")
+        EXCHANGE = "exchange", _("Exchange")
 
     class Subtype(models.TextChoices):
         # roadmap
-        EXPORT_STRATEGY = "export_strategy", "Strategic definition of exports"
-        MARKET_STUDY = "market_study", "Market study on target countries"
-        JOINT_STRATEGY = "joint_strategy", "Joint internationalisation strategy"
+        EXPORT_STRATEGY = "export_strategy", _("Strategic definition of exports")
+        MARKET_STUDY = "market_study", _("Market study on target countries")
+        JOINT_STRATEGY = "joint_strategy", _("Joint internationalisation strategy")
         # office
-        JOINT_OFFICE = "joint_office", "Joint office"
-        ONE_STOP_SHOP = "one_stop_shop", "One-stop-shop"
-        LIVING_LAB = "living_lab", "Living lab (project incubator)"
-        IPR_HELP_DESK = "ipr_help_desk", "IPR help desk"
+        JOINT_OFFICE = "joint_office", _("Joint office")
+        ONE_STOP_SHOP = "one_stop_shop", _("One-stop-shop")
+        LIVING_LAB = "living_lab", _("Living lab (project incubator)")
+        IPR_HELP_DESK = "ipr_help_desk", _("IPR help desk")
         INVESTMENT_FACILITY = (
             "investment_facility",
-            "Investment facility with development banks / risk capital",
+            _("Investment facility with development banks / risk capital"),
         )
         # mission
-        MATCHMAKING_EVENT = "matchmaking_event", "Cluster match-making event"
-        BUSINESS_TRIP = "business_trip", "Business trip"
+        MATCHMAKING_EVENT = "matchmaking_event", _("Cluster match-making event")
+        BUSINESS_TRIP = "business_trip", _("Business trip")
         # exchange
-        CONSULTANT = "consultant", "Consultant exchange"
-        STAFF = "staff", "Staff exchange"
+        CONSULTANT = "consultant", _("Consultant exchange")
+        STAFF = "staff", _("Staff exchange")
 
     SUBTYPES_BY_TYPE = {
         Type.MOU: (),
@@ -221,24 +223,24 @@ class Outcome(Publishable, models.Model):
     }
 
     class Level(models.TextChoices):
-        C2C = "c2c", "Cluster-to-cluster (C2C)"
-        B2B = "b2b", "Business-to-business (B2B)"
-        A2A = "a2a", "Administration-to-administration (A2A)"
+        C2C = "c2c", _("Cluster-to-cluster (C2C)")
+        B2B = "b2b", _("Business-to-business (B2B)")
+        A2A = "a2a", _("Administration-to-administration (A2A)")
 
     class Venue(models.TextChoices):
-        TRADE_FAIR = "trade_fair", "Trade fair"
-        DEDICATED_OFFICE = "dedicated_office", "Dedicated office"
-        OTHER = "other", "Other"
+        TRADE_FAIR = "trade_fair", _("Trade fair")
+        DEDICATED_OFFICE = "dedicated_office", _("Dedicated office")
+        OTHER = "other", _("Other")
 
     class Direction(models.TextChoices):
-        INCOMING = "incoming", "In-coming"
-        OUTGOING = "outgoing", "Out-going"
+        INCOMING = "incoming", _("In-coming")
+        OUTGOING = "outgoing", _("Out-going")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="outcomes")
     type = models.CharField(max_length=10, choices=Type)
-    subtype = models.CharField("kind", max_length=20, choices=Subtype, blank=True)
+    subtype = models.CharField(_("kind"), max_length=20, choices=Subtype, blank=True)
     title = models.CharField(
-        max_length=200, help_text="A short line, e.g. “MoU with a Chilean agro-food cluster”."
+        max_length=200, help_text=_("A short line, e.g. “MoU with a Chilean agro-food cluster”.")
     )
     description = models.TextField(blank=True)
     country = models.ForeignKey(
@@ -247,47 +249,49 @@ class Outcome(Publishable, models.Model):
         null=True,
         blank=True,
         related_name="outcomes",
-        help_text="The country the outcome is with or in: a third country for an MoU, any country for an office.",
+        help_text=_(
+            "The country the outcome is with or in: a third country for an MoU, any country for an office."
+        ),
     )
     city = models.CharField(max_length=100, blank=True)
-    date = models.DateField(null=True, blank=True, help_text="For an MoU, the signing date.")
+    date = models.DateField(null=True, blank=True, help_text=_("For an MoU, the signing date."))
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
-        help_text="Filled from the date; give it alone when only the year is known.",
+        help_text=_("Filled from the date; give it alone when only the year is known."),
     )
     # MoU fields
     level = models.CharField(max_length=3, choices=Level, blank=True)
     counterpart = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="mous"
     )
-    venue = models.CharField("signed at", max_length=20, choices=Venue, blank=True)
+    venue = models.CharField(_("signed at"), max_length=20, choices=Venue, blank=True)
     intra_eu = models.BooleanField(
-        "intra-EU",
+        _("intra-EU"),
         default=False,
-        help_text="Tick to confirm an MoU with a counterpart in an EU member state is meant.",
+        help_text=_("Tick to confirm an MoU with a counterpart in an EU member state is meant."),
     )
     co_signatories = models.ManyToManyField(
         Partnership,
         blank=True,
         related_name="co_signed_outcomes",
-        help_text="Other partnerships bound by the same MoU.",
+        help_text=_("Other partnerships bound by the same MoU."),
     )
     # mission and exchange field
     direction = models.CharField(max_length=8, choices=Direction, blank=True)
 
-    evidence_url = models.URLField("evidence link", blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     source_locator = models.CharField(
-        max_length=100, blank=True, help_text="Where in the source this outcome is stated."
+        max_length=100, blank=True, help_text=_("Where in the source this outcome is stated.")
     )
-    is_published = models.BooleanField("published", default=False)
+    is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     version = IntegerVersionField(
-        help_text="Changes on every save, so that two curators cannot overwrite each other."
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
     )
 
     objects = OutcomeQuerySet.as_manager()
@@ -303,8 +307,8 @@ class Outcome(Publishable, models.Model):
             "pk",
         ]
         permissions = [
-            ("publish_outcome", "Can publish outcomes"),
-            ("import_outcome", "Can import outcomes"),
+            ("publish_outcome", _("Can publish outcomes")),
+            ("import_outcome", _("Can import outcomes")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -348,7 +352,9 @@ class Outcome(Publishable, models.Model):
                 fields=["partnership", "counterpart", "date"],
                 condition=Q(type="mou", counterpart__isnull=False, date__isnull=False),
                 name="outcomes_outcome_mou_once",
-                violation_error_message="This partnership already has an MoU with this counterpart on this date.",
+                violation_error_message=_(
+                    "This partnership already has an MoU with this counterpart on this date."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["source", "source_locator"],
@@ -407,19 +413,22 @@ class Outcome(Publishable, models.Model):
         if self.date and self.year is None:
             self.year = self.date.year
         if self.date and self.date > datetime.date.today():
-            errors["date"] = "The date cannot be in the future."
+            errors["date"] = _("The date cannot be in the future.")
         if self.date and self.year and self.year != self.date.year:
-            errors["year"] = f"The year must match the date ({self.date.year}), or be left empty."
+            errors["year"] = _("The year must match the date (%(year)s), or be left empty.") % {
+                "year": self.date.year
+            }
         if self.subtype and self.subtype not in self.SUBTYPES_BY_TYPE.get(self.type, ()):
-            errors["subtype"] = (
-                f"“{self.get_subtype_display()}” is not a kind of {self.get_type_display().lower()}."
-            )
+            errors["subtype"] = _("“%(kind)s” is not a kind of %(type)s.") % {
+                "kind": self.get_subtype_display(),
+                "type": str(self.get_type_display()).lower(),
+            }
         if self.type != self.Type.MOU and (
             self.level or self.counterpart_id or self.venue or self.intra_eu
         ):
-            errors["type"] = "Level, counterpart, venue and intra-EU apply to MoUs only."
+            errors["type"] = _("Level, counterpart, venue and intra-EU apply to MoUs only.")
         if self.direction and self.type not in (self.Type.MISSION, self.Type.EXCHANGE):
-            errors["direction"] = "Only missions and exchanges have a direction."
+            errors["direction"] = _("Only missions and exchanges have a direction.")
         if self.type == self.Type.MOU:
             self._clean_mou(errors)
         if errors:
@@ -450,26 +459,28 @@ class Outcome(Publishable, models.Model):
             .exclude(pk=self.pk)
             .first()
         )
-        return f"“{duplicate}” (record #{duplicate.pk})" if duplicate else None
+        if duplicate is None:
+            return None
+        return gettext("“%(title)s” (record #%(id)s)") % {"title": duplicate, "id": duplicate.pk}
 
     def _clean_mou(self, errors):
         counterpart_country = self.counterpart.country if self.counterpart_id else None
         if counterpart_country and self.country_id and counterpart_country.pk != self.country_id:
-            errors["counterpart"] = (
-                f"The counterpart is in {counterpart_country.name}, but the MoU's country is {self.country.name}."
-            )
+            errors["counterpart"] = _(
+                "The counterpart is in %(counterpart_country)s, but the MoU's country is %(country)s."
+            ) % {"counterpart_country": counterpart_country.name, "country": self.country.name}
         if self.partnership_id and self.counterpart_id and self.date:
             duplicate = self._duplicated_mou()
             if duplicate:
-                errors[NON_FIELD_ERRORS] = (
-                    f"This MoU duplicates {duplicate}: same partnership, counterpart and signing date."
-                )
+                errors[NON_FIELD_ERRORS] = _(
+                    "This MoU duplicates %(duplicate)s: same partnership, counterpart and signing date."
+                ) % {"duplicate": duplicate}
         country = self.country if self.country_id else counterpart_country
         if country and country.is_eu_member and not self.intra_eu:
-            errors["intra_eu"] = (
-                f"{country.name} is an EU member state; internationalisation MoUs are with third countries. "
+            errors["intra_eu"] = _(
+                "%(country)s is an EU member state; internationalisation MoUs are with third countries. "
                 "Tick “intra-EU” if this MoU is meant."
-            )
+            ) % {"country": country.name}
 
 
 class MoU(Outcome):
@@ -478,8 +489,8 @@ class MoU(Outcome):
 
     class Meta:
         proxy = True
-        verbose_name = "MoU"
-        verbose_name_plural = "MoUs"
+        verbose_name = _("MoU")
+        verbose_name_plural = _("MoUs")
 
 
 class Roadmap(Outcome):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from import_export.instance_loaders import CachedInstanceLoader
 
@@ -37,7 +38,9 @@ class CounterpartField(fields.Field):
             return None
         country = self.countries.clean(row.get("country"))
         if country is None:
-            raise ValueError(f"The counterpart “{name}” needs the country it is in.")
+            raise ValueError(
+                gettext("The counterpart “%(name)s” needs the country it is in.") % {"name": name}
+            )
         return name, country
 
     def prepare(self, dataset, *, user=None):
@@ -166,22 +169,22 @@ class OutcomeResource(PortalResource):
     partnership = fields.Field(
         attribute="partnership",
         column_name="partnership_slug",
-        widget=StrictForeignKeyWidget(Partnership, "slug", "partnership"),
+        widget=StrictForeignKeyWidget(Partnership, "slug", _("partnership")),
     )
     type = fields.Field(
         attribute="type",
         column_name="type",
-        widget=ChoiceWidget(Outcome.Type.choices, "an outcome type"),
+        widget=ChoiceWidget(Outcome.Type.choices, _("an outcome type")),
     )
     subtype = fields.Field(
         attribute="subtype",
         column_name="kind",
-        widget=ChoiceWidget(Outcome.Subtype.choices, "a kind of outcome"),
+        widget=ChoiceWidget(Outcome.Subtype.choices, _("a kind of outcome")),
     )
     level = fields.Field(
         attribute="level",
         column_name="level",
-        widget=ChoiceWidget(Outcome.Level.choices, "an MoU level"),
+        widget=ChoiceWidget(Outcome.Level.choices, _("an MoU level")),
     )
     title = text("title")
     country = fields.Field(
@@ -194,12 +197,12 @@ class OutcomeResource(PortalResource):
     venue = fields.Field(
         attribute="venue",
         column_name="venue",
-        widget=ChoiceWidget(Outcome.Venue.choices, "a venue"),
+        widget=ChoiceWidget(Outcome.Venue.choices, _("a venue")),
     )
     direction = fields.Field(
         attribute="direction",
         column_name="direction",
-        widget=ChoiceWidget(Outcome.Direction.choices, "a direction"),
+        widget=ChoiceWidget(Outcome.Direction.choices, _("a direction")),
     )
     evidence_url = text("evidence_url")
 

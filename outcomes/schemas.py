@@ -2,27 +2,30 @@
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 
 class OutcomeOut(Schema):
     id: int
-    partnership: str = Field(description="The name of the partnership that achieved it.")
+    partnership: str = Field(description=_("The name of the partnership that achieved it."))
     partnership_slug: str
-    type: str = Field(description="mou, roadmap, office, mission or exchange.")
-    kind: str = Field(description="The kind within the type, e.g. joint_office.")
-    level: str = Field(description="For an MoU: c2c, b2b or a2a.")
+    type: str = Field(description=_("mou, roadmap, office, mission or exchange."))
+    kind: str = Field(description=_("The kind within the type, e.g. joint_office."))
+    level: str = Field(description=_("For an MoU: c2c, b2b or a2a."))
     title: str
     country: str | None = Field(
-        description="ISO 3166-1 alpha-2 code of the country it is with or in."
+        description=_("ISO 3166-1 alpha-2 code of the country it is with or in.")
     )
     country_name: str | None
     city: str
-    date: datetime.date | None = Field(description="ISO 8601; for an MoU, the signing date.")
+    date: datetime.date | None = Field(description=_("ISO 8601; for an MoU, the signing date."))
     year: int | None
-    counterpart: str | None = Field(description="For an MoU: the organisation it was signed with.")
+    counterpart: str | None = Field(
+        description=_("For an MoU: the organisation it was signed with.")
+    )
     venue: str
     direction: str
     evidence_url: str
-    url: str = Field(description="Its page on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    url: str = Field(description=_("Its page on the portal."))
+    api_url: str = Field(description=_("This record in the API."))

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from core.list_views import FilteredListView
@@ -11,7 +12,7 @@ class OutcomeListView(FilteredListView):
     export_class = OutcomeExport
     queryset = Outcome.objects.published().with_related()
     template_name = "outcomes/outcome_list.html"
-    page_heading = "Outcomes"
+    page_heading = _("Outcomes")
 
 
 class OutcomeDetailView(DetailView):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import CuratedAdmin, RestoringVersionAdmin
 from core.imports import CuratedImportMixin
@@ -38,7 +39,7 @@ class SectorAdmin(RestoringVersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(partnership_total=Count("partnerships"))
 
-    @admin.display(description="partnerships", ordering="partnership_total")
+    @admin.display(description=_("partnerships"), ordering="partnership_total")
     def partnership_count(self, obj):
         return obj.partnership_total
 
@@ -69,7 +70,7 @@ class RegionAdmin(RestoringVersionAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("countries")
 
-    @admin.display(description="countries")
+    @admin.display(description=_("countries"))
     def country_list(self, obj):
         return ", ".join(country.code for country in obj.countries.all())
 
@@ -136,8 +137,11 @@ class MembershipFormSet(forms.BaseInlineFormSet):
         )
         if declared is not None and named > declared:
             raise forms.ValidationError(
-                f"{named} named member clusters, but the partnership declares {declared} partners. "
-                "Raise the declared partner count or remove members."
+                _(
+                    "%(named)s named member clusters, but the partnership declares %(declared)s "
+                    "partners. Raise the declared partner count or remove members."
+                ),
+                params={"named": named, "declared": declared},
             )
 
 
@@ -178,11 +182,14 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             {"fields": ["name", "acronym", "slug", "kind", "sectors", "description", "website"]},
         ),
         (
-            "Programme",
+            _("Programme"),
             {"fields": ["programme", "strand", "call", "funding", "start_date", "end_date"]},
         ),
-        ("Declared membership", {"fields": ["partner_count", "country_count"]}),
-        ("Curation", {"fields": ["coordinators", "related_partnership", "source", "is_published"]}),
+        (_("Declared membership"), {"fields": ["partner_count", "country_count"]}),
+        (
+            _("Curation"),
+            {"fields": ["coordinators", "related_partnership", "source", "is_published"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -206,11 +213,11 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description="partnership", ordering="name")
+    @admin.display(description=_("partnership"), ordering="name")
     def display_name(self, obj):
         return obj.display_name
 
-    @admin.display(description="sectors")
+    @admin.display(description=_("sectors"))
     def sector_list(self, obj):
         return ", ".join(sector.name for sector in obj.sectors.all())
 

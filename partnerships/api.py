@@ -4,6 +4,8 @@ Lists take the same parameters as their pages and give the same rows in the
 same order; see core/api_lists.py and docs/api.md.
 """
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -32,7 +34,7 @@ DETAIL_ERRORS = {404: ErrorOut}
     response={200: list[PartnershipOut], **LIST_ERRORS},
     url_name="partnerships",
     tags=["partnerships"],
-    summary="Published partnerships, filtered and sorted as on /partnerships/",
+    summary=_("Published partnerships, filtered and sorted as on /partnerships/"),
     openapi_extra=filter_parameters(PartnershipFilter),
 )
 @paginate(PageLinks)
@@ -51,7 +53,7 @@ def list_partnerships(request):
     response={200: PartnershipOut, **DETAIL_ERRORS},
     url_name="partnership",
     tags=["partnerships"],
-    summary="One published partnership",
+    summary=_("One published partnership"),
 )
 def get_partnership(request, slug: str):
     row = ExportedRows(
@@ -62,7 +64,9 @@ def get_partnership(request, slug: str):
         key="slug",
     ).one()
     if row is None:
-        raise HttpError(404, f"There is no published partnership “{slug}”.")
+        raise HttpError(
+            404, gettext("There is no published partnership “%(slug)s”.") % {"slug": slug}
+        )
     return row
 
 
@@ -71,7 +75,7 @@ def get_partnership(request, slug: str):
     response={200: list[ClusterOut], **LIST_ERRORS},
     url_name="clusters",
     tags=["clusters"],
-    summary="Published clusters, filtered and sorted as on /clusters/",
+    summary=_("Published clusters, filtered and sorted as on /clusters/"),
     openapi_extra=filter_parameters(ClusterFilter),
 )
 @paginate(PageLinks)
@@ -90,7 +94,7 @@ def list_clusters(request):
     response={200: ClusterOut, **DETAIL_ERRORS},
     url_name="cluster",
     tags=["clusters"],
-    summary="One published cluster",
+    summary=_("One published cluster"),
 )
 def get_cluster(request, slug: str):
     row = ExportedRows(
@@ -101,7 +105,7 @@ def get_cluster(request, slug: str):
         key="slug",
     ).one()
     if row is None:
-        raise HttpError(404, f"There is no published cluster “{slug}”.")
+        raise HttpError(404, gettext("There is no published cluster “%(slug)s”.") % {"slug": slug})
     return row
 
 
@@ -110,7 +114,7 @@ def get_cluster(request, slug: str):
     response={200: list[SectorOut], **LIST_ERRORS},
     url_name="sectors",
     tags=["sectors"],
-    summary="The sectors that have published partnerships, as on /sectors/",
+    summary=_("The sectors that have published partnerships, as on /sectors/"),
 )
 @paginate(PageLinks)
 def list_sectors(request):
@@ -122,14 +126,14 @@ def list_sectors(request):
     response={200: SectorOut, **DETAIL_ERRORS},
     url_name="sector",
     tags=["sectors"],
-    summary="One sector of published partnerships",
+    summary=_("One sector of published partnerships"),
 )
 def get_sector(request, slug: str):
     sector = (
         Sector.objects.published().annotate_published_partnership_counts().filter(slug=slug).first()
     )
     if sector is None:
-        raise HttpError(404, f"There is no sector “{slug}”.")
+        raise HttpError(404, gettext("There is no sector “%(slug)s”.") % {"slug": slug})
     return sector
 
 
@@ -138,7 +142,7 @@ def get_sector(request, slug: str):
     response={200: list[CountryOut], **LIST_ERRORS},
     url_name="countries",
     tags=["countries"],
-    summary="The countries in the data, as on /countries/",
+    summary=_("The countries in the data, as on /countries/"),
 )
 @paginate(PageLinks)
 def list_countries(request):
@@ -150,7 +154,7 @@ def list_countries(request):
     response={200: CountryOut, **DETAIL_ERRORS},
     url_name="country",
     tags=["countries"],
-    summary="One country, by ISO 3166-1 alpha-2 code (any case; UK, EL and ROK are accepted)",
+    summary=_("One country, by ISO 3166-1 alpha-2 code (any case; UK, EL and ROK are accepted)"),
 )
 def get_country(request, code: str):
     country = (
@@ -160,7 +164,9 @@ def get_country(request, code: str):
     )
     if country is None:
         raise HttpError(
-            404, f"“{code[:20]}” is not a country code. Use ISO codes such as BR, CN or US."
+            404,
+            gettext("“%(code)s” is not a country code. Use ISO codes such as BR, CN or US.")
+            % {"code": code[:20]},
         )
     return country
 
@@ -170,7 +176,7 @@ def get_country(request, code: str):
     response={200: list[RegionOut], **LIST_ERRORS},
     url_name="regions",
     tags=["regions"],
-    summary="The regions published partnerships target",
+    summary=_("The regions published partnerships target"),
 )
 @paginate(PageLinks)
 def list_regions(request):
@@ -182,10 +188,10 @@ def list_regions(request):
     response={200: RegionOut, **DETAIL_ERRORS},
     url_name="region",
     tags=["regions"],
-    summary="One region that published partnerships target, with its countries",
+    summary=_("One region that published partnerships target, with its countries"),
 )
 def get_region(request, slug: str):
     region = Region.objects.published().prefetch_related("countries").filter(slug=slug).first()
     if region is None:
-        raise HttpError(404, f"There is no region “{slug}”.")
+        raise HttpError(404, gettext("There is no region “%(slug)s”.") % {"slug": slug})
     return region

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate, pre_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _uninstall_triggers(sender, using, **kwargs):
@@ -20,7 +21,7 @@ def _install_triggers(sender, using, **kwargs):
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
-    verbose_name = "Partnerships"
+    verbose_name = _("Partnerships")
 
     def ready(self):
         from core import curated_admin, data_cache

@@ -8,8 +8,13 @@ rebuilds that table, and refuses to rebuild a table that another table's
 trigger names.
 """
 
+from django.utils.translation import gettext_noop
+
 RULE = "partnerships_membership_within_declared_count"
-MESSAGE = "A partnership cannot have more named member clusters than its declared partner count."
+# In English in the database; translated where a curator reads it (core.curated_admin.refusal_reason).
+MESSAGE = gettext_noop(
+    "A partnership cannot have more named member clusters than its declared partner count."
+)
 
 _POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION {RULE}() RETURNS trigger AS $$

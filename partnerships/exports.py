@@ -1,6 +1,7 @@
 """The columns of the partnership and cluster exports. They are documented in docs/exports.md: keep them stable."""
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column, Export
 
@@ -37,121 +38,136 @@ class PartnershipExport(Export):
             "name",
             lambda p: p.name,
             width=45,
-            description="The partnership's name, without its acronym.",
+            description=_("The partnership's name, without its acronym."),
         ),
         Column(
-            "acronym", lambda p: p.acronym, width=12, description="Its acronym, where it has one."
+            "acronym",
+            lambda p: p.acronym,
+            width=12,
+            description=_("Its acronym, where it has one."),
         ),
         Column(
             "kind",
             lambda p: p.kind,
             width=9,
-            description="escp (European Strategic Cluster Partnership) or project (a funded internationalisation project).",
+            description=_(
+                "escp (European Strategic Cluster Partnership) or project (a funded internationalisation project)."
+            ),
         ),
         Column(
             "sectors",
             lambda p: [s.name for s in p.sectors.all()],
             "list",
             width=30,
-            description="The sectors it works in, by name.",
+            description=_("The sectors it works in, by name."),
         ),
         Column(
             "programme",
             lambda p: p.programme,
             width=30,
-            description="The programme that funds or frames it.",
+            description=_("The programme that funds or frames it."),
         ),
         Column(
             "strand",
             lambda p: p.strand,
             width=10,
-            description="The programme strand, e.g. ESCP-4i.",
+            description=_("The programme strand, e.g. ESCP-4i."),
         ),
-        Column("call", lambda p: p.call, width=16, description="The call, e.g. CIP 2012/2013."),
+        Column("call", lambda p: p.call, width=16, description=_("The call, e.g. CIP 2012/2013.")),
         Column(
             "funding",
             lambda p: p.funding,
             width=10,
-            description="co_funded or voluntary; empty where not known.",
+            description=_("co_funded or voluntary; empty where not known."),
         ),
         Column(
             "partner_count",
             lambda p: p.partner_count,
             "number",
             width=13,
-            description="The number of member clusters it declares.",
+            description=_("The number of member clusters it declares."),
         ),
         Column(
             "country_count",
             lambda p: p.country_count,
             "number",
             width=13,
-            description="The number of countries it declares; a cross-border member counts once.",
+            description=_(
+                "The number of countries it declares; a cross-border member counts once."
+            ),
         ),
         Column(
             "member_countries",
             _member_codes,
             "list",
             width=30,
-            description="ISO codes of the member countries; a cross-border member gives both its codes.",
+            description=_(
+                "ISO codes of the member countries; a cross-border member gives both its codes."
+            ),
         ),
         Column(
             "member_country_entries",
             lambda p: [e.label for e in p.member_countries.all()],
             "list",
             width=30,
-            description="The member countries as the source lists them, a cross-border member as SE-DK.",
+            description=_(
+                "The member countries as the source lists them, a cross-border member as SE-DK."
+            ),
         ),
         Column(
             "member_country_names",
             _member_names,
             "list",
             width=45,
-            description="The member countries' names, in the same order as member_country_entries.",
+            description=_(
+                "The member countries' names, in the same order as member_country_entries."
+            ),
         ),
         Column(
             "target_countries",
             lambda p: _target_countries(p, tentative=False),
             "list",
             width=30,
-            description="ISO codes of the countries it targets directly.",
+            description=_("ISO codes of the countries it targets directly."),
         ),
         Column(
             "tentative_target_countries",
             lambda p: _target_countries(p, tentative=True),
             "list",
             width=15,
-            description="ISO codes of countries it possibly targets (the source's “+ possibly”).",
+            description=_(
+                "ISO codes of countries it possibly targets (the source's “+ possibly”)."
+            ),
         ),
         Column(
             "target_regions",
             _target_regions,
             "list",
             width=30,
-            description="The regions it targets, by name.",
+            description=_("The regions it targets, by name."),
         ),
         Column(
             "start_date",
             lambda p: p.start_date,
             "date",
             width=12,
-            description="When it started (ISO 8601).",
+            description=_("When it started (ISO 8601)."),
         ),
         Column(
             "end_date",
             lambda p: p.end_date,
             "date",
             width=12,
-            description="When it ended or ends (ISO 8601).",
+            description=_("When it ended or ends (ISO 8601)."),
         ),
-        Column("website", lambda p: p.website, width=30, description="Its website."),
+        Column("website", lambda p: p.website, width=30, description=_("Its website.")),
         Column(
             "slug",
             lambda p: p.slug,
             width=30,
-            description="Its identifier in the portal's URLs and filters.",
+            description=_("Its identifier in the portal's URLs and filters."),
         ),
-        Column("url", lambda p: p.absolute_url, width=50, description="Its page on the portal."),
+        Column("url", lambda p: p.absolute_url, width=50, description=_("Its page on the portal.")),
     ]
 
     def fetch(self):
@@ -165,36 +181,38 @@ class PartnershipExport(Export):
 class ClusterExport(Export):
     stem = "clusters"
     columns = [
-        Column("name", lambda c: c["name"], width=40, description="The cluster's name."),
-        Column("acronym", lambda c: c["acronym"], width=12, description="Its acronym."),
-        Column("city", lambda c: c["city"], width=20, description="Its city."),
-        Column("country", lambda c: c["country"], width=8, description="ISO code of its country."),
+        Column("name", lambda c: c["name"], width=40, description=_("The cluster's name.")),
+        Column("acronym", lambda c: c["acronym"], width=12, description=_("Its acronym.")),
+        Column("city", lambda c: c["city"], width=20, description=_("Its city.")),
+        Column(
+            "country", lambda c: c["country"], width=8, description=_("ISO code of its country.")
+        ),
         Column(
             "cross_border_country",
             lambda c: c["cross_border_country"],
             width=8,
-            description="ISO code of its second country, for a cross-border cluster.",
+            description=_("ISO code of its second country, for a cross-border cluster."),
         ),
         Column(
             "country_name",
             lambda c: c["country__name"],
             width=25,
-            description="Its country's name.",
+            description=_("Its country's name."),
         ),
         Column(
             "label",
             lambda c: c["label"],
             width=8,
-            description="Its cluster management excellence label: bronze, silver or gold.",
+            description=_("Its cluster management excellence label: bronze, silver or gold."),
         ),
-        Column("website", lambda c: c["website"], width=30, description="Its website."),
+        Column("website", lambda c: c["website"], width=30, description=_("Its website.")),
         Column(
             "slug",
             lambda c: c["slug"],
             width=30,
-            description="Its identifier in the portal's URLs.",
+            description=_("Its identifier in the portal's URLs."),
         ),
-        Column("url", lambda c: c["url"], width=50, description="Its page on the portal."),
+        Column("url", lambda c: c["url"], width=50, description=_("Its page on the portal.")),
     ]
 
     def fetch(self):
@@ -223,24 +241,26 @@ class EscpOverviewExport(PartnershipExport):
             "Name",
             lambda p: p.display_name,
             width=50,
-            description="The name, with the acronym after a dash.",
+            description=_("The name, with the acronym after a dash."),
         ),
         Column(
             "Sector",
             lambda p: ", ".join(s.name for s in p.sectors.all()),
             width=28,
-            description="The sectors it works in.",
+            description=_("The sectors it works in."),
         ),
         Column(
             "Partners/Countries",
             lambda p: p.declared_members,
             width=60,
-            description="“11 from 10 countries (DK, IT, ...)”, with ISO codes; SE-DK is one cross-border member.",
+            description=_(
+                "“11 from 10 countries (DK, IT, ...)”, with ISO codes; SE-DK is one cross-border member."
+            ),
         ),
         Column(
             "Target Countries",
             lambda p: p.target_markets or "–",
             width=60,
-            description="Countries and regions it targets; tentative ones after “+ possibly”.",
+            description=_("Countries and regions it targets; tentative ones after “+ possibly”."),
         ),
     ]

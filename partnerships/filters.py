@@ -6,6 +6,7 @@ The partnership list's "Has outcomes of type" filter belongs to the outcomes app
 import django_filters
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from core import counts, data_cache
 from core.filters import (
@@ -72,32 +73,36 @@ def _read_filter_choices():
 
 class PartnershipFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method=calls("search"),
         max_length=200,
-        help_text="Words in a partnership's name, acronym or description, or a member cluster's name.",
+        help_text=_(
+            "Words in a partnership's name, acronym or description, or a member cluster's name."
+        ),
     )
-    kind = facet("Kind", Partnership.Kind, "of_kind", what="a kind of partnership")
-    sector = facet("Sector", sector_choices, "in_sectors", what="a sector")
+    kind = facet(_("Kind"), Partnership.Kind, "of_kind", what=_("a kind of partnership"))
+    sector = facet(_("Sector"), sector_choices, "in_sectors", what=_("a sector"))
     target_country = facet(
-        "Target country",
+        _("Target country"),
         country_choices,
         "targeting_country",
-        what="a country",
+        what=_("a country"),
         filter_class=CountryCodesFilter,
-        help_text="Directly, or through a region that contains it.",
+        help_text=_("Directly, or through a region that contains it."),
     )
-    target_region = facet("Target region", region_choices, "targeting_region", what="a region")
+    target_region = facet(
+        _("Target region"), region_choices, "targeting_region", what=_("a region")
+    )
     member_country = facet(
-        "Member country",
+        _("Member country"),
         country_choices,
         "with_member_country",
-        what="a country",
+        what=_("a country"),
         filter_class=CountryCodesFilter,
     )
     # outcome_type ("Has outcomes of type") is added here by the outcomes app (outcomes/filters.py).
     sort = StableOrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=[
             ("name", "name"),
             ("kind", "kind"),
@@ -105,10 +110,10 @@ class PartnershipFilter(FacetedFilterSet):
             ("country_count", "countries"),
         ],
         field_labels={
-            "name": "Name",
-            "kind": "Kind",
-            "partner_count": "Number of partners",
-            "country_count": "Number of countries",
+            "name": _("Name"),
+            "kind": _("Kind"),
+            "partner_count": _("Number of partners"),
+            "country_count": _("Number of countries"),
         },
         empty_label=None,
         null_label=None,
@@ -128,13 +133,19 @@ class PartnershipFilter(FacetedFilterSet):
 
 
 class ClusterFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(label="Search", method=calls("search"), max_length=200)
+    q = django_filters.CharFilter(label=_("Search"), method=calls("search"), max_length=200)
     country = facet(
-        "Country", country_choices, "located_in", what="a country", filter_class=CountryCodesFilter
+        _("Country"),
+        country_choices,
+        "located_in",
+        what=_("a country"),
+        filter_class=CountryCodesFilter,
     )
-    label = facet("Excellence label", Cluster.Label, "with_label", what="an excellence label")
+    label = facet(_("Excellence label"), Cluster.Label, "with_label", what=_("an excellence label"))
     sort = StableOrderingFilter(
-        label="Sort by", fields=[("name", "name"), ("country__name", "country")], empty_label=None
+        label=_("Sort by"),
+        fields=[("name", "name"), ("country__name", "country")],
+        empty_label=None,
     )
 
     facets = {"country": "tally_by_country", "label": "tally_by_label"}

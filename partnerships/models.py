@@ -17,6 +17,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
@@ -44,15 +47,16 @@ class Source(models.Model):
     publisher = models.CharField(max_length=300, blank=True)
     event = models.CharField(max_length=300, blank=True)
     date = models.DateField(
-        null=True, blank=True, help_text="When the source was published or presented."
+        null=True, blank=True, help_text=_("When the source was published or presented.")
     )
-    url = models.URLField(blank=True, help_text="Where the source can be read, if online.")
+    url = models.URLField(blank=True, help_text=_("Where the source can be read, if online."))
 
     class Meta:
         ordering = ["-date", "title"]
 
     def __str__(self):
-        return f"{self.title} ({self.date:%B %Y})" if self.date else self.title
+        # The month in the reader's language: "October 2013".
+        return f"{self.title} ({date_format(self.date, 'F Y')})" if self.date else self.title
 
 
 class SectorQuerySet(models.QuerySet):
@@ -167,21 +171,23 @@ class Country(models.Model):
     """One ISO 3166-1 country. The rows are created by a migration from django-countries."""
 
     code = models.CharField(
-        "ISO code",
+        _("ISO code"),
         max_length=2,
         primary_key=True,
-        help_text="ISO 3166-1 alpha-2, e.g. GB (not UK).",
+        help_text=_("ISO 3166-1 alpha-2, e.g. GB (not UK)."),
     )
     name = models.CharField(max_length=100)
     is_eu_member = models.BooleanField(
-        "EU member state", default=False, help_text="A current member state of the European Union."
+        _("EU member state"),
+        default=False,
+        help_text=_("A current member state of the European Union."),
     )
 
     objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z]{2}$"), name="partnerships_country_code_is_alpha2"
@@ -212,7 +218,9 @@ class Region(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(unique=True, max_length=120)
-    description = models.TextField(blank=True, help_text="Which definition of the region is used.")
+    description = models.TextField(
+        blank=True, help_text=_("Which definition of the region is used.")
+    )
     countries = models.ManyToManyField(Country, related_name="regions", blank=True)
 
     objects = RegionQuerySet.as_manager()
@@ -261,9 +269,9 @@ class Cluster(Publishable, models.Model):
     """A cluster organisation that can be a member of partnerships."""
 
     class Label(models.TextChoices):
-        BRONZE = "bronze", "Bronze"
-        SILVER = "silver", "Silver"
-        GOLD = "gold", "Gold"
+        BRONZE = "bronze", _("Bronze")
+        SILVER = "silver", _("Silver")
+        GOLD = "gold", _("Gold")
 
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=40, blank=True)
@@ -277,17 +285,19 @@ class Cluster(Publishable, models.Model):
         related_name="cross_border_clusters",
         null=True,
         blank=True,
-        help_text="Only for a cluster that spans two countries, such as a Swedish-Danish cluster.",
+        help_text=_(
+            "Only for a cluster that spans two countries, such as a Swedish-Danish cluster."
+        ),
     )
     label = models.CharField(
-        "cluster management excellence label",
+        _("cluster management excellence label"),
         max_length=10,
         choices=Label,
         blank=True,
-        help_text="Leave empty where no label is known.",
+        help_text=_("Leave empty where no label is known."),
     )
     description = models.TextField(blank=True)
-    is_published = models.BooleanField("published", default=False)
+    is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     created_by = models.ForeignKey(
@@ -300,7 +310,7 @@ class Cluster(Publishable, models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     version = IntegerVersionField(
-        help_text="Changes on every save, so that two curators cannot overwrite each other."
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
     )
 
     objects = ClusterQuerySet.as_manager()
@@ -309,8 +319,8 @@ class Cluster(Publishable, models.Model):
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="partnerships_cluster_name")]
         permissions = [
-            ("publish_cluster", "Can publish clusters"),
-            ("import_cluster", "Can import clusters"),
+            ("publish_cluster", _("Can publish clusters")),
+            ("import_cluster", _("Can import clusters")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -464,26 +474,31 @@ class Partnership(Publishable, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
     class Kind(models.TextChoices):
-        ESCP = "escp", "European Strategic Cluster Partnership"
-        PROJECT = "project", "Internationalisation project"
+        ESCP = "escp", _("European Strategic Cluster Partnership")
+        PROJECT = "project", _("Internationalisation project")
 
     class Funding(models.TextChoices):
-        CO_FUNDED = "co_funded", "Co-funded"
-        VOLUNTARY = "voluntary", "Voluntary"
+        CO_FUNDED = "co_funded", _("Co-funded")
+        VOLUNTARY = "voluntary", _("Voluntary")
 
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=40, blank=True)
     slug = models.SlugField(unique=True, max_length=200)
     kind = models.CharField(max_length=10, choices=Kind)
     programme = models.CharField(
-        max_length=200, blank=True, help_text="e.g. Competitiveness and Innovation Programme (CIP)."
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Competitiveness and Innovation Programme (CIP)."),
     )
-    strand = models.CharField(max_length=40, blank=True, help_text="e.g. ESCP-4i.")
+    strand = models.CharField(max_length=40, blank=True, help_text=_("e.g. ESCP-4i."))
     call = models.CharField(
-        max_length=60, blank=True, help_text="e.g. CIP 2012/2013, COS-CLUSTER-2014-3-03."
+        max_length=60, blank=True, help_text=_("e.g. CIP 2012/2013, COS-CLUSTER-2014-3-03.")
     )
     funding = models.CharField(
-        max_length=10, choices=Funding, blank=True, help_text="Leave empty where it is not known."
+        max_length=10,
+        choices=Funding,
+        blank=True,
+        help_text=_("Leave empty where it is not known."),
     )
     sectors = models.ManyToManyField(Sector, related_name="partnerships")
     description = models.TextField(blank=True)
@@ -491,16 +506,20 @@ class Partnership(Publishable, models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     partner_count = models.PositiveSmallIntegerField(
-        "declared partners",
+        _("declared partners"),
         null=True,
         blank=True,
-        help_text='The number of member clusters the partnership declares ("11 from 10 countries").',
+        help_text=_(
+            'The number of member clusters the partnership declares ("11 from 10 countries").'
+        ),
     )
     country_count = models.PositiveSmallIntegerField(
-        "declared countries",
+        _("declared countries"),
         null=True,
         blank=True,
-        help_text="The number of countries the partnership declares; a cross-border cluster counts once.",
+        help_text=_(
+            "The number of countries the partnership declares; a cross-border cluster counts once."
+        ),
     )
     related_partnership = models.ForeignKey(
         "self",
@@ -508,21 +527,23 @@ class Partnership(Publishable, models.Model):
         null=True,
         blank=True,
         related_name="related_projects",
-        help_text="For a project, the partnership that runs it, where the data says so.",
+        help_text=_("For a project, the partnership that runs it, where the data says so."),
     )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="coordinated_partnerships",
-        help_text="Coordinators who may enter this partnership's outcomes and members, for an editor to publish.",
+        help_text=_(
+            "Coordinators who may enter this partnership's outcomes and members, for an editor to publish."
+        ),
     )
-    is_published = models.BooleanField("published", default=False)
+    is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     version = IntegerVersionField(
-        help_text="Changes on every save, so that two curators cannot overwrite each other."
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
     )
 
     objects = PartnershipQuerySet.as_manager()
@@ -536,8 +557,8 @@ class Partnership(Publishable, models.Model):
             models.Index(fields=["country_count", "name"], name="partnerships_countries"),
         ]
         permissions = [
-            ("publish_partnership", "Can publish partnerships"),
-            ("import_partnership", "Can import partnerships"),
+            ("publish_partnership", _("Can publish partnerships")),
+            ("import_partnership", _("Can import partnerships")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -583,8 +604,14 @@ class Partnership(Publishable, models.Model):
         if self.partner_count is None:
             return ""
         if self.country_count is None:
-            return f"{self.partner_count} partners"
-        return f"{self.partner_count} from {self.country_count} countries"
+            return ngettext("%(partners)s partner", "%(partners)s partners", self.partner_count) % {
+                "partners": self.partner_count
+            }
+        return ngettext(
+            "%(partners)s from %(countries)s country",
+            "%(partners)s from %(countries)s countries",
+            self.country_count,
+        ) % {"partners": self.partner_count, "countries": self.country_count}
 
     @property
     def declared_members(self):
@@ -603,7 +630,8 @@ class Partnership(Publishable, models.Model):
         tentative = [str(t.country or t.region) for t in self.targets.all() if t.tentative]
         line = ", ".join(firm)
         if tentative:
-            line += (" + " if line else "") + "possibly " + ", ".join(tentative)
+            possibly = gettext("possibly %(target)s") % {"target": ", ".join(tentative)}
+            line += (" + " if line else "") + possibly
         return line
 
     def routes_to(self, code, *, regions_with_it=None):
@@ -616,28 +644,39 @@ class Partnership(Publishable, models.Model):
         routes = []
         for target in self.targets.all():
             if target.country_id == code:
-                routes.append("possibly, directly" if target.tentative else "directly")
+                routes.append(
+                    gettext("possibly, directly") if target.tentative else gettext("directly")
+                )
             elif target.region_id and (
                 target.region_id in regions_with_it
                 if regions_with_it is not None
                 else any(country.code == code for country in target.region.countries.all())
             ):
-                routes.append(f"through {target.region.name}")
+                routes.append(gettext("through %(region)s") % {"region": target.region.name})
         return routes
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if self.partner_count and self.country_count and self.country_count > self.partner_count:
             raise ValidationError(
-                {"country_count": "A partnership cannot span more countries than it has partners."}
+                {
+                    "country_count": _(
+                        "A partnership cannot span more countries than it has partners."
+                    )
+                }
             )
         if self.pk and self.partner_count is not None:
             named = self.memberships.count()
             if named > self.partner_count:
                 raise ValidationError(
                     {
-                        "partner_count": f"{named} member clusters are named; the declared count cannot be lower."
+                        "partner_count": ngettext(
+                            "%(named)s member cluster is named; the declared count cannot be lower.",
+                            "%(named)s member clusters are named; the declared count cannot be lower.",
+                            named,
+                        )
+                        % {"named": named}
                     }
                 )
 
@@ -668,14 +707,14 @@ class MemberCountry(models.Model):
         related_name="+",
         null=True,
         blank=True,
-        help_text="Only for a member that spans two countries (SE-DK).",
+        help_text=_("Only for a member that spans two countries (SE-DK)."),
     )
 
     objects = MemberCountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "position", "pk"]
-        verbose_name_plural = "member countries"
+        verbose_name_plural = _("member countries")
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "country"], name="partnerships_membercountry_once"
@@ -716,8 +755,8 @@ class Membership(models.Model):
     """A named cluster's membership of a partnership."""
 
     class Role(models.TextChoices):
-        COORDINATOR = "coordinator", "Coordinator"
-        PARTNER = "partner", "Partner"
+        COORDINATOR = "coordinator", _("Coordinator")
+        PARTNER = "partner", _("Partner")
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="memberships"
@@ -741,7 +780,11 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.cluster} in {self.partnership} ({self.get_role_display()})"
+        return gettext("%(cluster)s in %(partnership)s (%(role)s)") % {
+            "cluster": self.cluster,
+            "partnership": self.partnership,
+            "role": self.get_role_display(),
+        }
 
 
 class TargetMarketQuerySet(models.QuerySet):
@@ -766,7 +809,7 @@ class TargetMarket(models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by"
     )
     tentative = models.BooleanField(
-        default=False, help_text='A target the source gives as "possibly".'
+        default=False, help_text=_('A target the source gives as "possibly".')
     )
 
     objects = TargetMarketQuerySet.as_manager()
@@ -789,8 +832,8 @@ class TargetMarket(models.Model):
 
     def __str__(self):
         place = self.country or self.region
-        return f"possibly {place}" if self.tentative else str(place)
+        return gettext("possibly %(target)s") % {"target": place} if self.tentative else str(place)
 
     def clean(self):
         if bool(self.country_id) == bool(self.region_id):
-            raise ValidationError("Choose either a country or a region, not both.")
+            raise ValidationError(_("Choose either a country or a region, not both."))

@@ -1,5 +1,7 @@
 """Importing partnerships and clusters in the columns of their exports (docs/exports.md)."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 
 from core.country_codes import normalise_country_code
@@ -36,7 +38,11 @@ class MemberEntriesWidget(widgets.Widget):
             codes = [normalise_country_code(part) for part in entry.split("-")]
             if None in codes or len(codes) > 2:
                 raise ValueError(
-                    f"“{entry}” is not a member country entry: use ISO codes, SE-DK for a cross-border member."
+                    gettext(
+                        "“%(entry)s” is not a member country entry: use ISO codes, SE-DK for a "
+                        "cross-border member."
+                    )
+                    % {"entry": entry}
                 )
             entries.append("-".join(codes))
         return entries
@@ -51,7 +57,10 @@ class CountryListWidget(widgets.Widget):
         for item in split_list(value):
             code = normalise_country_code(item)
             if code is None:
-                raise ValueError(f"Unknown country “{item}”: use ISO codes such as BR, CN or US.")
+                raise ValueError(
+                    gettext("Unknown country “%(item)s”: use ISO codes such as BR, CN or US.")
+                    % {"item": item}
+                )
             codes.append(code)
         return sorted(set(codes))
 
@@ -65,7 +74,10 @@ class RegionListWidget(widgets.Widget):
         known = set(Region.objects.filter(name__in=names).values_list("name", flat=True))
         unknown = [name for name in names if name not in known]
         if unknown:
-            raise ValueError("Unknown regions: " + ", ".join(f"“{name}”" for name in unknown) + ".")
+            raise ValueError(
+                gettext("Unknown regions: %(names)s.")
+                % {"names": ", ".join(f"“{name}”" for name in unknown)}
+            )
         return sorted(set(names))
 
     def render(self, value, obj=None, **kwargs):
@@ -85,12 +97,12 @@ class PartnershipResource(PortalResource):
     kind = fields.Field(
         attribute="kind",
         column_name="kind",
-        widget=ChoiceWidget(Partnership.Kind.choices, "a kind"),
+        widget=ChoiceWidget(Partnership.Kind.choices, _("a kind")),
     )
     sectors = fields.Field(
         attribute="sectors",
         column_name="sectors",
-        widget=StrictManyToManyWidget(Sector, "name", "sectors"),
+        widget=StrictManyToManyWidget(Sector, "name", _("sectors")),
     )
     programme = text("programme")
     strand = text("strand")
@@ -98,7 +110,7 @@ class PartnershipResource(PortalResource):
     funding = fields.Field(
         attribute="funding",
         column_name="funding",
-        widget=ChoiceWidget(Partnership.Funding.choices, "a funding status"),
+        widget=ChoiceWidget(Partnership.Funding.choices, _("a funding status")),
     )
     partner_count = fields.Field(
         attribute="partner_count", column_name="partner_count", widget=widgets.IntegerWidget()
@@ -231,7 +243,7 @@ class ClusterResource(PortalResource):
     label = fields.Field(
         attribute="label",
         column_name="label",
-        widget=ChoiceWidget(Cluster.Label.choices, "a label"),
+        widget=ChoiceWidget(Cluster.Label.choices, _("a label")),
     )
     website = text("website")
 

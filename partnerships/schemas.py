@@ -6,6 +6,7 @@ under the same names and with the same values, plus ``api_url``.
 
 import datetime
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from core.api_lists import absolute
@@ -14,53 +15,53 @@ from core.api_lists import absolute
 class PartnershipOut(Schema):
     name: str
     acronym: str
-    kind: str = Field(description="escp or project.")
-    sectors: list[str] = Field(description="The sectors it works in, by name.")
+    kind: str = Field(description=_("escp or project."))
+    sectors: list[str] = Field(description=_("The sectors it works in, by name."))
     programme: str
     strand: str
     call: str
-    funding: str = Field(description="co_funded or voluntary; empty where not known.")
+    funding: str = Field(description=_("co_funded or voluntary; empty where not known."))
     partner_count: int | None
     country_count: int | None
-    member_countries: list[str] = Field(description="ISO 3166-1 alpha-2 codes.")
-    member_country_entries: list[str] = Field(description="As the source lists them: SE-DK.")
+    member_countries: list[str] = Field(description=_("ISO 3166-1 alpha-2 codes."))
+    member_country_entries: list[str] = Field(description=_("As the source lists them: SE-DK."))
     member_country_names: list[str]
     target_countries: list[str] = Field(
-        description="ISO codes of the countries it targets directly."
+        description=_("ISO codes of the countries it targets directly.")
     )
     tentative_target_countries: list[str]
-    target_regions: list[str] = Field(description="The regions it targets, by name.")
+    target_regions: list[str] = Field(description=_("The regions it targets, by name."))
     start_date: datetime.date | None
     end_date: datetime.date | None
     website: str
     slug: str
-    url: str = Field(description="Its page on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    url: str = Field(description=_("Its page on the portal."))
+    api_url: str = Field(description=_("This record in the API."))
 
 
 class ClusterOut(Schema):
     name: str
     acronym: str
     city: str
-    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    country: str = Field(description=_("ISO 3166-1 alpha-2 code."))
     cross_border_country: str | None = Field(
-        description="ISO code of its second country, for a cross-border cluster."
+        description=_("ISO code of its second country, for a cross-border cluster.")
     )
     country_name: str
-    label: str = Field(description="bronze, silver or gold; empty where not known.")
+    label: str = Field(description=_("bronze, silver or gold; empty where not known."))
     website: str
     slug: str
-    url: str = Field(description="Its page on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    url: str = Field(description=_("Its page on the portal."))
+    api_url: str = Field(description=_("This record in the API."))
 
 
 class SectorOut(Schema):
     slug: str
     name: str
     description: str
-    partnership_count: int = Field(description="How many published partnerships work in it.")
-    url: str = Field(description="Its page on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    partnership_count: int = Field(description=_("How many published partnerships work in it."))
+    url: str = Field(description=_("Its page on the portal."))
+    api_url: str = Field(description=_("This record in the API."))
 
     @staticmethod
     def resolve_url(sector, context):
@@ -72,14 +73,14 @@ class SectorOut(Schema):
 
 
 class CountryOut(Schema):
-    code: str = Field(description="ISO 3166-1 alpha-2 (GB, not UK).")
+    code: str = Field(description=_("ISO 3166-1 alpha-2 (GB, not UK)."))
     name: str
     is_eu_member: bool
     direct_target_count: int = Field(
-        description="How many published partnerships target it directly (not through a region)."
+        description=_("How many published partnerships target it directly (not through a region).")
     )
-    url: str = Field(description="Its page on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    url: str = Field(description=_("Its page on the portal."))
+    api_url: str = Field(description=_("This record in the API."))
 
     @staticmethod
     def resolve_url(country, context):
@@ -94,9 +95,9 @@ class RegionOut(Schema):
     slug: str
     name: str
     description: str
-    countries: list[str] = Field(description="ISO codes of the countries it contains.")
-    url: str = Field(description="The partnerships that target it, on the portal.")
-    api_url: str = Field(description="This record in the API.")
+    countries: list[str] = Field(description=_("ISO codes of the countries it contains."))
+    url: str = Field(description=_("The partnerships that target it, on the portal."))
+    api_url: str = Field(description=_("This record in the API."))
 
     @staticmethod
     def resolve_countries(region):

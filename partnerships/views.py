@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core.list_views import FilteredListView
@@ -11,7 +12,7 @@ class PartnershipListView(FilteredListView):
     export_class = PartnershipExport
     queryset = Partnership.objects.published().with_related()
     template_name = "partnerships/partnership_list.html"
-    page_heading = "Partnerships"
+    page_heading = _("Partnerships")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,7 +65,7 @@ class ClusterListView(FilteredListView):
     export_class = ClusterExport
     queryset = Cluster.objects.published().select_related("country", "cross_border_country")
     template_name = "partnerships/cluster_list.html"
-    page_heading = "Clusters"
+    page_heading = _("Clusters")
 
 
 class ClusterDetailView(DetailView):

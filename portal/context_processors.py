@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from core.data_cache import data_updated_at, generation
 
-SITE_NAME = "EU Cluster Internationalisation Portal"
+SITE_NAME = _("EU Cluster Internationalisation Portal")
 
 
 def site(request):

@@ -5,6 +5,7 @@ namespace (portal/urls.py)."""
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from core import data_cache, worldmap
@@ -51,11 +52,16 @@ class PartnershipDetailView(DetailView):
                 "cluster__country", "cluster__cross_border_country"
             ),
             small_map=_small_map(
-                f"Members and target markets of {partnership.display_name}",
+                gettext("Members and target markets of %(partnership)s")
+                % {"partnership": partnership.display_name},
                 [
-                    ("member countries", worldmap.MEMBER_SHADE, members),
-                    ("target markets", worldmap.TARGET_SHADE, firm),
-                    ("possible target markets", worldmap.TENTATIVE_SHADE, tentative - firm),
+                    (gettext("member countries"), worldmap.MEMBER_SHADE, members),
+                    (gettext("target markets"), worldmap.TARGET_SHADE, firm),
+                    (
+                        gettext("possible target markets"),
+                        worldmap.TENTATIVE_SHADE,
+                        tentative - firm,
+                    ),
                 ],
             ),
             related=Partnership.objects.published()
@@ -71,7 +77,12 @@ def _group_by_type(outcomes):
     for outcome in outcomes:
         groups[outcome.type].append(outcome)
     return [
-        (f"{Outcome.Type(t).label} ({len(items)})", items) for t, items in groups.items() if items
+        (
+            gettext("%(type)s (%(count)s)") % {"type": Outcome.Type(t).label, "count": len(items)},
+            items,
+        )
+        for t, items in groups.items()
+        if items
     ]
 
 
@@ -109,7 +120,7 @@ class CountryDetailView(DetailView):
         canonical = normalise_country_code(code)
         # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
         if canonical is None:
-            raise Http404("No such country.")
+            raise Http404(gettext("No such country."))
         if canonical != code:
             # /countries/uk/ and /countries/gb/ are the same page as /countries/GB/.
             return redirect("partnerships:country-detail", code=canonical, permanent=True)
@@ -118,7 +129,7 @@ class CountryDetailView(DetailView):
     def get_object(self, queryset=None):
         country = _countries_by_code().get(self.kwargs["code"])
         if country is None:
-            raise Http404("No such country.")
+            raise Http404(gettext("No such country."))
         return country
 
     def get_context_data(self, **kwargs):
@@ -160,11 +171,13 @@ class CountryDetailView(DetailView):
             )
         )
         kwargs["small_map"] = _small_map(
-            f"{country.name}, and where the partnerships targeting it come from",
+            gettext("%(country)s, and where the partnerships targeting it come from")
+            % {"country": country.name},
             [
                 (country.name, worldmap.FOCUS_SHADE, {code}),
                 (
-                    f"members of partnerships targeting {country.name}",
+                    gettext("members of partnerships targeting %(country)s")
+                    % {"country": country.name},
                     worldmap.MEMBER_SHADE,
                     origins,
                 ),

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Value
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally, count_together
 from core.exports import Column, Export
@@ -27,8 +29,10 @@ class Row:
 class Chart:
     slug: str
     title: str
-    unit: str
+    unit: str  # What the values count, in the reader's words: "partnerships".
     rows: list[Row]
+    # The name of the values' column in the chart's export, which stays the same in every language.
+    column: str
 
     @property
     def maximum(self):
@@ -36,7 +40,7 @@ class Chart:
 
 
 def _ranked(counts: dict[str, int], names: dict[str, str], url) -> list[Row]:
-    rows = [Row(key, names.get(key, key), n, url(key)) for key, n in counts.items() if n]
+    rows = [Row(key, str(names.get(key, key)), n, url(key)) for key, n in counts.items() if n]
     return sorted(rows, key=lambda row: (-row.value, row.label))
 
 
@@ -78,20 +82,22 @@ def charts(partnerships, outcomes) -> list[Chart]:
     return [
         Chart(
             "sectors",
-            "Partnerships by sector",
-            "partnerships",
+            gettext("Partnerships by sector"),
+            gettext("partnerships"),
             _ranked(by_sector, sectors, lambda slug: f"{partnership_list}?sector={slug}"),
+            column="partnerships",
         ),
         Chart(
             "outcome-types",
-            "Outcomes by type",
-            "outcomes",
+            gettext("Outcomes by type"),
+            gettext("outcomes"),
             _ranked(counts["types"], types, lambda t: f"{outcome_list}?type={t}"),
+            column="outcomes",
         ),
         Chart(
             "outcome-years",
-            "Outcomes by year",
-            "outcomes",
+            gettext("Outcomes by year"),
+            gettext("outcomes"),
             sorted(
                 (
                     Row(str(y), str(y), n, f"{outcome_list}?year={y}")
@@ -100,45 +106,52 @@ def charts(partnerships, outcomes) -> list[Chart]:
                 key=lambda row: row.key,
             )
             + _undated(counts["undated"].get("undated", 0)),
+            column="outcomes",
         ),
         Chart(
             "mou-levels",
-            "MoUs by level",
-            "MoUs",
+            gettext("MoUs by level"),
+            gettext("MoUs"),
             _ranked(
                 counts["levels"],
                 levels,
                 lambda level: f"{outcome_list}?type=mou&level={level}",
             )
             + _unstated_level(counts["unstated"].get("unstated", 0)),
+            column="MoUs",
         ),
         Chart(
             "target-countries",
-            "Target countries, by partnerships targeting them (directly or through a region)",
-            "partnerships",
+            gettext(
+                "Target countries, by partnerships targeting them (directly or through a region)"
+            ),
+            gettext("partnerships"),
             _ranked(targets, names, lambda code: f"{partnership_list}?target_country={code}"),
+            column="partnerships",
         ),
         Chart(
             "outcome-countries",
-            "Countries, by outcomes with them",
-            "outcomes",
+            gettext("Countries, by outcomes with them"),
+            gettext("outcomes"),
             _ranked(outcome_countries, names, lambda code: f"{outcome_list}?country={code}"),
+            column="outcomes",
         ),
         Chart(
             "member-countries",
-            "Member countries, by partnerships with members there",
-            "partnerships",
+            gettext("Member countries, by partnerships with members there"),
+            gettext("partnerships"),
             _ranked(members, names, lambda code: f"{partnership_list}?member_country={code}"),
+            column="partnerships",
         ),
     ]
 
 
 def _undated(undated: int) -> list[Row]:
-    return [Row("undated", "Not dated", undated)] if undated else []
+    return [Row("undated", gettext("Not dated"), undated)] if undated else []
 
 
 def _unstated_level(unstated: int) -> list[Row]:
-    return [Row("unstated", "Level not stated", unstated)] if unstated else []
+    return [Row("unstated", gettext("Level not stated"), unstated)] if unstated else []
 
 
 class ChartExport(Export):
@@ -149,10 +162,10 @@ class ChartExport(Export):
         self.stem = f"statistics-{chart.slug}"
         self.columns = [
             Column(
-                "key", lambda row: row.key, width=14, description="The code or slug of the row."
+                "key", lambda row: row.key, width=14, description=_("The code or slug of the row.")
             ),
-            Column("label", lambda row: row.label, width=45, description="What the row counts."),
-            Column(chart.unit.replace(" ", "_"), lambda row: row.value, "number", width=12),
+            Column("label", lambda row: row.label, width=45, description=_("What the row counts.")),
+            Column(chart.column, lambda row: row.value, "number", width=12),
             Column("url", lambda row: base_url + row.url if row.url else "", width=60),
         ]
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -71,11 +72,15 @@ class ExportsHelpView(TemplateView):
     def get_context_data(self, **kwargs):
         # Column lists, not the classes: templates would call a class.
         tables = [
-            ("Partnerships", reverse("partnerships:partnership-list"), PartnershipExport.columns),
-            ("Outcomes", reverse("outcomes:outcome-list"), OutcomeExport.columns),
-            ("Clusters", reverse("partnerships:cluster-list"), ClusterExport.columns),
             (
-                "ESCP overview report",
+                gettext("Partnerships"),
+                reverse("partnerships:partnership-list"),
+                PartnershipExport.columns,
+            ),
+            (gettext("Outcomes"), reverse("outcomes:outcome-list"), OutcomeExport.columns),
+            (gettext("Clusters"), reverse("partnerships:cluster-list"), ClusterExport.columns),
+            (
+                gettext("ESCP overview report"),
                 reverse("partnerships:escp-overview"),
                 EscpOverviewExport.columns,
             ),
@@ -194,13 +199,21 @@ class StatisticsView(TemplateView):
         chart = next((chart for chart in self.charts if chart.slug == slug), None)
         if chart is None:
             names = ", ".join(chart.slug for chart in self.charts)
-            return bad_request(f"Say which chart to export with chart=…, one of: {names}.")
+            return bad_request(
+                gettext("Say which chart to export with chart=…, one of: %(names)s.")
+                % {"names": names}
+            )
         if fmt not in exports.FORMATS:
             return bad_request(
-                f"Unknown export format “{fmt}”. Use export=csv, export=xlsx or export=json."
+                gettext(
+                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
+                )
+                % {"format": fmt}
             )
         if self.errors():
-            return bad_request("The export was not made because some filters are not valid.")
+            return bad_request(
+                gettext("The export was not made because some filters are not valid.")
+            )
         base_url = request.build_absolute_uri("/").rstrip("/")
         return exports.export_response(statistics.ChartExport(chart, base_url), fmt)
 
@@ -227,16 +240,20 @@ class StatisticsView(TemplateView):
 
 
 def _targeted_by(name, value):
-    return (
-        f"{name}: targeted by {value} partnership{'s' if value != 1 else ''}"
-        if value
-        else f"{name}: not targeted"
-    )
+    if not value:
+        return gettext("%(country)s: not targeted") % {"country": name}
+    return ngettext(
+        "%(country)s: targeted by %(count)s partnership",
+        "%(country)s: targeted by %(count)s partnerships",
+        value,
+    ) % {"country": name, "count": value}
 
 
 def _members_in(name, value):
-    return (
-        f"{name}: members of {value} partnership{'s' if value != 1 else ''}"
-        if value
-        else f"{name}: no members"
-    )
+    if not value:
+        return gettext("%(country)s: no members") % {"country": name}
+    return ngettext(
+        "%(country)s: members of %(count)s partnership",
+        "%(country)s: members of %(count)s partnerships",
+        value,
+    ) % {"country": name, "count": value}
