@@ -6,7 +6,7 @@ from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
 from django.template.loader import get_template
 from django.utils.html import conditional_escape as escape
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -88,6 +88,26 @@ def bar_width(value, maximum):
 def minutes(duration):
     """A timedelta as whole minutes, for "blocked for 15 minutes"."""
     return round(duration.total_seconds() / 60)
+
+
+@register.simple_tag
+def link(url: str, text: str, **attrs: str) -> str:
+    """An <a> to give a {% blocktranslate %} as a variable, so that its message holds no markup.
+
+    `{% link url _("statistics") as statistics_link %}` then `{% blocktranslate %}the
+    {{ statistics_link }} have the figures{% endblocktranslate %}`: the translator moves the link
+    as one word. The text and attributes are escaped.
+    """
+    extra = format_html_join("", ' {}="{}"', ((k.replace("_", "-"), v) for k, v in attrs.items()))
+    return format_html('<a href="{}"{}>{}</a>', url, extra, text)
+
+
+@register.filter
+def links(objects) -> str:
+    """Objects as links to their pages, separated by commas, to give a {% blocktranslate %}."""
+    return format_html_join(
+        ", ", '<a href="{}">{}</a>', ((o.get_absolute_url(), o) for o in objects)
+    )
 
 
 WEB_URL = re.compile(r"https?://", re.IGNORECASE)
