@@ -3,7 +3,8 @@
 All outcome types live in one table, so that the one list of all outcomes, its
 filters and its exports read one table with no joins per type. The fields only
 some types have are nullable columns, and database constraints keep each type
-to its own fields. Each type has a proxy model with its own admin form. See
+to its own fields. Each type has a proxy model with its own admin form. The types
+are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
@@ -194,19 +195,11 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
 
 
 class Outcome(Publishable, models.Model):
-    # Generated from the definitions in outcomes/types.py, for code that names a type
-    # (Outcome.Type.MOU); lists of types read outcome_types.type_choices, which a type registered
+    # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
+    # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
     # later joins.
     Type = models.TextChoices(
         "Type", [(kind.value.upper(), (kind.value, kind.label)) for kind in outcome_types.DEFINED]
-    )
-    Subtype = models.TextChoices(
-        "Subtype",
-        [
-            (value.upper(), (value, label))
-            for kind in outcome_types.DEFINED
-            for value, label in kind.subtypes
-        ],
     )
 
     class Level(models.TextChoices):
@@ -285,7 +278,7 @@ class Outcome(Publishable, models.Model):
 
     objects = OutcomeQuerySet.as_manager()
 
-    # Set by each proxy model below; saving through a proxy fixes the type.
+    # Set by each type's proxy model (_typed_proxy); saving through a proxy fixes the type.
     outcome_type = None
 
     class Meta:

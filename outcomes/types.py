@@ -1,12 +1,12 @@
 """The outcome types, each declared once, here.
 
-An ``OutcomeType`` says everything the portal knows of a type: its code and names, its kinds
-(subtypes), the fields only it has (its admin form's fieldsets), and its share of the demo data.
-From these come ``Outcome.Type`` and ``Outcome.Subtype``, the database checks that keep each type
-to its fields and kinds, the proxy model and typed admin form of each type, the roles'
+An ``OutcomeType`` says what the portal knows of a type: its code and names, its kinds
+(subtypes), the fields only it has (its admin form's fieldsets) and its share of the demo data.
+From these come ``Outcome.Type``, the choices of the type and kind fields, the database checks
+that keep each type to its fields and kinds, each type's proxy model and admin form, the roles'
 permissions, the filters' and the API's choices, the exports' descriptions and the demo data
 (docs/architecture.md). A new type is one more ``OutcomeType`` in ``DEFINED``, then
-``makemigrations`` for its proxy (and for the subtype check if it has kinds).
+``makemigrations`` (its proxy, its choices, and the subtype check if it has kinds).
 
 Modules that build something per type (a proxy model, an admin form) do so with ``for_each_type``,
 which also builds it for a type registered later (``registered``, in tests) and undoes it after.
@@ -233,7 +233,9 @@ def _remember_undo(kind: OutcomeType, undo: Callable[[], None] | None) -> None:
 @contextmanager
 def registered(kind: OutcomeType):
     """A type added for the duration of the block, with its proxy model and admin form (for tests:
-    a deployment declares its types in ``DEFINED``)."""
+    a deployment declares its types in ``DEFINED``). The database checks stay those of start-up,
+    so its outcomes can have no kind; the admin's URLs are read at start-up too (the test re-reads
+    them)."""
     if kind.value in OUTCOME_TYPES:
         raise ValueError(f"The outcome type {kind.value!r} is already defined.")
     OUTCOME_TYPES[kind.value] = kind
