@@ -188,7 +188,7 @@ def test_nothing_of_it_remains_afterwards(client, db):
 
 def test_the_docs_describe_exactly_the_defined_types():
     """docs/data-model.md's table of types lists each defined type with its kinds and its own fields,
-    and no other; a new type is described there too."""
+    and no other, and docs/exports.md's type column names the same codes."""
     text = (settings.BASE_DIR / "docs" / "data-model.md").read_text()
     rows = re.findall(r"^\| `(\w+)` \|(.*)\|(.*)\|$", text, flags=re.MULTILINE)
     documented = {
@@ -200,3 +200,6 @@ def test_the_docs_describe_exactly_the_defined_types():
         kind.value: (kind.subtype_values, set(kind.fields) - common)
         for kind in outcome_types.all_types()
     }
+
+    exports = (settings.BASE_DIR / "docs" / "exports.md").read_text()
+    assert f"| `type` | text | {outcome_types.values_text()}. |" in exports
