@@ -135,26 +135,30 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
             return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
         return super().get_changeform_initial_data(request)
 
+    def get_list_display(self, request):
+        return self.outcome_type.list_display or super().get_list_display(request)
 
-class MoUAdmin(TypedOutcomeAdmin):
-    """MoUs are listed and filtered by their own fields too."""
+    def get_list_filter(self, request):
+        return self.outcome_type.list_filter or super().get_list_filter(request)
 
-    list_display = [
-        "title",
-        "partnership",
-        "level",
-        "counterpart",
-        "country",
-        "when",
-        "is_published",
-    ]
-    list_filter = ["level", "venue", "is_published", "year"]
-    list_select_related = ["partnership", "country", "counterpart"]
-    autocomplete_fields = [*TypedOutcomeAdmin.autocomplete_fields, "counterpart", "co_signatories"]
+    def get_list_select_related(self, request):
+        # The related records the list's columns show, read in its one query.
+        related = [
+            name
+            for name in self.get_list_display(request)
+            if name in _OUTCOME_FIELDS and Outcome._meta.get_field(name).many_to_one
+        ]
+        return list(dict.fromkeys([*super().get_list_select_related(request), *related]))
+
+    def get_autocomplete_fields(self, request):
+        # Every related record the form names is picked by searching: there are thousands.
+        related = [
+            name for name in self.outcome_type.fields if Outcome._meta.get_field(name).is_relation
+        ]
+        return list(dict.fromkeys([*super().get_autocomplete_fields(request), *related]))
 
 
-# The types whose list needs more than TypedOutcomeAdmin's; any other type gets a generated one.
-ADMIN_CLASSES = {"mou": MoUAdmin}
+_OUTCOME_FIELDS = {field.name for field in Outcome._meta.get_fields()}
 
 
 def typed_model(value: str) -> type[Outcome]:
@@ -163,8 +167,7 @@ def typed_model(value: str) -> type[Outcome]:
 
 
 def _register_typed_admin(kind: outcome_types.OutcomeType):
-    base = ADMIN_CLASSES.get(kind.value, TypedOutcomeAdmin)
-    model_admin = type(f"{kind.model_name}Admin", (base,), {"outcome_type": kind})
+    model_admin = type(f"{kind.model_name}Admin", (TypedOutcomeAdmin,), {"outcome_type": kind})
     model = typed_model(kind.value)
     admin.site.register(model, model_admin)
 

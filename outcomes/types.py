@@ -40,6 +40,9 @@ class OutcomeType:
     demo_title: str = "{country} {sector}"  # formatted with country, sector, city
     verbose_name: str | None = None  # the proxy's, where not the model name in lower case
     entered_on_the_day: bool = False  # the form starts with today's date
+    # Its admin list's columns and filters, where not those common to all types.
+    list_display: tuple[str, ...] = ()
+    list_filter: tuple[str, ...] = ()
 
     @property
     def fields(self) -> list[str]:
@@ -82,6 +85,16 @@ DEFINED = (
         demo_title="MoU with a {country} {sector} cluster",
         # Most MoUs are entered on the day they are signed.
         entered_on_the_day=True,
+        list_display=(
+            "title",
+            "partnership",
+            "level",
+            "counterpart",
+            "country",
+            "when",
+            "is_published",
+        ),
+        list_filter=("level", "venue", "is_published", "year"),
     ),
     OutcomeType(
         value="roadmap",
