@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import models
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +79,26 @@ def filtered(filterset_class: type[FilterSet], request, queryset):
 
 
 def filter_parameters(filterset_class: type[FilterSet]) -> dict:
-    """The FilterSet's parameters as OpenAPI query parameters, for an operation's ``openapi_extra``."""
+    """The FilterSet's parameters as OpenAPI query parameters, for an operation's ``openapi_extra``,
+    drawn each time the schema is: choices that can grow (an outcome type registered after start-up,
+    in a test) are listed as they are then."""
+    return {"parameters": _DrawnParameters(filterset_class)}
+
+
+class _DrawnParameters(list):
+    """django-ninja adds an operation's extra parameters to its own with ``list.extend``, which
+    iterates a list subclass: each iteration draws them afresh. The list itself holds them as they
+    were at start-up, for any reader that looks at the items directly."""
+
+    def __init__(self, filterset_class: type[FilterSet]):
+        super().__init__(_parameters(filterset_class))
+        self.filterset_class = filterset_class
+
+    def __iter__(self):
+        return iter(_parameters(self.filterset_class))
+
+
+def _parameters(filterset_class: type[FilterSet]) -> list[dict]:
     parameters = []
     for name, filter_ in filterset_class.base_filters.items():
         description = ". ".join(
@@ -108,13 +128,16 @@ def filter_parameters(filterset_class: type[FilterSet]) -> dict:
                 "explode": True,
             }
         )
-    return {"parameters": parameters}
+    return parameters
 
 
 def _choice_schema(choices) -> dict:
-    """A fixed list of choices (TextChoices) becomes an enum; choices read from the database do not."""
+    """A fixed list of choices (TextChoices, or a choice iterator such as the outcome types) becomes
+    an enum; choices read from the database (a callable) do not."""
     if isinstance(choices, type) and issubclass(choices, models.Choices):
         return {"type": "string", "enum": [str(value) for value in choices.values]}
+    if isinstance(choices, BaseChoiceIterator):
+        return {"type": "string", "enum": [str(value) for value, _ in choices]}
     return {"type": "string"}
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from django.apps import AppConfig
 from django.core.cache import cache
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import counts
@@ -94,6 +94,22 @@ def forget(**kwargs):
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 
+def register_model(model: type[Model]) -> Callable[[], None]:
+    """Saves and deletions of ``model`` start a new generation; returns how to stop that (for a
+    model made after start-up, such as an outcome type's proxy registered in a test)."""
+    uids = {
+        signal: f"freshness-{signal}-{model._meta.label}" for signal in (post_save, post_delete)
+    }
+    for signal, uid in uids.items():
+        signal.connect(forget, sender=model, dispatch_uid=uid)
+
+    def undo():
+        for signal, uid in uids.items():
+            signal.disconnect(sender=model, dispatch_uid=uid)
+
+    return undo
+
+
 def register_app(app_config: AppConfig) -> None:
     """Every model of a public app, proxies and many-to-many tables included, starts a new
     generation: called by the app's ``AppConfig.ready``.
@@ -104,10 +120,7 @@ def register_app(app_config: AppConfig) -> None:
     """
     models = list(app_config.get_models())
     for model in models:
-        for signal in (post_save, post_delete):
-            signal.connect(
-                forget, sender=model, dispatch_uid=f"freshness-{signal}-{model._meta.label}"
-            )
+        register_model(model)
     throughs = {
         field.remote_field.through for model in models for field in model._meta.local_many_to_many
     }

@@ -183,9 +183,14 @@ class ChoiceWidget(widgets.CharWidget):
     """One of a field's choices, by its code."""
 
     def __init__(self, choices, what, **kwargs):
-        self.codes = [value for value, _ in choices]
+        self.choices = choices
         self.what = what
         super().__init__(**kwargs)
+
+    @property
+    def codes(self) -> list[str]:
+        # Read when used: choices that can grow (outcome types) are checked as they are then.
+        return [value for value, _ in self.choices]
 
     def clean(self, value, row=None, **kwargs):
         text = restore(value)

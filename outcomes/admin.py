@@ -2,7 +2,7 @@
 
 The list (OutcomeAdmin) is where curators search and filter everything; each
 row opens the typed form (MoUAdmin, RoadmapAdmin, ...) that shows only the
-fields that type has. New outcomes are added through the typed forms, usually
+fields that type has, made from the type's definition (outcomes/types.py). New outcomes are added through the typed forms, usually
 from a partnership's page ("Add MoU"), which fills in the partnership: this
 module adds those buttons and the list of the partnership's outcomes to the
 partnership's form, as the partnerships app does not know outcomes.
@@ -10,6 +10,8 @@ partnership's form, as the partnerships app does not know outcomes.
 
 import datetime
 
+import reversion
+from django.apps import apps
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -17,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
 from core.imports import CuratedImportMixin
-from outcomes.models import Exchange, Mission, MoU, Office, Organisation, Outcome, Roadmap
+from outcomes import types as outcome_types
+from outcomes.models import Organisation, Outcome
 from outcomes.resources import OutcomeResource
 from partnerships.admin import PartnershipAdmin
 from partnerships.admin_scope import PartnershipScopeMixin, sees_all_partnerships
@@ -97,23 +100,23 @@ class OutcomeAdmin(CuratedImportMixin, PartnershipScopeMixin, OutcomeListAdminMi
     def change_view(self, request, object_id, form_url="", extra_context=None):
         outcome = self.get_object(request, object_id)
         if outcome is not None:
-            proxy = TYPED_MODELS[outcome.type]
+            proxy = typed_model(outcome.type)
             url = reverse(f"admin:outcomes_{proxy._meta.model_name}_change", args=[outcome.pk])
             return HttpResponseRedirect(url)
         return super().change_view(request, object_id, form_url, extra_context)
 
 
 class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
-    """The form of one outcome type; subclasses list the fields the type has."""
+    """The form of one outcome type, with the fields its definition lists (outcomes/types.py)."""
 
-    typed_fieldsets = []
+    outcome_type: outcome_types.OutcomeType
     list_filter = ["is_published", "year"]
     autocomplete_fields = ["partnership", "country", "source"]
 
     def get_fieldsets(self, request, obj=None):
         return [
             (None, {"fields": COMMON_FIELDS}),
-            *self.typed_fieldsets,
+            *self.outcome_type.fieldsets,
             PROVENANCE_FIELDSET,
             VERSION_FIELDSET,
         ]
@@ -124,79 +127,59 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # Offer only the kinds that belong to this form's type.
         if db_field.name == "subtype":
-            kinds = Outcome.SUBTYPES_BY_TYPE[self.model.outcome_type]
-            kwargs["choices"] = [("", "---------"), *((kind.value, kind.label) for kind in kinds)]
+            kwargs["choices"] = [("", "---------"), *self.outcome_type.subtypes]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-
-@admin.register(MoU)
-class MoUAdmin(TypedOutcomeAdmin):
-    list_display = [
-        "title",
-        "partnership",
-        "level",
-        "counterpart",
-        "country",
-        "when",
-        "is_published",
-    ]
-    list_filter = ["level", "venue", "is_published", "year"]
-    list_select_related = ["partnership", "country", "counterpart"]
-    autocomplete_fields = [*TypedOutcomeAdmin.autocomplete_fields, "counterpart", "co_signatories"]
-    typed_fieldsets = [
-        (
-            _("The MoU"),
-            {
-                "fields": [
-                    "level",
-                    "counterpart",
-                    "country",
-                    "intra_eu",
-                    "date",
-                    "year",
-                    "venue",
-                    "city",
-                ]
-            },
-        ),
-        (
-            _("Other partnerships bound by it"),
-            {"fields": ["co_signatories"], "classes": ["collapse"]},
-        ),
-    ]
-
     def get_changeform_initial_data(self, request):
-        # Most MoUs are entered on the day they are signed.
-        return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
+        if self.outcome_type.entered_on_the_day:
+            return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
+        return super().get_changeform_initial_data(request)
+
+    def get_list_display(self, request):
+        return self.outcome_type.list_display or super().get_list_display(request)
+
+    def get_list_filter(self, request):
+        return self.outcome_type.list_filter or super().get_list_filter(request)
+
+    def get_list_select_related(self, request):
+        # The related records the list's columns show, read in its one query.
+        related = [
+            name
+            for name in self.get_list_display(request)
+            if name in _OUTCOME_FIELDS and Outcome._meta.get_field(name).many_to_one
+        ]
+        return list(dict.fromkeys([*super().get_list_select_related(request), *related]))
+
+    def get_autocomplete_fields(self, request):
+        # Every related record the form names is picked by searching: there are thousands.
+        related = [
+            name for name in self.outcome_type.fields if Outcome._meta.get_field(name).is_relation
+        ]
+        return list(dict.fromkeys([*super().get_autocomplete_fields(request), *related]))
 
 
-@admin.register(Roadmap)
-class RoadmapAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [(_("The roadmap"), {"fields": ["subtype", "country", "date", "year"]})]
+_OUTCOME_FIELDS = {field.name for field in Outcome._meta.get_fields()}
 
 
-@admin.register(Office)
-class OfficeAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [
-        (_("The office"), {"fields": ["subtype", "city", "country", "date", "year"]})
-    ]
+def typed_model(value: str) -> type[Outcome]:
+    """The proxy model of the outcome type ``value``."""
+    return apps.get_model("outcomes", outcome_types.OUTCOME_TYPES[value].model_name)
 
 
-@admin.register(Mission)
-class MissionAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [
-        (_("The mission"), {"fields": ["subtype", "direction", "city", "country", "date", "year"]})
-    ]
+def _register_typed_admin(kind: outcome_types.OutcomeType):
+    model_admin = type(f"{kind.model_name}Admin", (TypedOutcomeAdmin,), {"outcome_type": kind})
+    model = typed_model(kind.value)
+    admin.site.register(model, model_admin)
+
+    def undo():
+        admin.site.unregister(model)
+        if reversion.is_registered(model):
+            reversion.unregister(model)
+
+    return undo
 
 
-@admin.register(Exchange)
-class ExchangeAdmin(TypedOutcomeAdmin):
-    typed_fieldsets = [
-        (_("The exchange"), {"fields": ["subtype", "direction", "country", "city", "date", "year"]})
-    ]
-
-
-TYPED_MODELS = {model.outcome_type: model for model in (MoU, Roadmap, Office, Mission, Exchange)}
+outcome_types.for_each_type(_register_typed_admin)
 
 
 class OutcomeInline(admin.TabularInline):
@@ -232,7 +215,7 @@ class PartnershipWithOutcomesAdmin(PartnershipAdmin):
     def _outcome_add_links(self, request):
         """An "Add MoU", "Add roadmap", ... button for each outcome type the user may add."""
         links = []
-        for model in TYPED_MODELS.values():
+        for model in map(typed_model, outcome_types.OUTCOME_TYPES):
             model_admin = self.admin_site.get_model_admin(model)
             if model_admin.has_add_permission(request):
                 url = reverse(f"admin:outcomes_{model._meta.model_name}_add")

@@ -7,14 +7,21 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes")
 
     def ready(self):
+        from django.apps import apps
+
         from core import data_cache
         from outcomes import filters
+        from outcomes import types as outcome_types
         from outcomes.models import Outcome
         from partnerships.models import register_country_use
 
         # Any change to this app's records (typed proxies and organisations included) starts a
         # new generation of the cached pages and figures.
         data_cache.register_app(self)
+        # And the proxy of a type registered after start-up (in a test).
+        outcome_types.for_each_type(
+            lambda kind: data_cache.register_model(apps.get_model(self.label, kind.model_name))
+        )
         data_cache.register_dated(Outcome.objects.published)
         # The partnership list's "Has outcomes of type" facet, and the countries published outcomes name.
         filters.extend_partnership_filter()

@@ -8,9 +8,11 @@ is a value column, so on PostgreSQL the database writes the CSV lines itself.
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import Export, value_column
+from outcomes import types as outcome_types
 
 
 class OutcomeExport(Export):
@@ -38,7 +40,10 @@ class OutcomeExport(Export):
             description=_("The partnership's identifier."),
         ),
         value_column(
-            "type", "type", width=9, description=_("mou, roadmap, office, mission or exchange.")
+            "type",
+            "type",
+            width=9,
+            description=lazy(lambda: f"{outcome_types.values_text()}.", str)(),
         ),
         value_column(
             "kind",

@@ -15,6 +15,7 @@ from core.filters import (
     calls,
     facet,
 )
+from outcomes import types as outcome_types
 from outcomes.models import Outcome
 from partnerships.filters import (
     PartnershipFilter,
@@ -61,7 +62,7 @@ class OutcomeFilter(FacetedFilterSet):
         max_length=200,
         help_text=_("Words in the title, description, city, counterpart or partnership."),
     )
-    type = facet(_("Type"), Outcome.Type, "of_type", what=_("an outcome type"))
+    type = facet(_("Type"), outcome_types.type_choices, "of_type", what=_("an outcome type"))
     level = facet(_("MoU level"), Outcome.Level, "of_level", what=_("an MoU level"))
     country = facet(
         _("Country"),
@@ -131,7 +132,7 @@ def tally_partnerships_by_outcome_type(partnerships) -> list[Tally]:
     outcomes = Outcome.objects.published().filter(partnership=models.OuterRef("pk"))
     return [
         Tally(partnerships.filter(models.Exists(outcomes.filter(type=kind))), models.Value(kind))
-        for kind in Outcome.Type.values
+        for kind in outcome_types.type_choices.values
     ]
 
 
@@ -142,7 +143,7 @@ def extend_partnership_filter() -> None:
         "outcome_type",
         facet(
             _("Has outcomes of type"),
-            Outcome.Type,
+            outcome_types.type_choices,
             partnerships_with_outcome_type,
             what=_("an outcome type"),
         ),

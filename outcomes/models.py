@@ -3,13 +3,17 @@
 All outcome types live in one table, so that the one list of all outcomes, its
 filters and its exports read one table with no joins per type. The fields only
 some types have are nullable columns, and database constraints keep each type
-to its own fields. Each type has a proxy model with its own admin form. See
+to its own fields. Each type has a proxy model with its own admin form. The types
+are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
 import datetime
+import functools
+import operator
 
 from concurrency.fields import IntegerVersionField
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,11 +21,13 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
 from core.index_lookups import EqualsAnyOf
+from outcomes import types as outcome_types
 from partnerships.models import Country, Partnership, Publishable, Source
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
@@ -84,6 +90,15 @@ class Organisation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.country_id})"
+
+
+def _of_types(kinds: list[outcome_types.OutcomeType]) -> Q:
+    values = [kind.value for kind in kinds]
+    return Q(type=values[0]) if len(values) == 1 else Q(type__in=values)
+
+
+def _plurals(kinds: list[outcome_types.OutcomeType]) -> str:
+    return get_text_list([str(kind.plural) for kind in kinds], _("and"))
 
 
 class OutcomeQuerySet(models.QuerySet):
@@ -180,47 +195,12 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
 
 
 class Outcome(Publishable, models.Model):
-    class Type(models.TextChoices):
-        MOU = "mou", _("Memorandum of Understanding")
-        ROADMAP = "roadmap", _("Roadmap")
-        OFFICE = "office", _("Office")
-        MISSION = "mission", _("Mission")
-        EXCHANGE = "exchange", _("Exchange")
-
-    class Subtype(models.TextChoices):
-        # roadmap
-        EXPORT_STRATEGY = "export_strategy", _("Strategic definition of exports")
-        MARKET_STUDY = "market_study", _("Market study on target countries")
-        JOINT_STRATEGY = "joint_strategy", _("Joint internationalisation strategy")
-        # office
-        JOINT_OFFICE = "joint_office", _("Joint office")
-        ONE_STOP_SHOP = "one_stop_shop", _("One-stop-shop")
-        LIVING_LAB = "living_lab", _("Living lab (project incubator)")
-        IPR_HELP_DESK = "ipr_help_desk", _("IPR help desk")
-        INVESTMENT_FACILITY = (
-            "investment_facility",
-            _("Investment facility with development banks / risk capital"),
-        )
-        # mission
-        MATCHMAKING_EVENT = "matchmaking_event", _("Cluster match-making event")
-        BUSINESS_TRIP = "business_trip", _("Business trip")
-        # exchange
-        CONSULTANT = "consultant", _("Consultant exchange")
-        STAFF = "staff", _("Staff exchange")
-
-    SUBTYPES_BY_TYPE = {
-        Type.MOU: (),
-        Type.ROADMAP: (Subtype.EXPORT_STRATEGY, Subtype.MARKET_STUDY, Subtype.JOINT_STRATEGY),
-        Type.OFFICE: (
-            Subtype.JOINT_OFFICE,
-            Subtype.ONE_STOP_SHOP,
-            Subtype.LIVING_LAB,
-            Subtype.IPR_HELP_DESK,
-            Subtype.INVESTMENT_FACILITY,
-        ),
-        Type.MISSION: (Subtype.MATCHMAKING_EVENT, Subtype.BUSINESS_TRIP),
-        Type.EXCHANGE: (Subtype.CONSULTANT, Subtype.STAFF),
-    }
+    # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
+    # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
+    # later joins.
+    Type = models.TextChoices(
+        "Type", [(kind.value.upper(), (kind.value, kind.label)) for kind in outcome_types.DEFINED]
+    )
 
     class Level(models.TextChoices):
         C2C = "c2c", _("Cluster-to-cluster (C2C)")
@@ -237,8 +217,10 @@ class Outcome(Publishable, models.Model):
         OUTGOING = "outgoing", _("Out-going")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="outcomes")
-    type = models.CharField(max_length=10, choices=Type)
-    subtype = models.CharField(_("kind"), max_length=20, choices=Subtype, blank=True)
+    type = models.CharField(max_length=10, choices=outcome_types.type_choices)
+    subtype = models.CharField(
+        _("kind"), max_length=20, choices=outcome_types.subtype_choices, blank=True
+    )
     title = models.CharField(
         max_length=200, help_text=_("A short line, e.g. “MoU with a Chilean agro-food cluster”.")
     )
@@ -296,7 +278,7 @@ class Outcome(Publishable, models.Model):
 
     objects = OutcomeQuerySet.as_manager()
 
-    # Set by each proxy model below; saving through a proxy fixes the type.
+    # Set by each type's proxy model (_typed_proxy); saving through a proxy fixes the type.
     outcome_type = None
 
     class Meta:
@@ -319,33 +301,26 @@ class Outcome(Publishable, models.Model):
                 condition=Q(date__isnull=True) | Q(year__isnull=False),
                 name="outcomes_outcome_dated_has_year",
             ),
+            # Each type to its own fields and kinds, as its definition says (outcomes/types.py).
             models.CheckConstraint(
-                condition=Q(type="mou")
+                condition=_of_types(outcome_types.having("level"))
                 | Q(level="", counterpart__isnull=True, venue="", intra_eu=False),
                 name="outcomes_outcome_mou_fields_only_on_mou",
             ),
             models.CheckConstraint(
-                condition=Q(type__in=["mission", "exchange"]) | Q(direction=""),
+                condition=_of_types(outcome_types.having("direction")) | Q(direction=""),
                 name="outcomes_outcome_direction_only_on_moves",
             ),
             models.CheckConstraint(
-                condition=Q(subtype="")
-                | Q(
-                    type="roadmap",
-                    subtype__in=["export_strategy", "market_study", "joint_strategy"],
-                )
-                | Q(
-                    type="office",
-                    subtype__in=[
-                        "joint_office",
-                        "one_stop_shop",
-                        "living_lab",
-                        "ipr_help_desk",
-                        "investment_facility",
-                    ],
-                )
-                | Q(type="mission", subtype__in=["matchmaking_event", "business_trip"])
-                | Q(type="exchange", subtype__in=["consultant", "staff"]),
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(type=kind.value, subtype__in=kind.subtype_values)
+                        for kind in outcome_types.DEFINED
+                        if kind.subtypes
+                    ),
+                    Q(subtype=""),
+                ),
                 name="outcomes_outcome_subtype_fits_type",
             ),
             models.UniqueConstraint(
@@ -418,17 +393,23 @@ class Outcome(Publishable, models.Model):
             errors["year"] = _("The year must match the date (%(year)s), or be left empty.") % {
                 "year": self.date.year
             }
-        if self.subtype and self.subtype not in self.SUBTYPES_BY_TYPE.get(self.type, ()):
+        if self.subtype and self.subtype not in outcome_types.subtypes_of(self.type):
             errors["subtype"] = _("“%(kind)s” is not a kind of %(type)s.") % {
                 "kind": self.get_subtype_display(),
                 "type": str(self.get_type_display()).lower(),
             }
-        if self.type != self.Type.MOU and (
+        with_level = outcome_types.having("level")
+        if self.type not in {kind.value for kind in with_level} and (
             self.level or self.counterpart_id or self.venue or self.intra_eu
         ):
-            errors["type"] = _("Level, counterpart, venue and intra-EU apply to MoUs only.")
-        if self.direction and self.type not in (self.Type.MISSION, self.Type.EXCHANGE):
-            errors["direction"] = _("Only missions and exchanges have a direction.")
+            errors["type"] = _(
+                "Level, counterpart, venue and intra-EU apply to %(types)s only."
+            ) % {"types": _plurals(with_level)}
+        with_direction = outcome_types.having("direction")
+        if self.direction and self.type not in {kind.value for kind in with_direction}:
+            errors["direction"] = _("Only %(types)s have a direction.") % {
+                "types": _plurals(with_direction)
+            }
         if self.type == self.Type.MOU:
             self._clean_mou(errors)
         if errors:
@@ -483,43 +464,31 @@ class Outcome(Publishable, models.Model):
             ) % {"country": country.name}
 
 
-class MoU(Outcome):
-    outcome_type = Outcome.Type.MOU
-    objects = OutcomeTypeManager()
+def _typed_proxy(kind: outcome_types.OutcomeType):
+    """The type's proxy model (MoU, Roadmap, ...): its manager sees only that type, and saving
+    through it fixes the type; the admin gives it a form with the type's fields."""
+    options = {"proxy": True}
+    if kind.verbose_name:
+        options |= {"verbose_name": kind.verbose_name, "verbose_name_plural": kind.plural}
+    proxy = type(
+        kind.model_name,
+        (Outcome,),
+        {
+            "__module__": __name__,
+            "__qualname__": kind.model_name,
+            "outcome_type": kind.value,
+            "objects": OutcomeTypeManager(),
+            "Meta": type("Meta", (), options),
+        },
+    )
+    globals()[kind.model_name] = proxy
 
-    class Meta:
-        proxy = True
-        verbose_name = _("MoU")
-        verbose_name_plural = _("MoUs")
+    def undo():
+        del globals()[kind.model_name]
+        del apps.all_models[proxy._meta.app_label][proxy._meta.model_name]
+        apps.clear_cache()
 
-
-class Roadmap(Outcome):
-    outcome_type = Outcome.Type.ROADMAP
-    objects = OutcomeTypeManager()
-
-    class Meta:
-        proxy = True
-
-
-class Office(Outcome):
-    outcome_type = Outcome.Type.OFFICE
-    objects = OutcomeTypeManager()
-
-    class Meta:
-        proxy = True
-
-
-class Mission(Outcome):
-    outcome_type = Outcome.Type.MISSION
-    objects = OutcomeTypeManager()
-
-    class Meta:
-        proxy = True
+    return undo
 
 
-class Exchange(Outcome):
-    outcome_type = Outcome.Type.EXCHANGE
-    objects = OutcomeTypeManager()
-
-    class Meta:
-        proxy = True
+outcome_types.for_each_type(_typed_proxy)

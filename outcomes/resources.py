@@ -14,6 +14,7 @@ from core.imports import (
     StrictForeignKeyWidget,
     TextWidget,
 )
+from outcomes import types as outcome_types
 from outcomes.models import Organisation, Outcome
 from partnerships.models import Country, Partnership
 
@@ -174,12 +175,12 @@ class OutcomeResource(PortalResource):
     type = fields.Field(
         attribute="type",
         column_name="type",
-        widget=ChoiceWidget(Outcome.Type.choices, _("an outcome type")),
+        widget=ChoiceWidget(outcome_types.type_choices, _("an outcome type")),
     )
     subtype = fields.Field(
         attribute="subtype",
         column_name="kind",
-        widget=ChoiceWidget(Outcome.Subtype.choices, _("a kind of outcome")),
+        widget=ChoiceWidget(outcome_types.subtype_choices, _("a kind of outcome")),
     )
     level = fields.Field(
         attribute="level",

@@ -5,12 +5,14 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from outcomes import types as outcome_types
+
 
 class OutcomeOut(Schema):
     id: int
     partnership: str = Field(description=_("The name of the partnership that achieved it."))
     partnership_slug: str
-    type: str = Field(description=_("mou, roadmap, office, mission or exchange."))
+    type: str = Field(description=f"{outcome_types.values_text()}.")
     kind: str = Field(description=_("The kind within the type, e.g. joint_office."))
     level: str = Field(description=_("For an MoU: c2c, b2b or a2a."))
     title: str

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from core import data_cache
+from outcomes import types as outcome_types
 from outcomes.models import Outcome
 from partnerships import db_triggers
 from partnerships.models import Cluster, Partnership, Region, Sector, Source
@@ -132,15 +133,7 @@ REGIONS = {
     "gulf-states": ("Gulf States", ["AE", "BH", "KW", "OM", "QA", "SA"]),
 }
 
-TYPE_WEIGHTS = {"mission": 35, "exchange": 20, "mou": 25, "roadmap": 10, "office": 10}
 LEVEL_WEIGHTS = {"c2c": 50, "b2b": 32, "a2a": 13, "": 5}
-TITLES = {
-    "mou": "MoU with a {country} {sector} cluster",
-    "roadmap": "Roadmap for {sector} in {country}",
-    "office": "Office in {city} for {sector} SMEs",
-    "mission": "Business mission to {city} ({sector})",
-    "exchange": "Cluster staff exchange with {country}",
-}
 VENUES = ["trade_fair", "dedicated_office", "other", ""]
 DIRECTIONS = ["incoming", "outgoing"]
 
@@ -448,9 +441,14 @@ class _Builder:
         # Some partnerships are far more active than others.
         activity = [rng.paretovariate(2.5) for _ in ids]
         owners = sorted(rng.choices(ids, activity, k=n))
-        types, type_weights = list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values())
+        # Each type's share, title and kinds as outcomes/types.py defines them.
+        kinds = outcome_types.all_types()
+        types, type_weights = [k.value for k in kinds], [k.demo_weight for k in kinds]
+        titles = {k.value: k.demo_title for k in kinds}
+        subtypes = {k.value: k.subtype_values for k in kinds}
+        has_level = {k.value for k in outcome_types.having("level")}
+        has_direction = {k.value for k in outcome_types.having("direction")}
         levels, level_weights = list(LEVEL_WEIGHTS), list(LEVEL_WEIGHTS.values())
-        subtypes = {t: [s.value for s in subs] for t, subs in Outcome.SUBTYPES_BY_TYPE.items()}
         all_targets = list(TARGET_COUNTRIES)
         all_target_weights = [TARGET_COUNTRIES[c][1] for c in all_targets]
         cities = {code: spec[0] for code, spec in TARGET_COUNTRIES.items()}
@@ -474,12 +472,12 @@ class _Builder:
             if roll > 0.99:
                 year = None
             moment = _moment(rng, year or LAST_YEAR)
-            mou = kind == "mou"
+            mou = kind in has_level
             append(
                 (
                     kind,
                     rng.choice(subtypes[kind]) if subtypes[kind] and rng.random() < 0.9 else "",
-                    TITLES[kind].format(country=code, sector=sector, city=city or code),
+                    titles[kind].format(country=code, sector=sector, city=city or code),
                     f"Synthetic {kind} of partnership {partnership} with partners in {code}.",
                     city,
                     date,
@@ -487,7 +485,7 @@ class _Builder:
                     rng.choices(levels, level_weights)[0] if mou else "",
                     rng.choice(VENUES) if mou else "",
                     False,
-                    rng.choice(DIRECTIONS) if kind in ("mission", "exchange") else "",
+                    rng.choice(DIRECTIONS) if kind in has_direction else "",
                     "",
                     "",
                     True,

@@ -11,6 +11,7 @@ record each role may touch at all.
 
 from django.contrib.auth.models import Group, Permission
 
+from outcomes import types as outcome_types
 from partnerships.admin_scope import COORDINATORS
 
 EDITORS = "Editors"
@@ -27,7 +28,6 @@ _CONTENT = {
         "membership",
         "targetmarket",
     ],
-    "outcomes": ["organisation", "outcome", "mou", "roadmap", "office", "mission", "exchange"],
 }
 _EDITOR_EXTRA = [
     ("partnerships", "view_country"),
@@ -39,33 +39,41 @@ _EDITOR_EXTRA = [
     ("outcomes", "publish_outcome"),
     ("outcomes", "import_outcome"),
 ]
-_OUTCOME_MODELS = ["outcome", "mou", "roadmap", "office", "mission", "exchange"]
-_COORDINATOR = [
-    *(
-        ("partnerships", f"view_{model}")
-        for model in ["partnership", "sector", "region", "country", "source"]
-    ),
-    *(
-        ("partnerships", f"{action}_{model}")
-        for model in ["membership", "cluster"]
-        for action in ("add", "change", "view")
-    ),
-    *(
-        ("outcomes", f"{action}_{model}")
-        for model in [*_OUTCOME_MODELS, "organisation"]
-        for action in ("add", "change", "view")
-    ),
-]
+
+
+def _outcome_models() -> list[str]:
+    """The outcome model and each type's proxy, as the outcomes app defines them."""
+    return ["outcome", *outcome_types.model_names()]
+
+
+def _coordinator() -> list[tuple[str, str]]:
+    return [
+        *(
+            ("partnerships", f"view_{model}")
+            for model in ["partnership", "sector", "region", "country", "source"]
+        ),
+        *(
+            ("partnerships", f"{action}_{model}")
+            for model in ["membership", "cluster"]
+            for action in ("add", "change", "view")
+        ),
+        *(
+            ("outcomes", f"{action}_{model}")
+            for model in [*_outcome_models(), "organisation"]
+            for action in ("add", "change", "view")
+        ),
+    ]
 
 
 def role_permissions() -> dict[str, list[tuple[str, str]]]:
+    content = {**_CONTENT, "outcomes": ["organisation", *_outcome_models()]}
     editors = [
         (app, f"{action}_{model}")
-        for app, models in _CONTENT.items()
+        for app, models in content.items()
         for model in models
         for action in _ALL
     ]
-    return {EDITORS: editors + _EDITOR_EXTRA, COORDINATORS: _COORDINATOR}
+    return {EDITORS: editors + _EDITOR_EXTRA, COORDINATORS: _coordinator()}
 
 
 def sync_roles(*, plan=None, **kwargs) -> None:

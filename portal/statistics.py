@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally, count_together
 from core.exports import Column, Export
+from outcomes import types as outcome_types
 from outcomes.models import Outcome
 from partnerships.filters import country_choices, sector_choices
 
@@ -77,7 +78,7 @@ def charts(partnerships, outcomes) -> list[Chart]:
     outcome_countries = counts["outcome_countries"]
     names = country_names(targets, members, outcome_countries)
     sectors = dict(sector_choices())
-    types = dict(Outcome.Type.choices)
+    types = dict(outcome_types.type_choices)
     levels = dict(Outcome.Level.choices)
     return [
         Chart(
