@@ -12,12 +12,10 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from core import counts, data_cache, exports, worldmap
+from core import counts, data_cache, exports, public_lists, worldmap
 from core.list_views import bad_request
-from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
-from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import cache as portal_cache
@@ -65,25 +63,16 @@ def home_figures():
 
 
 class ExportsHelpView(TemplateView):
-    """What each export column holds, read from the export definitions themselves."""
+    """What each export column holds, read from every registered list's export itself."""
 
     template_name = "exports_help.html"
 
     def get_context_data(self, **kwargs):
         # Column lists, not the classes: templates would call a class.
         tables = [
-            (
-                gettext("Partnerships"),
-                reverse("partnerships:partnership-list"),
-                PartnershipExport.columns,
-            ),
-            (gettext("Outcomes"), reverse("outcomes:outcome-list"), OutcomeExport.columns),
-            (gettext("Clusters"), reverse("partnerships:cluster-list"), ClusterExport.columns),
-            (
-                gettext("ESCP overview report"),
-                reverse("partnerships:escp-overview"),
-                EscpOverviewExport.columns,
-            ),
+            (str(listed.title), reverse(listed.page_url_name), listed.export_class.columns)
+            for listed in public_lists.registered()
+            if listed.export_class
         ]
         return super().get_context_data(tables=tables, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs)
 
