@@ -242,7 +242,9 @@ class ApiRows:
         return rows
 
     def _api_url(self, key) -> str:
-        return self.base_url + reverse(f"api:{self.public_list.item_name}", args=[key])
+        # In the namespace of the API that answers (the portal's is "api").
+        namespace = self.request.resolver_match.namespace
+        return self.base_url + reverse(f"{namespace}:{self.public_list.item_name}", args=[key])
 
     def one(self):
         rows = self[:1]
