@@ -44,9 +44,9 @@ class IndexOut(Schema):
 
 
 @cache
-def _endpoints(root: str, language: str) -> list[tuple[str, str]]:
-    """Every GET endpoint's path and summary, read from the OpenAPI schema so it cannot drift;
-    kept per language, as the summaries are translated."""
+def api_endpoints(root: str, language: str) -> list[tuple[str, str]]:
+    """Every GET endpoint's path and summary but the index's (at ``root``), read from the OpenAPI
+    schema so that it cannot drift; kept per language, as the summaries are translated."""
     paths = api.get_openapi_schema(path_prefix=root)["paths"]
     return [
         (path, str(operation["get"]["summary"]))
@@ -68,7 +68,7 @@ def index(request: HttpRequest) -> dict:
         "openapi": base + reverse("api:openapi-json"),
         "endpoints": [
             {"url": base + path, "summary": summary}
-            for path, summary in _endpoints(root, get_language())
+            for path, summary in api_endpoints(root, get_language())
         ],
     }
 

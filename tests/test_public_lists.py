@@ -36,7 +36,7 @@ GOLD_CLUSTERS = public_lists.PublicList(
     summary="Published clusters with the gold label",
     item_name="gold-cluster",
     item_summary="One published gold cluster",
-    not_found="There is no published gold cluster “{}”.",
+    not_found="There is no published gold cluster “%(slug)s”.",
 )
 
 
@@ -119,6 +119,7 @@ def test_every_registered_list_is_served_from_its_declaration(client):
             assert view.public_list is listed, listed.name
         if listed.schema:
             assert reverse(f"api:{listed.name}") in paths, listed.name
+            assert f"<code>{reverse(f'api:{listed.name}')}</code>" in help_page
         if listed.export_class:
             assert f'{listed.title} <small class="text-body-secondary">' in help_page
 
