@@ -9,8 +9,8 @@ A ``PublicList`` names a list's rows, its filters, its export and its API shape.
 - its import (``core.imports.PortalResource`` with ``public_list = ...``) knows the export's columns;
 - /about/exports/ lists the columns of every registered list that has an export.
 
-Page and API share one cached total per filter combination and the facet counts, under the
-list's ``name``. Each app declares its lists in ``<app>/lists.py`` and registers them in its
+Page and API share one cached total per filter combination, kept under the list's ``name``
+(as are the page's facet counts). Each app declares its lists in ``<app>/lists.py`` and registers them in its
 ``AppConfig.ready``.
 """
 
