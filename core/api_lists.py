@@ -1,11 +1,14 @@
-"""What every list of the open data API shares: the pages' filters, pagination, rows and errors.
+"""The open data API's lists, made from their declarations (core/public_lists.py): the pages'
+filters, pagination, rows and errors.
 
 The API answers with exactly the rows the public pages show for the same
-parameters, because it runs the pages' own FilterSets; the rows carry the
+parameters, because it runs the pages' own rows and FilterSets; the rows carry the
 columns of the exports (docs/exports.md), so that a field means one thing
 wherever it appears. See docs/api.md.
 """
 
+import inspect
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -20,9 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet, OrderingFilter
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PaginationBase
+from ninja.pagination import PaginationBase, paginate
 
 from core.pagination import CachedCountPaginator
+from core.public_lists import PublicList
 
 MAX_PAGE_SIZE = 100
 
@@ -62,9 +66,74 @@ class ErrorOut(Schema):
     )
 
 
-def filtered(filterset_class: type[FilterSet], request, queryset):
-    """The rows the list page of ``filterset_class`` shows for this request's parameters, in its order."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+def list_router(public_lists: Iterable[PublicList]) -> ReadRouter:
+    """A list endpoint and a record endpoint for each of ``public_lists`` that has a schema."""
+    router = ReadRouter()
+    for public_list in public_lists:
+        if public_list.schema is not None:
+            _add_list(router, public_list)
+            _add_record(router, public_list)
+    return router
+
+
+def _add_list(router: ReadRouter, public_list: PublicList) -> None:
+    filterset_class = public_list.filterset_class
+    extra = {"openapi_extra": filter_parameters(filterset_class)} if filterset_class else {}
+
+    @router.get(
+        f"/{public_list.name}/",
+        response={200: list[public_list.schema], 400: ErrorOut, 404: ErrorOut},
+        url_name=public_list.name,
+        tags=[public_list.name],
+        summary=public_list.summary,
+        # As they were named when each list had its own function: partnerships_api_list_partnerships.
+        operation_id=f"{public_list.model._meta.app_label}_api_list_{public_list.name}",
+        **extra,
+    )
+    @paginate(PageLinks)
+    def list_rows(request):
+        return ApiRows(public_list, request, *filtered(public_list, request))
+
+
+def _add_record(router: ReadRouter, public_list: PublicList) -> None:
+    key = public_list.key
+    converter = "int:" if key.type is int else ""
+
+    def one_row(request, **asked):
+        [value] = asked.values()
+        row = ApiRows(public_list, request, public_list.find(value)).one()
+        if row is None:
+            raise HttpError(404, str(public_list.not_found) % {key.parameter: value})
+        return row
+
+    # django-ninja reads the path parameter's name and type from the signature.
+    one_row.__signature__ = inspect.Signature(
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(
+                key.parameter, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=key.type
+            ),
+        ]
+    )
+    router.get(
+        f"/{public_list.name}/{{{converter}{key.parameter}}}/",
+        response={200: public_list.schema, 404: ErrorOut},
+        url_name=public_list.item_name,
+        tags=[public_list.name],
+        summary=public_list.item_summary,
+        operation_id=f"{public_list.model._meta.app_label}_api_get_{public_list.item_name}",
+    )(one_row)
+
+
+def filtered(public_list: PublicList, request) -> tuple[models.QuerySet, list]:
+    """The rows the list's page shows for this request's parameters, in its order, and the
+    filters as validated: the key of the list's cached total, so that a made-up parameter,
+    which changes no row, adds no entry to the cache."""
+    if public_list.filterset_class is None:
+        return public_list.rows(), []
+    filterset = public_list.filterset_class(
+        request.GET or None, queryset=public_list.rows(), request=request
+    )
     if filterset.is_bound and not filterset.is_valid():
         raise BadParameters(
             {
@@ -72,10 +141,7 @@ def filtered(filterset_class: type[FilterSet], request, queryset):
                 for name, errors in filterset.errors.items()
             }
         )
-    # The key of the list's cached total (PageLinks): the filters as validated, so that a
-    # made-up parameter, which changes no row, adds no entry to the cache.
-    request.filter_state = filterset.filter_state()
-    return filterset.qs
+    return filterset.qs, filterset.filter_state()
 
 
 def filter_parameters(filterset_class: type[FilterSet]) -> dict:
@@ -141,39 +207,48 @@ def _choice_schema(choices) -> dict:
     return {"type": "string"}
 
 
-class ExportedRows:
-    """A queryset seen through an export: slicing gives that slice's export rows as dicts.
+class ApiRows:
+    """A list's rows as the API gives them: slicing gives that slice's rows.
 
-    The rows hold the export's columns, plus ``api_url``: the API's own link to the record, the
-    view ``api_view`` with the row's ``key`` column.
+    A list with an export gives its export's rows as dicts; one without gives its records, each
+    with ``url``, its page. Both carry ``api_url``: the API's own link to the record.
     """
 
-    def __init__(self, export_class, queryset, request, *, api_view: str, key: str):
-        self.export_class = export_class
+    def __init__(self, public_list: PublicList, request, queryset, filter_state=()):
+        self.public_list = public_list
         self.queryset = queryset
+        self.request = request
         self.base_url = request.build_absolute_uri("/").rstrip("/")
-        self.api_view = api_view
-        self.key = key
+        # The page of the same list shares it (core/list_views.py).
+        self.count_key = (public_list.name, list(filter_state))
 
     def count(self) -> int:
         return self.queryset.count()
 
-    def __getitem__(self, items: slice) -> list[dict]:
-        export = self.export_class(self.queryset[items], base_url=self.base_url)
+    def __getitem__(self, items: slice) -> list:
+        export_class = self.public_list.export_class
+        if export_class is None:
+            records = list(self.queryset[items])
+            for record in records:
+                record.url = self.base_url + record.get_absolute_url()
+                record.api_url = self._api_url(getattr(record, self.public_list.key.field))
+            return records
+        export = export_class(self.queryset[items], base_url=self.base_url)
         rows = []
         for item in export.fetch():
             row = {column.name: column.get(item) for column in export.columns}
-            row["api_url"] = self.base_url + reverse(self.api_view, args=[row[self.key]])
+            row["api_url"] = self._api_url(row[self.public_list.key.field])
             rows.append(row)
         return rows
 
-    def one(self) -> dict | None:
+    def _api_url(self, key) -> str:
+        # In the namespace of the API that answers (the portal's is "api").
+        namespace = self.request.resolver_match.namespace
+        return self.base_url + reverse(f"{namespace}:{self.public_list.item_name}", args=[key])
+
+    def one(self):
         rows = self[:1]
         return rows[0] if rows else None
-
-
-def absolute(request, view_name: str, *args) -> str:
-    return request.build_absolute_uri(reverse(view_name, args=args))
 
 
 class PageLinks(PaginationBase):
@@ -199,14 +274,12 @@ class PageLinks(PaginationBase):
     items_attribute = "results"
 
     def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
-        # The list pages' paginator: the total counted once per path and filters until the data
+        # The list pages' paginator: the total counted once per list and filters until the data
         # changes, and pages that stop at the row where theirs do (settings.LIST_MAX_ROWS).
-        # A list without filters has none: whatever the parameters, one total.
-        filters = getattr(request, "filter_state", [])
         paginator = CachedCountPaginator(
             queryset,
             pagination.page_size,
-            count_key=("api", request.path, filters),
+            count_key=queryset.count_key,
             max_rows=settings.LIST_MAX_ROWS,
         )
         try:

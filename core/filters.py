@@ -21,25 +21,34 @@ from core.country_codes import normalise_country_code
 from core.counts import count_together
 
 
-def calls(queryset_method):
-    """A filter ``method`` that chains the QuerySet method of that name with the value, or calls
-    ``queryset_method(queryset, value)`` when given a function.
+def calls(queryset_method: Callable) -> Callable:
+    """A filter ``method`` that calls ``queryset_method(queryset, value)``: a QuerySet method
+    itself (``PartnershipQuerySet.in_sectors``), or a function of a queryset and a value.
 
     django-filter skips it for an empty value, so the QuerySet methods need no guard.
     """
-    if callable(queryset_method):
-        return lambda queryset, name, value: queryset_method(queryset, value)
-    return lambda queryset, name, value: getattr(queryset, queryset_method)(value)
+    return lambda queryset, name, value: queryset_method(queryset, value)
 
 
-def facet(label, choices, queryset_method, *, what, message=None, filter_class=None, **kwargs):
+def facet(
+    label,
+    choices,
+    queryset_method: Callable,
+    *,
+    tally: Callable[[QuerySet], object],
+    what,
+    message=None,
+    filter_class=None,
+    **kwargs,
+):
     """A multi-valued filter shown as checkboxes (with counts), that selects with a QuerySet method.
 
-    ``what`` names a value in the message for one that does not exist ("a sector"), unless
-    ``message`` gives the whole message.
+    ``tally`` counts the rows per option value (``PartnershipQuerySet.tally_by_sector``, or any
+    function of a queryset). ``what`` names a value in the message for one that does not exist
+    ("a sector"), unless ``message`` gives the whole message.
     """
     filter_class = filter_class or django_filters.MultipleChoiceFilter
-    return filter_class(
+    facet_filter = filter_class(
         label=label,
         choices=choices,
         widget=forms.CheckboxSelectMultiple,
@@ -47,6 +56,9 @@ def facet(label, choices, queryset_method, *, what, message=None, filter_class=N
         error_messages={"invalid_choice": message or _not_on_this_portal(what)},
         **kwargs,
     )
+    # Not a keyword of the filter: django-filter hands those on to the form field.
+    facet_filter.tally = tally
+    return facet_filter
 
 
 def _not_on_this_portal_now(what) -> str:
@@ -99,14 +111,12 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.
 
-    ``facets`` maps a filter name to the name of a QuerySet method that
-    tallies the rows per option value: ``{"sector": "tally_by_sector"}`` (or to a
-    function of the queryset, for a facet another app adds with ``add_facet``). Each
-    facet is counted over the rows that all *other* filters select, so that
-    picking one more value of a facet (OR) gives the number shown.
+    Its facets are the filters made by ``facet(...)``, each with the ``tally`` that counts its
+    options (or added by another app with ``add_facet``). Each facet is counted over the rows
+    that all *other* filters select, so that picking one more value of a facet (OR) gives the
+    number shown.
     """
 
-    facets: dict[str, str | Callable[[QuerySet], object]] = {}
     # Facets with very many options (thousands of partnerships) list only those with the most results.
     facet_option_limits: dict[str, int] = {}
     # Parameters that are not filters but are part of the page's state.
@@ -116,7 +126,12 @@ class FacetedFilterSet(django_filters.FilterSet):
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
 
     @classmethod
-    def add_facet(cls, name: str, facet_filter, tally: Callable[[QuerySet], object]) -> None:
+    def facets(cls) -> dict[str, Callable[[QuerySet], object]]:
+        """Each facet's name and tally, in the filters' order."""
+        return {name: f.tally for name, f in cls.base_filters.items() if getattr(f, "tally", None)}
+
+    @classmethod
+    def add_facet(cls, name: str, facet_filter) -> None:
         """A facet defined by another app, such as the outcomes' "Has outcomes of type" on the
         partnership list: registered in that app's ``AppConfig.ready``, so this list's app need
         not import it. It comes before ``sort``, which stays the last filter."""
@@ -126,7 +141,6 @@ class FacetedFilterSet(django_filters.FilterSet):
         if "sort" in cls.base_filters:
             filters["sort"] = cls.base_filters["sort"]
         cls.base_filters = filters
-        cls.facets = {**cls.facets, name: tally}
 
     @classmethod
     def _country_params(cls):
@@ -151,12 +165,7 @@ class FacetedFilterSet(django_filters.FilterSet):
 
         def count():
             return count_together(
-                {
-                    name: method(self.filtered_except(name))
-                    if callable(method)
-                    else getattr(self.filtered_except(name), method)()
-                    for name, method in self.facets.items()
-                }
+                {name: tally(self.filtered_except(name)) for name, tally in self.facets().items()}
             )
 
         if not cache_name:

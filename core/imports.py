@@ -234,8 +234,9 @@ class PortalResource(resources.ModelResource):
     def get_diff_class(cls):
         return ClassedDiff
 
-    # Columns the export writes for people and that the import ignores, such as "url".
-    ignored_columns: tuple[str, ...] = ()
+    # The list (core/public_lists.py) whose export's columns this import reads: every import
+    # column is one of them (tests/test_public_lists.py).
+    public_list = None
     # True where the model's clean() checks every rule of its constraints itself (Outcome.clean):
     # the rows are then validated without Django's query per row and per constraint, and without
     # the query per foreign key whose record the import has just read. The database still
@@ -247,6 +248,16 @@ class PortalResource(resources.ModelResource):
         if getattr(self, "import_fields", None) is None:
             self.import_fields = super().get_import_fields()
         return self.import_fields
+
+    @property
+    def ignored_columns(self) -> tuple[str, ...]:
+        """The export's columns the import does not read, written for people, such as "url"."""
+        imported = {field.column_name for field in self.get_import_fields()}
+        return tuple(
+            column.name
+            for column in self.public_list.export_class.columns
+            if column.name not in imported
+        )
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         # The preview is a dry run: its writes are rolled back, so they go in no history.

@@ -1,14 +1,25 @@
 """The list page every app's lists are built on: filters with facet counts, sorting, pagination
-and the downloads of the same rows."""
+and the downloads of the same rows, all taken from the list's declaration (core/public_lists.py)."""
 
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext, ngettext
+from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from core import exports
 from core.pagination import CachedCountPaginator
+from core.public_lists import PublicList
+
+
+class PublicListView(ListView):
+    """A list page without filters (sectors, countries): its declaration's rows, on one page."""
+
+    public_list: PublicList
+
+    def get_queryset(self):
+        return self.public_list.rows()
 
 
 class FilteredListView(FilterView):
@@ -19,10 +30,19 @@ class FilteredListView(FilterView):
     checkers and scripts notice. A page number that does not exist shows page 1.
     """
 
+    public_list: PublicList
     strict = False
     page_problem = None
-    export_class = None
-    page_heading = ""
+
+    @property
+    def page_heading(self) -> str:
+        return self.public_list.title
+
+    def get_queryset(self):
+        return self.public_list.rows()
+
+    def get_filterset_class(self):
+        return self.public_list.filterset_class
 
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
@@ -30,12 +50,12 @@ class FilteredListView(FilterView):
     @classmethod
     def page_parameters(cls) -> set[str]:
         """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
-        return {*cls.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
+        return {*cls.public_list.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
 
     @classmethod
     def page_state(cls, query) -> list | None:
         """The filters, sort and page, canonical; None when a value is bad (the page answers 400)."""
-        state = cls.filterset_class(query).page_state()
+        state = cls.public_list.filterset_class(query).page_state()
         page = query.get(cls.page_kwarg) or "1"
         if state is None or not (page.isascii() and page.isdigit()) or int(page) < 1:
             return None
@@ -77,7 +97,7 @@ class FilteredListView(FilterView):
                 )
                 % {"problems": problems}
             )
-        export = self.export_class(
+        export = self.public_list.export_class(
             filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
         )
         try:
@@ -89,7 +109,8 @@ class FilteredListView(FilterView):
         return CachedCountPaginator(
             queryset,
             per_page,
-            count_key=(type(self).__name__, self.filterset.filter_state()),
+            # The API's pages of this list share it (core/api_lists.py).
+            count_key=(self.public_list.name, self.filterset.filter_state()),
             max_rows=settings.LIST_MAX_ROWS,
             **kwargs,
         )
@@ -107,7 +128,7 @@ class FilteredListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.filterset.label_options_with_counts(
-            self.filterset.facet_counts(cache_name=type(self).__name__)
+            self.filterset.facet_counts(cache_name=self.public_list.name)
         )
         context.update(
             result_count=context["paginator"].count

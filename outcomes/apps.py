@@ -9,8 +9,8 @@ class OutcomesConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
-        from core import data_cache
-        from outcomes import filters
+        from core import data_cache, public_lists
+        from outcomes import filters, lists
         from outcomes import types as outcome_types
         from outcomes.models import Outcome
         from partnerships.models import register_country_use
@@ -26,3 +26,5 @@ class OutcomesConfig(AppConfig):
         # The partnership list's "Has outcomes of type" facet, and the countries published outcomes name.
         filters.extend_partnership_filter()
         register_country_use(lambda: Outcome.objects.published().values("country"))
+        # Its list in the API and on /about/exports/.
+        public_lists.register(*lists.PUBLIC_LISTS)

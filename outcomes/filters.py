@@ -16,7 +16,7 @@ from core.filters import (
     facet,
 )
 from outcomes import types as outcome_types
-from outcomes.models import Outcome
+from outcomes.models import Outcome, OutcomeQuerySet
 from partnerships.filters import (
     PartnershipFilter,
     country_choices,
@@ -58,27 +58,51 @@ class YearsFilter(django_filters.MultipleChoiceFilter):
 class OutcomeFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=calls("search"),
+        method=calls(OutcomeQuerySet.search),
         max_length=200,
         help_text=_("Words in the title, description, city, counterpart or partnership."),
     )
-    type = facet(_("Type"), outcome_types.type_choices, "of_type", what=_("an outcome type"))
-    level = facet(_("MoU level"), Outcome.Level, "of_level", what=_("an MoU level"))
+    type = facet(
+        _("Type"),
+        outcome_types.type_choices,
+        OutcomeQuerySet.of_type,
+        tally=OutcomeQuerySet.tally_by_type,
+        what=_("an outcome type"),
+    )
+    level = facet(
+        _("MoU level"),
+        Outcome.Level,
+        OutcomeQuerySet.of_level,
+        tally=OutcomeQuerySet.tally_by_level,
+        what=_("an MoU level"),
+    )
     country = facet(
         _("Country"),
         country_choices,
-        "with_country",
+        OutcomeQuerySet.with_country,
+        tally=OutcomeQuerySet.tally_by_country,
         what=_("a country"),
         filter_class=CountryCodesFilter,
     )
     partnership = facet(
-        _("Partnership"), partnership_choices, "of_partnerships", what=_("a partnership")
+        _("Partnership"),
+        partnership_choices,
+        OutcomeQuerySet.of_partnerships,
+        tally=OutcomeQuerySet.tally_by_partnership,
+        what=_("a partnership"),
     )
-    sector = facet(_("Sector"), sector_choices, "in_sectors", what=_("a sector"))
+    sector = facet(
+        _("Sector"),
+        sector_choices,
+        OutcomeQuerySet.in_sectors,
+        tally=OutcomeQuerySet.tally_by_sector,
+        what=_("a sector"),
+    )
     year = facet(
         _("Year"),
         year_choices,
-        "in_years",
+        OutcomeQuerySet.in_years,
+        tally=OutcomeQuerySet.tally_by_year,
         what=_("a year"),
         message=_("“%(value)s” is not a year. Use four digits, e.g. 2013."),
         filter_class=YearsFilter,
@@ -103,14 +127,6 @@ class OutcomeFilter(FacetedFilterSet):
     )
 
     facet_option_limits = {"partnership": 30}
-    facets = {
-        "type": "tally_by_type",
-        "level": "tally_by_level",
-        "country": "tally_by_country",
-        "partnership": "tally_by_partnership",
-        "sector": "tally_by_sector",
-        "year": "tally_by_year",
-    }
 
     class Meta:
         model = Outcome
@@ -145,7 +161,7 @@ def extend_partnership_filter() -> None:
             _("Has outcomes of type"),
             outcome_types.type_choices,
             partnerships_with_outcome_type,
+            tally=tally_partnerships_by_outcome_type,
             what=_("an outcome type"),
         ),
-        tally=tally_partnerships_by_outcome_type,
     )

@@ -14,6 +14,7 @@ from core.imports import (
     StrictForeignKeyWidget,
     TextWidget,
 )
+from outcomes import lists
 from outcomes import types as outcome_types
 from outcomes.models import Organisation, Outcome
 from partnerships.models import Country, Partnership
@@ -207,8 +208,8 @@ class OutcomeResource(PortalResource):
     )
     evidence_url = text("evidence_url")
 
+    public_list = lists.OUTCOMES
     required_columns = ("partnership_slug", "type", "title")
-    ignored_columns = ("partnership", "country_name", "url")
     rules_in_clean = True
 
     class Meta:

@@ -24,8 +24,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        from core import curated_admin, data_cache
-        from partnerships import db_triggers
+        from core import curated_admin, data_cache, public_lists
+        from partnerships import db_triggers, lists
         from partnerships.models import Cluster, Partnership
 
         # See partnerships/db_triggers.py for why the triggers live outside the migrations.
@@ -36,3 +36,5 @@ class PartnershipsConfig(AppConfig):
         # Any change to this app's records starts a new generation of the cached pages and figures.
         data_cache.register_app(self)
         data_cache.register_dated(Partnership.objects.published, Cluster.objects.published)
+        # Its lists in the API and on /about/exports/.
+        public_lists.register(*lists.PUBLIC_LISTS)

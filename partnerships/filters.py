@@ -16,7 +16,15 @@ from core.filters import (
     calls,
     facet,
 )
-from partnerships.models import Cluster, Country, Partnership, Region, Sector
+from partnerships.models import (
+    Cluster,
+    ClusterQuerySet,
+    Country,
+    Partnership,
+    PartnershipQuerySet,
+    Region,
+    Sector,
+)
 
 # The options of every list's filters, read in one query once until the data changes.
 
@@ -74,29 +82,47 @@ def _read_filter_choices():
 class PartnershipFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=calls("search"),
+        method=calls(PartnershipQuerySet.search),
         max_length=200,
         help_text=_(
             "Words in a partnership's name, acronym or description, or a member cluster's name."
         ),
     )
-    kind = facet(_("Kind"), Partnership.Kind, "of_kind", what=_("a kind of partnership"))
-    sector = facet(_("Sector"), sector_choices, "in_sectors", what=_("a sector"))
+    kind = facet(
+        _("Kind"),
+        Partnership.Kind,
+        PartnershipQuerySet.of_kind,
+        tally=PartnershipQuerySet.tally_by_kind,
+        what=_("a kind of partnership"),
+    )
+    sector = facet(
+        _("Sector"),
+        sector_choices,
+        PartnershipQuerySet.in_sectors,
+        tally=PartnershipQuerySet.tally_by_sector,
+        what=_("a sector"),
+    )
     target_country = facet(
         _("Target country"),
         country_choices,
-        "targeting_country",
+        PartnershipQuerySet.targeting_country,
+        tally=PartnershipQuerySet.tally_by_target_country,
         what=_("a country"),
         filter_class=CountryCodesFilter,
         help_text=_("Directly, or through a region that contains it."),
     )
     target_region = facet(
-        _("Target region"), region_choices, "targeting_region", what=_("a region")
+        _("Target region"),
+        region_choices,
+        PartnershipQuerySet.targeting_region,
+        tally=PartnershipQuerySet.tally_by_target_region,
+        what=_("a region"),
     )
     member_country = facet(
         _("Member country"),
         country_choices,
-        "with_member_country",
+        PartnershipQuerySet.with_member_country,
+        tally=PartnershipQuerySet.tally_by_member_country,
         what=_("a country"),
         filter_class=CountryCodesFilter,
     )
@@ -119,36 +145,35 @@ class PartnershipFilter(FacetedFilterSet):
         null_label=None,
     )
 
-    facets = {
-        "kind": "tally_by_kind",
-        "sector": "tally_by_sector",
-        "target_country": "tally_by_target_country",
-        "target_region": "tally_by_target_region",
-        "member_country": "tally_by_member_country",
-    }
-
     class Meta:
         model = Partnership
         fields = []
 
 
 class ClusterFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method=calls("search"), max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"), method=calls(PartnershipQuerySet.search), max_length=200
+    )
     country = facet(
         _("Country"),
         country_choices,
-        "located_in",
+        ClusterQuerySet.located_in,
+        tally=ClusterQuerySet.tally_by_country,
         what=_("a country"),
         filter_class=CountryCodesFilter,
     )
-    label = facet(_("Excellence label"), Cluster.Label, "with_label", what=_("an excellence label"))
+    label = facet(
+        _("Excellence label"),
+        Cluster.Label,
+        ClusterQuerySet.with_label,
+        tally=ClusterQuerySet.tally_by_label,
+        what=_("an excellence label"),
+    )
     sort = StableOrderingFilter(
         label=_("Sort by"),
         fields=[("name", "name"), ("country__name", "country")],
         empty_label=None,
     )
-
-    facets = {"country": "tally_by_country", "label": "tally_by_label"}
 
     class Meta:
         model = Cluster

@@ -14,6 +14,7 @@ from core.imports import (
     TextWidget,
     split_list,
 )
+from partnerships import lists
 from partnerships.models import (
     Cluster,
     Country,
@@ -144,8 +145,8 @@ class PartnershipResource(PortalResource):
     end_date = fields.Field(attribute="end_date", column_name="end_date", widget=DateWidget())
     website = text("website")
 
+    public_list = lists.PARTNERSHIPS
     required_columns = ("slug", "name", "kind")
-    ignored_columns = ("member_countries", "member_country_names", "url")
 
     class Meta:
         model = Partnership
@@ -247,8 +248,8 @@ class ClusterResource(PortalResource):
     )
     website = text("website")
 
+    public_list = lists.CLUSTERS
     required_columns = ("slug", "name", "country")
-    ignored_columns = ("country_name", "url")
 
     class Meta:
         model = Cluster

@@ -1,15 +1,14 @@
 """The API's shapes of partnerships, clusters, sectors, countries and regions.
 
 Partnerships and clusters carry the columns of their exports (docs/exports.md),
-under the same names and with the same values, plus ``api_url``.
+under the same names and with the same values, plus ``api_url``. Sectors, countries and regions
+are read from their records, which the API gives ``url`` and ``api_url`` (core/api_lists.py).
 """
 
 import datetime
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-
-from core.api_lists import absolute
 
 
 class PartnershipOut(Schema):
@@ -63,14 +62,6 @@ class SectorOut(Schema):
     url: str = Field(description=_("Its page on the portal."))
     api_url: str = Field(description=_("This record in the API."))
 
-    @staticmethod
-    def resolve_url(sector, context):
-        return context["request"].build_absolute_uri(sector.get_absolute_url())
-
-    @staticmethod
-    def resolve_api_url(sector, context):
-        return absolute(context["request"], "api:sector", sector.slug)
-
 
 class CountryOut(Schema):
     code: str = Field(description=_("ISO 3166-1 alpha-2 (GB, not UK)."))
@@ -81,14 +72,6 @@ class CountryOut(Schema):
     )
     url: str = Field(description=_("Its page on the portal."))
     api_url: str = Field(description=_("This record in the API."))
-
-    @staticmethod
-    def resolve_url(country, context):
-        return context["request"].build_absolute_uri(country.get_absolute_url())
-
-    @staticmethod
-    def resolve_api_url(country, context):
-        return absolute(context["request"], "api:country", country.code)
 
 
 class RegionOut(Schema):
@@ -102,11 +85,3 @@ class RegionOut(Schema):
     @staticmethod
     def resolve_countries(region):
         return [country.code for country in region.countries.all()]
-
-    @staticmethod
-    def resolve_url(region, context):
-        return context["request"].build_absolute_uri(region.get_absolute_url())
-
-    @staticmethod
-    def resolve_api_url(region, context):
-        return absolute(context["request"], "api:region", region.slug)

@@ -1,18 +1,13 @@
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
-from core.list_views import FilteredListView
-from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
-from partnerships.filters import ClusterFilter, PartnershipFilter
-from partnerships.models import Cluster, Country, Partnership, Sector
+from core.list_views import FilteredListView, PublicListView
+from partnerships import lists
+from partnerships.models import Cluster
 
 
 class PartnershipListView(FilteredListView):
-    filterset_class = PartnershipFilter
-    export_class = PartnershipExport
-    queryset = Partnership.objects.published().with_related()
+    public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
-    page_heading = _("Partnerships")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -29,9 +24,7 @@ class PartnershipListView(FilteredListView):
 class EscpOverviewReportView(FilteredListView):
     """The source's ESCP overview table, regenerated from the data; takes the filters of /partnerships/."""
 
-    filterset_class = PartnershipFilter
-    export_class = EscpOverviewExport
-    queryset = Partnership.objects.published().escps().with_related()
+    public_list = lists.ESCP_OVERVIEW
     template_name = "partnerships/escp_overview.html"
 
     def get_paginate_by(self, queryset):
@@ -39,7 +32,7 @@ class EscpOverviewReportView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report = EscpOverviewExport(context["object_list"], base_url="")
+        report = self.public_list.export_class(context["object_list"], base_url="")
         names = [column.name for column in report.columns]
         context.update(
             columns=report.columns,
@@ -48,24 +41,19 @@ class EscpOverviewReportView(FilteredListView):
         return context
 
 
-class SectorListView(ListView):
-    queryset = Sector.objects.with_published_partnership_counts()
+class SectorListView(PublicListView):
+    public_list = lists.SECTORS
     template_name = "partnerships/sector_list.html"
 
 
-class CountryListView(ListView):
+class CountryListView(PublicListView):
+    public_list = lists.COUNTRIES
     template_name = "partnerships/country_list.html"
-
-    def get_queryset(self):
-        return Country.objects.published().annotate_direct_target_counts()
 
 
 class ClusterListView(FilteredListView):
-    filterset_class = ClusterFilter
-    export_class = ClusterExport
-    queryset = Cluster.objects.published().select_related("country", "cross_border_country")
+    public_list = lists.CLUSTERS
     template_name = "partnerships/cluster_list.html"
-    page_heading = _("Clusters")
 
 
 class ClusterDetailView(DetailView):

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 
-from core.api_lists import BadParameters, ReadRouter
-from outcomes.api import router as outcomes_router
-from partnerships.api import router as partnerships_router
+from core import public_lists
+from core.api_lists import BadParameters, ReadRouter, list_router
 
 api = NinjaAPI(
     title=_("EU Cluster Internationalisation Portal: open data API"),
@@ -25,8 +24,8 @@ api = NinjaAPI(
 )
 index_router = ReadRouter(tags=["index"])
 api.add_router("", index_router)
-api.add_router("", partnerships_router)
-api.add_router("", outcomes_router)
+# Every registered list (partnerships/lists.py, outcomes/lists.py): /api/<name>/ and one record.
+api.add_router("", list_router(public_lists.registered()))
 
 
 class EndpointOut(Schema):
@@ -45,9 +44,9 @@ class IndexOut(Schema):
 
 
 @cache
-def _endpoints(root: str, language: str) -> list[tuple[str, str]]:
-    """Every GET endpoint's path and summary, read from the OpenAPI schema so it cannot drift;
-    kept per language, as the summaries are translated."""
+def api_endpoints(root: str, language: str) -> list[tuple[str, str]]:
+    """Every GET endpoint's path and summary but the index's (at ``root``), read from the OpenAPI
+    schema so that it cannot drift; kept per language, as the summaries are translated."""
     paths = api.get_openapi_schema(path_prefix=root)["paths"]
     return [
         (path, str(operation["get"]["summary"]))
@@ -69,7 +68,7 @@ def index(request: HttpRequest) -> dict:
         "openapi": base + reverse("api:openapi-json"),
         "endpoints": [
             {"url": base + path, "summary": summary}
-            for path, summary in _endpoints(root, get_language())
+            for path, summary in api_endpoints(root, get_language())
         ],
     }
 

@@ -7,21 +7,23 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext, ngettext
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
+from django.utils.translation import get_language, gettext, ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from core import counts, data_cache, exports, worldmap
+from core import counts, data_cache, exports, public_lists, worldmap
 from core.list_views import bad_request
-from outcomes.exports import OutcomeExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
-from partnerships.exports import ClusterExport, EscpOverviewExport, PartnershipExport
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import cache as portal_cache
 from portal import statistics
+from portal.api import api_endpoints
 from portal.context_processors import SITE_NAME
 
 logger = logging.getLogger(__name__)
@@ -65,27 +67,28 @@ def home_figures():
 
 
 class ExportsHelpView(TemplateView):
-    """What each export column holds, read from the export definitions themselves."""
+    """What each export column holds, read from every registered list's export itself."""
 
     template_name = "exports_help.html"
 
     def get_context_data(self, **kwargs):
         # Column lists, not the classes: templates would call a class.
         tables = [
-            (
-                gettext("Partnerships"),
-                reverse("partnerships:partnership-list"),
-                PartnershipExport.columns,
-            ),
-            (gettext("Outcomes"), reverse("outcomes:outcome-list"), OutcomeExport.columns),
-            (gettext("Clusters"), reverse("partnerships:cluster-list"), ClusterExport.columns),
-            (
-                gettext("ESCP overview report"),
-                reverse("partnerships:escp-overview"),
-                EscpOverviewExport.columns,
-            ),
+            (str(listed.title), reverse(listed.page_url_name), listed.export_class.columns)
+            for listed in public_lists.registered()
+            if listed.export_class
         ]
-        return super().get_context_data(tables=tables, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs)
+        # The API's lists, as it serves them (one per registered list with a schema): "<code>/api/
+        # partnerships/</code>, … and <code>/api/outcomes/</code>", each path escaped.
+        paths = [
+            format_html("<code>{}</code>", path)
+            for path, _ in api_endpoints(reverse("api:index"), get_language())
+            if "{" not in path
+        ]
+        api_lists = mark_safe(get_text_list(paths, gettext("and")))
+        return super().get_context_data(
+            tables=tables, api_lists=api_lists, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs
+        )
 
 
 # How long a client should wait before asking again while the database is unreachable.

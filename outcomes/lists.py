@@ -1,0 +1,27 @@
+"""The public list of outcomes, declared once: its page, API, export and import derive from it
+(core/public_lists.py). Names, URL names and messages are a public contract: keep them."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.public_lists import PublicList, RecordKey
+from outcomes.exports import OutcomeExport
+from outcomes.filters import OutcomeFilter
+from outcomes.models import Outcome
+from outcomes.schemas import OutcomeOut
+
+OUTCOMES = PublicList(
+    name="outcomes",
+    title=_("Outcomes"),
+    rows=lambda: Outcome.objects.published().with_related(),
+    page_url_name="outcomes:outcome-list",
+    filterset_class=OutcomeFilter,
+    export_class=OutcomeExport,
+    schema=OutcomeOut,
+    summary=_("Published outcomes, filtered and sorted as on /outcomes/"),
+    item_name="outcome",
+    item_summary=_("One published outcome, by its id"),
+    key=RecordKey("outcome_id", int, field="id"),
+    not_found=_("There is no published outcome %(outcome_id)s."),
+)
+
+PUBLIC_LISTS = (OUTCOMES,)
