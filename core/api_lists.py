@@ -18,7 +18,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet, OrderingFilter
 from ninja import Field, Router, Schema
@@ -285,7 +285,7 @@ class PageLinks(PaginationBase):
         try:
             page = paginator.page(pagination.page)
         except InvalidPage:
-            raise HttpError(404, _no_such_page(pagination.page, paginator)) from None
+            raise HttpError(404, paginator.no_such_page(pagination.page)) from None
         return {
             "count": paginator.count,
             "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
@@ -294,27 +294,6 @@ class PageLinks(PaginationBase):
             else None,
             "results": page.object_list,
         }
-
-
-def _no_such_page(number: int, paginator: CachedCountPaginator) -> str:
-    pages, size = paginator.num_pages, paginator.per_page
-    if paginator.is_capped:
-        return gettext(
-            "There is no page %(number)s: pages stop at page %(pages)s of %(size)s, the first "
-            "%(shown)s of the %(count)s results. Narrow the filters, or download the list page's "
-            "export, which holds them all."
-        ) % {
-            "number": number,
-            "pages": pages,
-            "size": size,
-            "shown": f"{paginator.shown_rows:,}",
-            "count": f"{paginator.count:,}",
-        }
-    return ngettext(
-        "There is no page %(number)s: the results fill %(pages)s page of %(size)s.",
-        "There is no page %(number)s: the results fill %(pages)s pages of %(size)s.",
-        pages,
-    ) % {"number": number, "pages": pages, "size": size}
 
 
 def _page_link(request, page: int) -> str:
