@@ -26,7 +26,7 @@ import operator
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,15 +34,31 @@ from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy
 
-FORMATS = ("csv", "xlsx", "json")
+# The one list of export formats, each with the name people know it by: the list pages, the
+# statistics tables, their download links, the exports help page and the messages all read it.
+FORMATS = {"csv": "CSV", "xlsx": gettext_lazy("Excel (XLSX)"), "json": "JSON"}
 XLSX_ROW_LIMIT = 100_000
 CHUNK_SIZE = 2000
 # Streamed files leave in blocks of about this many bytes rather than a write per row.
 SEND_SIZE = 64 * 1024
 LIST_SEPARATOR = ";"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def one_of(words: Sequence[str]) -> str:
+    """``a, b or c``: the choices named in a sentence."""
+    return get_text_list(list(words), gettext("or"))
+
+
+def unknown_format(fmt: str) -> str:
+    """The answer to ``export=`` naming no format: which ones there are."""
+    return gettext("Unknown export format “%(fmt)s”. Use %(formats)s.") % {
+        "fmt": fmt,
+        "formats": one_of([f"export={key}" for key in FORMATS]),
+    }
 
 
 class ExportRefused(Exception):

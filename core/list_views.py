@@ -4,7 +4,7 @@ and the downloads of the same rows, all taken from the list's declaration (core/
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -75,12 +75,7 @@ class FilteredListView(FilterView):
         """The list as a file: every row the filters select, in the page's order."""
         fmt = request.GET["export"]
         if fmt not in exports.FORMATS:
-            return bad_request(
-                gettext(
-                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
-                )
-                % {"format": fmt}
-            )
+            return bad_request(exports.unknown_format(fmt))
         bom = request.GET.get("bom", "1")
         if bom not in ("0", "1"):
             return bad_request(
@@ -121,7 +116,9 @@ class FilteredListView(FilterView):
         try:
             page = paginator.page(requested)
         except InvalidPage:
-            self.page_problem = _no_such_page(requested[:20], paginator)
+            self.page_problem = " ".join(
+                (paginator.no_such_page(requested), gettext("Showing page 1."))
+            )
             page = paginator.page(1)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -138,25 +135,6 @@ class FilteredListView(FilterView):
             page_problem=self.page_problem,
         )
         return context
-
-
-def _no_such_page(requested: str, paginator: CachedCountPaginator) -> str:
-    if paginator.is_capped and requested.isdigit() and int(requested) > paginator.num_pages:
-        return gettext(
-            "There is no page “%(requested)s”: pages stop at page %(pages)s, the first %(shown)s "
-            "of the %(count)s results. Narrow the filters, or download the results: the exports "
-            "hold them all. Showing page 1."
-        ) % {
-            "requested": requested,
-            "pages": paginator.num_pages,
-            "shown": f"{paginator.shown_rows:,}",
-            "count": f"{paginator.count:,}",
-        }
-    return ngettext(
-        "There is no page “%(requested)s”: the results fill %(pages)s page. Showing page 1.",
-        "There is no page “%(requested)s”: the results fill %(pages)s pages. Showing page 1.",
-        paginator.num_pages,
-    ) % {"requested": requested, "pages": paginator.num_pages}
 
 
 def bad_request(message):

@@ -87,7 +87,16 @@ class ExportsHelpView(TemplateView):
         ]
         api_lists = mark_safe(get_text_list(paths, gettext("and")))
         return super().get_context_data(
-            tables=tables, api_lists=api_lists, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs
+            tables=tables,
+            api_lists=api_lists,
+            format_names=exports.one_of([str(label) for label in exports.FORMATS.values()]),
+            # "<code>export=csv</code>, ... or <code>export=json</code>": the keys are ours and
+            # escaped, the "or" comes from the catalogue.
+            format_parameters=mark_safe(
+                exports.one_of([format_html("<code>export={}</code>", k) for k in exports.FORMATS])
+            ),
+            xlsx_limit=exports.XLSX_ROW_LIMIT,
+            **kwargs,
         )
 
 
@@ -207,12 +216,7 @@ class StatisticsView(TemplateView):
                 % {"names": names}
             )
         if fmt not in exports.FORMATS:
-            return bad_request(
-                gettext(
-                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
-                )
-                % {"format": fmt}
-            )
+            return bad_request(exports.unknown_format(fmt))
         if self.errors():
             return bad_request(
                 gettext("The export was not made because some filters are not valid.")

@@ -9,6 +9,8 @@ from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core import exports
+
 register = template.Library()
 
 QR_MODULE = 5  # pixels per module of a QR code: a 2FA address (version 6, 49 modules) is 245 px
@@ -27,6 +29,12 @@ def qr_code(data, label):
     return format_html(
         '<svg role="img" aria-label="{}"{}', label, mark_safe(svg.removeprefix("<svg"))
     )
+
+
+@register.simple_tag
+def export_formats() -> list[tuple[str, str]]:
+    """(``csv``, ``CSV``), ...: every export format with its name, from ``core.exports.FORMATS``."""
+    return list(exports.FORMATS.items())
 
 
 @register.filter
