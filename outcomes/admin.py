@@ -8,13 +8,12 @@ module adds those buttons and the list of the partnership's outcomes to the
 partnership's form, as the partnerships app does not know outcomes.
 """
 
-import datetime
-
 import reversion
 from django.apps import apps
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
@@ -132,7 +131,7 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
 
     def get_changeform_initial_data(self, request):
         if self.outcome_type.entered_on_the_day:
-            return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
+            return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
         return super().get_changeform_initial_data(request)
 
     def get_list_display(self, request):

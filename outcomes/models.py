@@ -8,7 +8,6 @@ are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
-import datetime
 import functools
 import operator
 
@@ -387,7 +386,7 @@ class Outcome(Publishable, models.Model):
         errors = {}
         if self.date and self.year is None:
             self.year = self.date.year
-        if self.date and self.date > datetime.date.today():
+        if self.date and self.date > timezone.localdate():
             errors["date"] = _("The date cannot be in the future.")
         if self.date and self.year and self.year != self.date.year:
             errors["year"] = _("The year must match the date (%(year)s), or be left empty.") % {
