@@ -87,7 +87,7 @@ class Export:
     stem: str = "export"
     columns: list[Column] = []
 
-    def __init__(self, queryset, base_url: str):
+    def __init__(self, queryset, base_url: str) -> None:
         self.queryset = queryset
         # "https://host" without a trailing slash; url columns add the record's path.
         self.base_url = base_url
@@ -99,7 +99,7 @@ class Export:
         """Expressions that value columns read by name, such as a page's absolute URL."""
         return {}
 
-    def values(self):
+    def values(self) -> QuerySet:
         """The queryset's rows as dicts keyed by the columns' sources, in the queryset's order."""
         return self.queryset.annotate(**self.annotations()).values(
             *(column.source for column in self.columns)
@@ -243,18 +243,18 @@ _FAST_START_UNDONE = "RESET enable_sort; RESET jit"
 class _BlockSink:
     """The file copy_expert() writes to, one call per row: rows gathered into blocks for ``put``."""
 
-    def __init__(self, put):
+    def __init__(self, put) -> None:
         self.put = put
         self.pending: list[bytes] = []
         self.size = 0
 
-    def write(self, data: bytes):
+    def write(self, data: bytes) -> None:
         self.pending.append(data)
         self.size += len(data)
         if self.size >= SEND_SIZE:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         if self.pending:
             self.put(b"".join(self.pending))
             self.pending, self.size = [], 0
@@ -276,7 +276,7 @@ def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
         blocks: queue.Queue = queue.Queue(maxsize=COPY_QUEUE_BLOCKS)
         stopped, finished = threading.Event(), threading.Event()
 
-        def put(item):
+        def put(item) -> None:
             # Once the client has gone, what is left is dropped until the cancelled COPY ends.
             while not stopped.is_set():
                 try:
@@ -285,7 +285,7 @@ def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
                 except queue.Full:
                     continue
 
-        def copy():
+        def copy() -> None:
             sink = _BlockSink(put)
             try:
                 raw.execute(_FAST_START)

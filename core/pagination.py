@@ -21,17 +21,17 @@ class CachedCountPaginator(Paginator):
     as ``max_rows`` (settings.LIST_MAX_ROWS) and grows with every row after.
     """
 
-    def __init__(self, *args, count_key, max_rows, **kwargs):
+    def __init__(self, *args, count_key, max_rows, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
         self.max_rows = max_rows
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return data_cache.cached("count", self.count_key, lambda: Paginator.count.func(self))
 
     @cached_property
-    def num_pages(self):
+    def num_pages(self) -> int:
         # The page that holds row max_rows is the last one.
         return min(Paginator.num_pages.func(self), max(1, math.ceil(self.max_rows / self.per_page)))
 

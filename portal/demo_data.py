@@ -290,7 +290,9 @@ def _reference_regions() -> dict[int, list[str]]:
 class _Builder:
     """Builds every table's rows from one random generator, in a fixed order."""
 
-    def __init__(self, rng: random.Random, source_id: int, sectors: list[int], regions: dict):
+    def __init__(
+        self, rng: random.Random, source_id: int, sectors: list[int], regions: dict
+    ) -> None:
         self.rng = rng
         self.source_id = source_id
         self.sectors = sectors
@@ -626,7 +628,7 @@ def _next_id(table):
         return cursor.fetchone()[0]
 
 
-def _move_sequences(tables):
+def _move_sequences(tables) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite continues from the largest id by itself.
     with connection.cursor() as cursor:
@@ -640,7 +642,7 @@ def _move_sequences(tables):
 COPY_BATCH = 200_000
 
 
-def _insert(table, columns, rows):
+def _insert(table, columns, rows) -> None:
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Q, When
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.generic import DetailView
@@ -37,7 +37,7 @@ class PartnershipDetailView(DetailView):
         .select_related("related_partnership", "source")
     )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
         outcomes = partnership.outcomes.published().with_related().in_date_order()
         members = {code for entry in partnership.member_countries.all() for code in entry.codes}
@@ -116,7 +116,7 @@ class CountryDetailView(DetailView):
     model = Country
     context_object_name = "country"
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         code = kwargs["code"]
         canonical = normalise_country_code(code)
         # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
@@ -127,7 +127,7 @@ class CountryDetailView(DetailView):
             return redirect("partnerships:country-detail", code=canonical, permanent=True)
         return super().get(request, *args, **kwargs)
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset=None) -> Country:
         country = _countries_by_code().get(self.kwargs["code"])
         if country is None:
             raise Http404(gettext("No such country."))
