@@ -141,5 +141,4 @@ class FilteredListView(FilterView):
 
 
 def bad_request(message: str) -> HttpResponseBadRequest:
-
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
