@@ -15,10 +15,11 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet, OrderingFilter
 from ninja import Field, Router, Schema
@@ -40,7 +41,7 @@ class ReadRouter(Router):
     (OPTIONS included) answer 405 with an ``Allow`` header naming GET and HEAD.
     """
 
-    def get(self, path: str, **options: Any):
+    def get(self, path: str, **options: Any) -> HttpResponse:
         def decorator(view_func):
             self.add_api_operation(path, ["GET"], view_func, **options)
             self.add_api_operation(
@@ -54,7 +55,7 @@ class ReadRouter(Router):
 class BadParameters(Exception):
     """Query parameters that cannot be used; ``errors`` maps each one to its messages."""
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(gettext("Some parameters are not valid."))
         self.errors = errors
 
@@ -91,7 +92,7 @@ def _add_list(router: ReadRouter, public_list: PublicList) -> None:
         **extra,
     )
     @paginate(PageLinks)
-    def list_rows(request):
+    def list_rows(request: HttpRequest):
         return ApiRows(public_list, request, *filtered(public_list, request))
 
 
@@ -99,7 +100,7 @@ def _add_record(router: ReadRouter, public_list: PublicList) -> None:
     key = public_list.key
     converter = "int:" if key.type is int else ""
 
-    def one_row(request, **asked):
+    def one_row(request: HttpRequest, **asked):
         [value] = asked.values()
         row = ApiRows(public_list, request, public_list.find(value)).one()
         if row is None:
@@ -125,7 +126,7 @@ def _add_record(router: ReadRouter, public_list: PublicList) -> None:
     )(one_row)
 
 
-def filtered(public_list: PublicList, request) -> tuple[models.QuerySet, list]:
+def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.QuerySet, list]:
     """The rows the list's page shows for this request's parameters, in its order, and the
     filters as validated: the key of the list's cached total, so that a made-up parameter,
     which changes no row, adds no entry to the cache."""
@@ -156,7 +157,7 @@ class _DrawnParameters(list):
     iterates a list subclass: each iteration draws them afresh. The list itself holds them as they
     were at start-up, for any reader that looks at the items directly."""
 
-    def __init__(self, filterset_class: type[FilterSet]):
+    def __init__(self, filterset_class: type[FilterSet]) -> None:
         super().__init__(_parameters(filterset_class))
         self.filterset_class = filterset_class
 
@@ -214,7 +215,9 @@ class ApiRows:
     with ``url``, its page. Both carry ``api_url``: the API's own link to the record.
     """
 
-    def __init__(self, public_list: PublicList, request, queryset, filter_state=()):
+    def __init__(
+        self, public_list: PublicList, request: HttpRequest, queryset, filter_state=()
+    ) -> None:
         self.public_list = public_list
         self.queryset = queryset
         self.request = request
@@ -273,7 +276,9 @@ class PageLinks(PaginationBase):
 
     items_attribute = "results"
 
-    def paginate_queryset(self, queryset, pagination: Input, request, **params) -> dict:
+    def paginate_queryset(
+        self, queryset, pagination: Input, request: HttpRequest, **params
+    ) -> dict:
         # The list pages' paginator: the total counted once per list and filters until the data
         # changes, and pages that stop at the row where theirs do (settings.LIST_MAX_ROWS).
         paginator = CachedCountPaginator(
@@ -285,7 +290,7 @@ class PageLinks(PaginationBase):
         try:
             page = paginator.page(pagination.page)
         except InvalidPage:
-            raise HttpError(404, _no_such_page(pagination.page, paginator)) from None
+            raise HttpError(404, paginator.no_such_page(pagination.page)) from None
         return {
             "count": paginator.count,
             "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
@@ -296,28 +301,7 @@ class PageLinks(PaginationBase):
         }
 
 
-def _no_such_page(number: int, paginator: CachedCountPaginator) -> str:
-    pages, size = paginator.num_pages, paginator.per_page
-    if paginator.is_capped:
-        return gettext(
-            "There is no page %(number)s: pages stop at page %(pages)s of %(size)s, the first "
-            "%(shown)s of the %(count)s results. Narrow the filters, or download the list page's "
-            "export, which holds them all."
-        ) % {
-            "number": number,
-            "pages": pages,
-            "size": size,
-            "shown": f"{paginator.shown_rows:,}",
-            "count": f"{paginator.count:,}",
-        }
-    return ngettext(
-        "There is no page %(number)s: the results fill %(pages)s page of %(size)s.",
-        "There is no page %(number)s: the results fill %(pages)s pages of %(size)s.",
-        pages,
-    ) % {"number": number, "pages": pages, "size": size}
-
-
-def _page_link(request, page: int) -> str:
+def _page_link(request: HttpRequest, page: int) -> str:
     query = request.GET.copy()
     query["page"] = page
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -79,7 +79,7 @@ class _PrefetchedSerializer(python.Serializer):
     """Django's Python serializer, reading prefetched many-to-many ids without building a queryset
     per object first (the default builds one as a fallback even when the ids are prefetched)."""
 
-    def handle_m2m_field(self, obj, field):
+    def handle_m2m_field(self, obj, field) -> None:
         prefetched = getattr(obj, "_prefetched_objects_cache", {})
         if (
             field.name in prefetched

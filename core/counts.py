@@ -9,6 +9,7 @@ distinct items over several lists, such as the partnerships that target a
 country directly or through a region.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Expression, QuerySet, Value
@@ -90,7 +91,7 @@ def count_together(tallies: dict) -> dict[str, dict[str, int]]:
     return counts
 
 
-def combined(queries, *, all):
+def combined(queries: Sequence[QuerySet], *, all: bool) -> QuerySet:
     """The queries' rows as one query: UNION, or UNION ALL to keep repeated rows."""
     first, *others = queries
     return first.union(*others, all=all).order_by() if others else first

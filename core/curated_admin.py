@@ -21,7 +21,9 @@
   curator gets the database's reason instead of a 500.
 """
 
+from collections.abc import Sequence
 from contextlib import nullcontext
+from typing import Any
 
 from concurrency.api import disable_concurrency
 from concurrency.exceptions import RecordModifiedError
@@ -35,10 +37,10 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
-from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -66,7 +68,7 @@ class StaleSaveForm(forms.ModelForm):
     # Off on the revert and recover pages, whose purpose is to write an older version over the current one.
     check_stale = True
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         started = cleaned.get("version")
         if (
@@ -148,7 +150,7 @@ def refusal_reason(error: IntegrityError) -> str:
     return _("Two records would break one of the portal's rules (such as a duplicate).")
 
 
-def keep_nothing_of_this_request(request):
+def keep_nothing_of_this_request(request: HttpRequest) -> None:
     """Asks the history middleware to roll back the request's whole transaction, its revision included.
 
     The rows are already undone by the transaction that failed; the versions
@@ -165,7 +167,7 @@ VERSION_FIELDSET = (
 )
 
 
-def autocomplete_source_field(request):
+def autocomplete_source_field(request: HttpRequest) -> models.Field | None:
     """The form field an admin autocomplete request fills in, or None for any other request.
 
     Django's autocomplete view has already checked these parameters name a
@@ -190,25 +192,31 @@ class ChoicesInScopeMixin:
     exists. Here both come from the related admin's ``choices_for``.
     """
 
-    def choices_for(self, request, db_field):
+    def choices_for(self, request: HttpRequest, db_field: models.Field) -> QuerySet:
         """The records of this admin's model a user may pick in ``db_field`` of another form."""
         return self.get_queryset(request)
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset, search_term
+    ) -> tuple[QuerySet, bool]:
         field = autocomplete_source_field(request)
         if field is not None and field.related_model is self.model:
             queryset = self.choices_for(request, field).complex_filter(field.get_limit_choices_to())
         return super().get_search_results(request, queryset, search_term)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field, request: HttpRequest, **kwargs
+    ) -> forms.Field | None:
         self._choices_in_scope(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field, request: HttpRequest, **kwargs
+    ) -> forms.Field | None:
         self._choices_in_scope(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def _choices_in_scope(self, db_field, request, kwargs):
+    def _choices_in_scope(self, db_field, request: HttpRequest, kwargs) -> None:
         related_admin = self.admin_site._registry.get(db_field.remote_field.model)
         if "queryset" not in kwargs and isinstance(related_admin, ChoicesInScopeMixin):
             kwargs["queryset"] = related_admin.choices_for(request, db_field)
@@ -227,7 +235,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
     revision_form_template = "admin/revert_form.html"
     recover_form_template = "admin/recover_form.html"
 
-    def may_restore(self, request, record) -> bool:
+    def may_restore(self, request: HttpRequest, record) -> bool:
         """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""
         return True
 
@@ -235,7 +243,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         """Whether this admin's form is the one for ``record`` (each outcome type has its own)."""
         return isinstance(record, self.model._meta.concrete_model)
 
-    def deleted_versions(self, request) -> list[Version]:
+    def deleted_versions(self, request: HttpRequest) -> list[Version]:
         """The latest version of each deleted record this user may bring back."""
         versions = (
             Version.objects.get_deleted(self.model._meta.concrete_model)
@@ -244,14 +252,16 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         )
         return [v for v in versions if self._restorable_here(request, v)]
 
-    def _restorable_here(self, request, version) -> bool:
+    def _restorable_here(self, request: HttpRequest, version) -> bool:
         try:
             record = version._object_version.object
         except RevertError:
             return False
         return self.belongs_here(record) and self.may_restore(request, record)
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
+    def revision_view(
+        self, request: HttpRequest, object_id, version_id, extra_context=None
+    ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404(_("No such record."))
@@ -269,7 +279,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
             request, version, self.revision_form_template, {**context, **(extra_context or {})}
         )
 
-    def recover_view(self, request, version_id, extra_context=None):
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None) -> HttpResponse:
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         wanted = as_id(version_id)
@@ -281,7 +291,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
             request, version, self.recover_form_template, {**context, **(extra_context or {})}
         )
 
-    def recoverlist_view(self, request, extra_context=None):
+    def recoverlist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         if not (self.has_change_permission(request) and self.has_add_permission(request)):
             raise PermissionDenied
         opts = self.model._meta
@@ -297,7 +307,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         }
         return render(request, "reversion/recover_list.html", context)
 
-    def _restore_view(self, request, version, template, context):
+    def _restore_view(self, request: HttpRequest, version, template, context):
         """reversion's revision form, restoring one record (core/restore_version.py) instead of a revision.
 
         The record is restored inside a transaction and the usual change form
@@ -352,7 +362,7 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
 class _ShowWithoutSaving(Exception):
     """Leaves the restore's transaction with its rollback, carrying the page to show."""
 
-    def __init__(self, response):
+    def __init__(self, response) -> None:
         self.response = response
 
 
@@ -376,7 +386,9 @@ class CuratedAdmin(RestoringVersionAdmin):
             "js/admin-field-names.js",
         ]
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self, request: HttpRequest, object_id=None, form_url="", extra_context=None
+    ) -> HttpResponse:
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except RecordModifiedError:
@@ -396,7 +408,7 @@ class CuratedAdmin(RestoringVersionAdmin):
             )
             return HttpResponse(page, status=409)
 
-    def _refuse_overtaken_save(self, request, object_id, form_url, extra_context):
+    def _refuse_overtaken_save(self, request: HttpRequest, object_id, form_url, extra_context):
         try:
             response = super().changeform_view(request, object_id, form_url, extra_context)
         except RecordModifiedError:
@@ -416,31 +428,33 @@ class CuratedAdmin(RestoringVersionAdmin):
         response.status_code = 409
         return response
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj=None, change=False, **kwargs
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change, **kwargs)
         if getattr(request, "reverting", False):
             form = type(form.__name__, (form,), {"check_stale": False})
         return form
 
-    def has_publish_permission(self, request):
+    def has_publish_permission(self, request: HttpRequest) -> bool:
         return may_publish(request.user, self.model)
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj=None) -> Sequence[str]:
         fields = super().get_fields(request, obj)
         return fields if "version" in fields else [*fields, "version"]
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj=None) -> Sequence:
         fieldsets = super().get_fieldsets(request, obj)
         named = {name for _, options in fieldsets for name in options["fields"]}
         return fieldsets if "version" in named else [*fieldsets, VERSION_FIELDSET]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> Sequence[str]:
         readonly = list(super().get_readonly_fields(request, obj))
         if not may_publish(request.user, self.model):
             readonly.append("is_published")
         return readonly
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         if not may_publish(request.user, self.model):
             if obj.is_published:
                 messages.info(
@@ -451,17 +465,17 @@ class CuratedAdmin(RestoringVersionAdmin):
         super().save_model(request, obj, form, change)
 
     @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])
-    def publish(self, request, queryset):
+    def publish(self, request: HttpRequest, queryset) -> None:
         self._set_published(request, queryset, True)
 
     @admin.action(
         description=gettext_lazy("Withdraw the selected records from the public pages"),
         permissions=["publish"],
     )
-    def withdraw(self, request, queryset):
+    def withdraw(self, request: HttpRequest, queryset) -> None:
         self._set_published(request, queryset, False)
 
-    def _set_published(self, request, queryset, published):
+    def _set_published(self, request: HttpRequest, queryset, published) -> None:
         changed, obj = 0, None
         try:
             # One save per record, so each is versioned and recorded in the history.

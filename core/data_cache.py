@@ -14,6 +14,7 @@ that a change to any of its models starts a new generation (``register_app``), a
 names the published rows the date is read from (``register_dated``).
 """
 
+import datetime
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -40,7 +41,7 @@ def register_dated(*querysets: Callable[[], QuerySet]) -> None:
     _DATED.extend(queryset for queryset in querysets if queryset not in _DATED)
 
 
-def data_updated_at():
+def data_updated_at() -> datetime.datetime | None:
     value = cache.get(CACHE_KEY)
     if value is None:
         # One query for all the tables: a UNION ALL of their MAX() aggregates.
@@ -76,7 +77,7 @@ def key(name: str, parts) -> str:
     return f"portal:{generation()}:{name}:{digest}"
 
 
-def cached(name: str, parts, compute):
+def cached[T](name: str, parts: object, compute: Callable[[], T]) -> T:
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
     A cache that fails (full, or down) is a miss: the value is computed (the site's cache
@@ -90,7 +91,7 @@ def cached(name: str, parts, compute):
     return value
 
 
-def forget(**kwargs):
+def forget(**kwargs) -> None:
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 

@@ -26,7 +26,7 @@ import operator
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,15 +34,31 @@ from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy
 
-FORMATS = ("csv", "xlsx", "json")
+# The one list of export formats, each with the name people know it by: the list pages, the
+# statistics tables, their download links, the exports help page and the messages all read it.
+FORMATS = {"csv": "CSV", "xlsx": gettext_lazy("Excel (XLSX)"), "json": "JSON"}
 XLSX_ROW_LIMIT = 100_000
 CHUNK_SIZE = 2000
 # Streamed files leave in blocks of about this many bytes rather than a write per row.
 SEND_SIZE = 64 * 1024
 LIST_SEPARATOR = ";"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def one_of(words: Sequence[str]) -> str:
+    """``a, b or c``: the choices named in a sentence."""
+    return get_text_list(list(words), gettext("or"))
+
+
+def unknown_format(fmt: str) -> str:
+    """The answer to ``export=`` naming no format: which ones there are."""
+    return gettext("Unknown export format “%(fmt)s”. Use %(formats)s.") % {
+        "fmt": fmt,
+        "formats": one_of([f"export={key}" for key in FORMATS]),
+    }
 
 
 class ExportRefused(Exception):
@@ -71,7 +87,7 @@ class Export:
     stem: str = "export"
     columns: list[Column] = []
 
-    def __init__(self, queryset, base_url: str):
+    def __init__(self, queryset, base_url: str) -> None:
         self.queryset = queryset
         # "https://host" without a trailing slash; url columns add the record's path.
         self.base_url = base_url
@@ -83,7 +99,7 @@ class Export:
         """Expressions that value columns read by name, such as a page's absolute URL."""
         return {}
 
-    def values(self):
+    def values(self) -> QuerySet:
         """The queryset's rows as dicts keyed by the columns' sources, in the queryset's order."""
         return self.queryset.annotate(**self.annotations()).values(
             *(column.source for column in self.columns)
@@ -227,18 +243,18 @@ _FAST_START_UNDONE = "RESET enable_sort; RESET jit"
 class _BlockSink:
     """The file copy_expert() writes to, one call per row: rows gathered into blocks for ``put``."""
 
-    def __init__(self, put):
+    def __init__(self, put) -> None:
         self.put = put
         self.pending: list[bytes] = []
         self.size = 0
 
-    def write(self, data: bytes):
+    def write(self, data: bytes) -> None:
         self.pending.append(data)
         self.size += len(data)
         if self.size >= SEND_SIZE:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
         if self.pending:
             self.put(b"".join(self.pending))
             self.pending, self.size = [], 0
@@ -260,7 +276,7 @@ def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
         blocks: queue.Queue = queue.Queue(maxsize=COPY_QUEUE_BLOCKS)
         stopped, finished = threading.Event(), threading.Event()
 
-        def put(item):
+        def put(item) -> None:
             # Once the client has gone, what is left is dropped until the cancelled COPY ends.
             while not stopped.is_set():
                 try:
@@ -269,7 +285,7 @@ def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
                 except queue.Full:
                     continue
 
-        def copy():
+        def copy() -> None:
             sink = _BlockSink(put)
             try:
                 raw.execute(_FAST_START)

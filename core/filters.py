@@ -75,7 +75,7 @@ _not_on_this_portal = lazy(_not_on_this_portal_now, str)
 class CountryCodesField(forms.MultipleChoiceField):
     """One or more ISO 3166-1 alpha-2 codes; EU aliases and any case are accepted."""
 
-    def valid_value(self, value):
+    def valid_value(self, value) -> bool:
         return normalise_country_code(value) is not None
 
     def validate(self, value):
@@ -122,7 +122,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     # Parameters that are not filters but are part of the page's state.
     state_params = ("sort", "page")
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
 
     @classmethod
@@ -202,7 +202,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         sort = self.form.cleaned_data.get("sort")
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
 
-    def label_options_with_counts(self, counts: dict[str, dict[str, int]]):
+    def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
         """Show only the options that give results (and those chosen), each with its count."""
         for name, by_value in counts.items():
             field = self.form.fields[name]

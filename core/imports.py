@@ -29,7 +29,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -85,7 +86,7 @@ class CountryWidget(widgets.ForeignKeyWidget):
     The countries are read once per import (a few hundred rows), not once per row: each resource
     has its own copy of its widgets, so this lasts one import."""
 
-    def __init__(self, model, **kwargs):
+    def __init__(self, model, **kwargs) -> None:
         self.countries = None
         super().__init__(model, field="code", **kwargs)
 
@@ -111,7 +112,7 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
 
     Each value is looked up once per import: a file of 10,000 MoUs names a few partnerships."""
 
-    def __init__(self, model, field, what, **kwargs):
+    def __init__(self, model, field, what, **kwargs) -> None:
         self.what = what
         self.found = {}
         super().__init__(model, field=field, **kwargs)
@@ -133,7 +134,7 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
 class StrictManyToManyWidget(widgets.ManyToManyWidget):
     """Names separated by ";"; every one must exist."""
 
-    def __init__(self, model, field, what, **kwargs):
+    def __init__(self, model, field, what, **kwargs) -> None:
         self.what = what
         super().__init__(model, separator=LIST_SEPARATOR, field=field, **kwargs)
 
@@ -158,7 +159,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class DateWidget(widgets.DateWidget):
     """An ISO 8601 date, as the exports write it (a spreadsheet's own date cells are read too)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -182,7 +183,7 @@ class DateWidget(widgets.DateWidget):
 class ChoiceWidget(widgets.CharWidget):
     """One of a field's choices, by its code."""
 
-    def __init__(self, choices, what, **kwargs):
+    def __init__(self, choices, what, **kwargs) -> None:
         self.choices = choices
         self.what = what
         super().__init__(**kwargs)
@@ -272,7 +273,7 @@ class PortalResource(resources.ModelResource):
         self.current = None
         return super().import_row(row, instance_loader, **kwargs)
 
-    def after_init_instance(self, instance, new, row, **kwargs):
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
         super().after_init_instance(instance, new, row, **kwargs)
         if self._meta.skip_diff:
             # The record as stored, for the unchanged-row check and the preview's diff: a shallow
@@ -299,7 +300,7 @@ class PortalResource(resources.ModelResource):
         # A foreign key compares by id, without reading the related record.
         return getattr(instance, model_field.attname)
 
-    def after_import_row(self, row, row_result, **kwargs):
+    def after_import_row(self, row, row_result, **kwargs) -> None:
         super().after_import_row(row, row_result, **kwargs)
         if self._meta.skip_diff and self.current is not None:
             instance, original = self.current
@@ -314,7 +315,7 @@ class PortalResource(resources.ModelResource):
                 diff.compare_with(self, instance)
                 row_result.diff = diff.as_html()
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
         if self._meta.use_bulk and not getattr(self, "dry_run", True):
             # The records a confirmed import changes stay as read until it commits: a bulk UPDATE
@@ -391,7 +392,9 @@ class PortalResource(resources.ModelResource):
                 if related is not None and related.pk is not None:
                     yield field.name
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+    def bulk_create(
+        self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
+    ) -> None:
         instances, self.create_instances = self.create_instances, []
         # The preview of a resource whose rows clean() checks against every rule writes nothing:
         # the confirmation writes, and the database refuses there what a rule it alone keeps forbids.
@@ -401,7 +404,9 @@ class PortalResource(resources.ModelResource):
             model = self._meta.model
             self._bulk_write(result, raise_errors, model.objects.bulk_create, instances, batch_size)
 
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+    def bulk_update(
+        self, using_transactions, dry_run, raise_errors, batch_size=None, result=None
+    ) -> None:
         instances, self.update_instances = self.update_instances, []
         if self.rules_in_clean and dry_run:
             return
@@ -436,7 +441,7 @@ class PortalResource(resources.ModelResource):
                 names.add(field.name)
         return sorted(names)
 
-    def _bulk_write(self, result, raise_errors, write, instances, batch_size):
+    def _bulk_write(self, result, raise_errors, write, instances, batch_size) -> None:
         try:
             write(instances, batch_size=batch_size)
         except IntegrityError as error:
@@ -448,7 +453,7 @@ class PortalResource(resources.ModelResource):
             if not self.dry_run:
                 self.written.extend(instances)
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         if self.dry_run and not self._meta.skip_diff:
             # The library made every row's diff: the preview shows the first new or changed ones.
@@ -641,7 +646,7 @@ class PreviewStorage(MediaStorage):
     a request may read is CuratedImportMixin's to decide: those of its own session's previews.
     """
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         super().__init__(**{**kwargs, "MEDIA_FOLDER": None})
 
     def exists(self):
@@ -675,7 +680,7 @@ class CuratedImportMixin(ImportMixin):
     import_form_class = SafeImportForm
     import_template_name = "admin/import_export/portal_import.html"
 
-    def get_skip_admin_log(self):
+    def get_skip_admin_log(self) -> bool:
         # An import's record is its revision in the history: who, when, from which file, and each
         # record's version. The admin's own log would add a row per record, 10,000 for a big file.
         return True
@@ -687,7 +692,7 @@ class CuratedImportMixin(ImportMixin):
             "preview_slice": f":{PREVIEW_ROWS}",
         }
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         if request.method == "POST" and self.has_import_permission(request):
             delete_old_previews()
         response = super().import_action(request, **kwargs)
@@ -699,7 +704,7 @@ class CuratedImportMixin(ImportMixin):
             PreviewStorage(name=name).remove()
         return response
 
-    def get_confirm_form_initial(self, request, import_form):
+    def get_confirm_form_initial(self, request: HttpRequest, import_form):
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             # Only this session may confirm this preview (process_import).
@@ -708,7 +713,7 @@ class CuratedImportMixin(ImportMixin):
             request.session[PREVIEWS_SESSION_KEY] = previews
         return initial
 
-    def process_import(self, request, **kwargs):
+    def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
         if request.method != "POST" or not self.has_import_permission(request):
             return super().process_import(request, **kwargs)  # 405 or 403, as the library answers.
         token = request.POST.get("import_file_name", "")
@@ -740,7 +745,7 @@ class CuratedImportMixin(ImportMixin):
         # (another curator saved the same MoU meanwhile) undoes the whole file.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
-    def process_result(self, result, request):
+    def process_result(self, result, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():
             keep_nothing_of_this_request(request)
             lines = import_error_summary(result)

@@ -13,10 +13,10 @@ class EqualsAnyOf(Lookup):
 
     lookup_name = "equals_any_of"
 
-    def as_sql(self, compiler, connection, template="{lhs} IN {rhs}"):
+    def as_sql(self, compiler, connection, template="{lhs} IN {rhs}") -> tuple[str, tuple]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return template.format(lhs=lhs, rhs=rhs), (*lhs_params, *rhs_params)
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler, connection) -> tuple[str, tuple]:
         return self.as_sql(compiler, connection, template="{lhs} = ANY(ARRAY{rhs})")

@@ -1,10 +1,13 @@
 """The list page every app's lists are built on: filters with facet counts, sorting, pagination
 and the downloads of the same rows, all taken from the list's declaration (core/public_lists.py)."""
 
+from typing import Any
+
 from django.conf import settings
-from django.core.paginator import InvalidPage
-from django.http import HttpResponseBadRequest
-from django.utils.translation import gettext, ngettext
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -18,7 +21,7 @@ class PublicListView(ListView):
 
     public_list: PublicList
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return self.public_list.rows()
 
 
@@ -38,13 +41,13 @@ class FilteredListView(FilterView):
     def page_heading(self) -> str:
         return self.public_list.title
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         return self.public_list.rows()
 
     def get_filterset_class(self):
         return self.public_list.filterset_class
 
-    def get_paginate_by(self, queryset):
+    def get_paginate_by(self, queryset) -> int:
         return settings.PAGE_SIZE
 
     @classmethod
@@ -63,7 +66,7 @@ class FilteredListView(FilterView):
             state.append((cls.page_kwarg, (str(int(page)),)))
         return state
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if "export" in request.GET:
             return self.export(request)
         response = super().get(request, *args, **kwargs)
@@ -71,16 +74,11 @@ class FilteredListView(FilterView):
             response.status_code = 400
         return response
 
-    def export(self, request):
+    def export(self, request: HttpRequest) -> HttpResponse:
         """The list as a file: every row the filters select, in the page's order."""
         fmt = request.GET["export"]
         if fmt not in exports.FORMATS:
-            return bad_request(
-                gettext(
-                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
-                )
-                % {"format": fmt}
-            )
+            return bad_request(exports.unknown_format(fmt))
         bom = request.GET.get("bom", "1")
         if bom not in ("0", "1"):
             return bad_request(
@@ -105,7 +103,7 @@ class FilteredListView(FilterView):
         except exports.ExportRefused as refusal:
             return bad_request(str(refusal))
 
-    def get_paginator(self, queryset, per_page, **kwargs):
+    def get_paginator(self, queryset, per_page, **kwargs) -> CachedCountPaginator:
         return CachedCountPaginator(
             queryset,
             per_page,
@@ -115,17 +113,19 @@ class FilteredListView(FilterView):
             **kwargs,
         )
 
-    def paginate_queryset(self, queryset, page_size):
+    def paginate_queryset(self, queryset, page_size) -> tuple[Paginator, Page, list, bool]:
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         requested = self.request.GET.get(self.page_kwarg) or "1"
         try:
             page = paginator.page(requested)
         except InvalidPage:
-            self.page_problem = _no_such_page(requested[:20], paginator)
+            self.page_problem = " ".join(
+                (paginator.no_such_page(requested), gettext("Showing page 1."))
+            )
             page = paginator.page(1)
         return paginator, page, page.object_list, page.has_other_pages()
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         self.filterset.label_options_with_counts(
             self.filterset.facet_counts(cache_name=self.public_list.name)
@@ -140,25 +140,5 @@ class FilteredListView(FilterView):
         return context
 
 
-def _no_such_page(requested: str, paginator: CachedCountPaginator) -> str:
-    if paginator.is_capped and requested.isdigit() and int(requested) > paginator.num_pages:
-        return gettext(
-            "There is no page “%(requested)s”: pages stop at page %(pages)s, the first %(shown)s "
-            "of the %(count)s results. Narrow the filters, or download the results: the exports "
-            "hold them all. Showing page 1."
-        ) % {
-            "requested": requested,
-            "pages": paginator.num_pages,
-            "shown": f"{paginator.shown_rows:,}",
-            "count": f"{paginator.count:,}",
-        }
-    return ngettext(
-        "There is no page “%(requested)s”: the results fill %(pages)s page. Showing page 1.",
-        "There is no page “%(requested)s”: the results fill %(pages)s pages. Showing page 1.",
-        paginator.num_pages,
-    ) % {"requested": requested, "pages": paginator.num_pages}
-
-
-def bad_request(message):
-
+def bad_request(message: str) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

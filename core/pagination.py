@@ -1,9 +1,13 @@
 """The paginator of every list: the portal's pages and the API's."""
 
 import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 
 from core import data_cache
 
@@ -17,17 +21,17 @@ class CachedCountPaginator(Paginator):
     as ``max_rows`` (settings.LIST_MAX_ROWS) and grows with every row after.
     """
 
-    def __init__(self, *args, count_key, max_rows, **kwargs):
+    def __init__(self, *args, count_key, max_rows, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
         self.max_rows = max_rows
 
     @cached_property
-    def count(self):
+    def count(self) -> int:
         return data_cache.cached("count", self.count_key, lambda: Paginator.count.func(self))
 
     @cached_property
-    def num_pages(self):
+    def num_pages(self) -> int:
         # The page that holds row max_rows is the last one.
         return min(Paginator.num_pages.func(self), max(1, math.ceil(self.max_rows / self.per_page)))
 
@@ -39,3 +43,45 @@ class CachedCountPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self.count > self.shown_rows
+
+    def no_such_page(self, requested: object) -> str:
+        """Why page ``requested`` is not there: the one wording of the list pages and the API."""
+        requested = str(requested)[:20]
+        if self.is_capped and requested.isdigit() and int(requested) > self.num_pages:
+            return gettext(
+                "There is no page “%(requested)s”: pages stop at page %(pages)s, the first "
+                "%(shown)s of the %(count)s results. Narrow the filters, or download the "
+                "results: the exports hold them all."
+            ) % {
+                "requested": requested,
+                "pages": self.num_pages,
+                "shown": f"{self.shown_rows:,}",
+                "count": f"{self.count:,}",
+            }
+        return ngettext(
+            "There is no page “%(requested)s”: the results fill %(pages)s page.",
+            "There is no page “%(requested)s”: the results fill %(pages)s pages.",
+            self.num_pages,
+        ) % {"requested": requested, "pages": self.num_pages}
+
+
+@dataclass(frozen=True)
+class Excerpt[Row]:
+    """The first rows of a long list, shown on another record's page, and whether the list goes on
+    (the page then links to the full list)."""
+
+    rows: list[Row]
+    more: bool
+    limit: int
+
+    @classmethod
+    def of(cls, rows: "QuerySet | Sequence[Row]", limit: int) -> "Excerpt[Row]":
+        """The first ``limit`` of ``rows`` (a queryset or a list), read as ``limit + 1`` rows."""
+        read = list(rows[: limit + 1])
+        return cls(read[:limit], len(read) > limit, limit)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)

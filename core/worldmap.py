@@ -58,7 +58,7 @@ HEIGHT = round((_Y_TOP - _Y_BOTTOM) * SCALE)
 LEFT_OUT = {"AQ"}
 
 
-def to_svg(lon, lat):
+def to_svg(lon: float, lat: float) -> tuple[float, float]:
     x, y = _project(lon, lat)
     return round((x + _X_MAX) * SCALE, 1), round((_Y_TOP - y) * SCALE, 1)
 
@@ -159,7 +159,7 @@ class Area:
     label: str = ""
 
 
-def shade(value, maximum):
+def shade(value: int, maximum: int) -> str:
     if not value:
         return NO_DATA
     return SHADES[min(len(SHADES) - 1, (len(SHADES) * (value - 1)) // max(maximum, 1))]

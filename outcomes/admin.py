@@ -8,13 +8,13 @@ module adds those buttons and the list of the partnership's outcomes to the
 partnership's form, as the partnerships app does not know outcomes.
 """
 
-import datetime
-
 import reversion
 from django.apps import apps
 from django.contrib import admin
-from django.http import HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
@@ -43,13 +43,13 @@ class OrganisationAdmin(RestoringVersionAdmin):
     search_fields = ["name", "country__name", "country__code"]
     autocomplete_fields = ["country"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if sees_all_partnerships(request.user):
             return queryset
         return queryset.seen_by_coordinator(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is None or sees_all_partnerships(request.user):
             return super().has_change_permission(request, obj)
         return (
@@ -59,11 +59,11 @@ class OrganisationAdmin(RestoringVersionAdmin):
             .exists()
         )
 
-    def may_restore(self, request, record) -> bool:
+    def may_restore(self, request: HttpRequest, record) -> bool:
         # A deleted counterpart was named by no outcome (they protect it): its creator's, then.
         return sees_all_partnerships(request.user) or record.created_by_id == request.user.pk
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -94,10 +94,12 @@ class OutcomeAdmin(CuratedImportMixin, PartnershipScopeMixin, OutcomeListAdminMi
 
     resource_classes = [OutcomeResource]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id, form_url="", extra_context=None
+    ) -> HttpResponse:
         outcome = self.get_object(request, object_id)
         if outcome is not None:
             proxy = typed_model(outcome.type)
@@ -113,7 +115,7 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     list_filter = ["is_published", "year"]
     autocomplete_fields = ["partnership", "country", "source"]
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj=None):
         return [
             (None, {"fields": COMMON_FIELDS}),
             *self.outcome_type.fieldsets,
@@ -124,24 +126,24 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     def belongs_here(self, record) -> bool:
         return super().belongs_here(record) and record.type == self.model.outcome_type
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
+    def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
         # Offer only the kinds that belong to this form's type.
         if db_field.name == "subtype":
             kwargs["choices"] = [("", "---------"), *self.outcome_type.subtypes]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request):
+    def get_changeform_initial_data(self, request: HttpRequest):
         if self.outcome_type.entered_on_the_day:
-            return {"date": datetime.date.today(), **super().get_changeform_initial_data(request)}
+            return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
         return super().get_changeform_initial_data(request)
 
-    def get_list_display(self, request):
+    def get_list_display(self, request: HttpRequest):
         return self.outcome_type.list_display or super().get_list_display(request)
 
-    def get_list_filter(self, request):
+    def get_list_filter(self, request: HttpRequest):
         return self.outcome_type.list_filter or super().get_list_filter(request)
 
-    def get_list_select_related(self, request):
+    def get_list_select_related(self, request: HttpRequest):
         # The related records the list's columns show, read in its one query.
         related = [
             name
@@ -150,7 +152,7 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
         ]
         return list(dict.fromkeys([*super().get_list_select_related(request), *related]))
 
-    def get_autocomplete_fields(self, request):
+    def get_autocomplete_fields(self, request: HttpRequest):
         # Every related record the form names is picked by searching: there are thousands.
         related = [
             name for name in self.outcome_type.fields if Outcome._meta.get_field(name).is_relation
@@ -171,7 +173,7 @@ def _register_typed_admin(kind: outcome_types.OutcomeType):
     model = typed_model(kind.value)
     admin.site.register(model, model_admin)
 
-    def undo():
+    def undo() -> None:
         admin.site.unregister(model)
         if reversion.is_registered(model):
             reversion.unregister(model)
@@ -192,7 +194,7 @@ class OutcomeInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -205,14 +207,16 @@ class PartnershipWithOutcomesAdmin(PartnershipAdmin):
 
     inlines = [*PartnershipAdmin.inlines, OutcomeInline]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id, form_url="", extra_context=None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "outcome_add_links": self._outcome_add_links(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _outcome_add_links(self, request):
+    def _outcome_add_links(self, request: HttpRequest):
         """An "Add MoU", "Add roadmap", ... button for each outcome type the user may add."""
         links = []
         for model in map(typed_model, outcome_types.OUTCOME_TYPES):

@@ -6,7 +6,7 @@ class OutcomesConfig(AppConfig):
     name = "outcomes"
     verbose_name = _("Outcomes")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.apps import apps
 
         from core import data_cache, public_lists

@@ -5,6 +5,9 @@ million rows, and dictionaries are several times faster to build. Every column
 is a value column, so on PostgreSQL the database writes the CSV lines itself.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
@@ -106,12 +109,12 @@ class OutcomeExport(Export):
         value_column("url", "url", width=45, description=_("Its page on the portal.")),
     ]
 
-    def annotations(self):
+    def annotations(self) -> dict[str, Any]:
         # An outcome's page is its list's URL plus its id; reverse() per row would cost seconds a million rows.
         prefix = self.base_url + reverse("outcomes:outcome-list")
         return {"url": Concat(Value(prefix), Cast("pk", CharField()), Value("/"))}
 
-    def fetch(self):
+    def fetch(self) -> Iterator[dict[str, Any]]:
         return self.values().iterator(chunk_size=2000)
 
 

@@ -5,7 +5,11 @@ carry the publication time, not the signing date. Only published outcomes of
 published partnerships appear: a draft enters the feed when an editor publishes it.
 """
 
+import datetime
+
 from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -33,25 +37,25 @@ class OutcomeFeed(Feed):
     # Django's Feed answers every method alike; like the pages, a feed answers GET and HEAD only
     # (TRACE, OPTIONS and the writing methods get 405 with Allow).
     @method_decorator(require_safe)
-    def __call__(self, request, *args, **kwargs):
+    def __call__(self, request: HttpRequest, *args, **kwargs):
         return super().__call__(request, *args, **kwargs)
 
-    def link(self, obj=None):
+    def link(self, obj=None) -> str:
         return reverse("outcomes:outcome-list")
 
-    def outcomes(self, obj):
+    def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published()
 
-    def items(self, obj=None):
+    def items(self, obj=None) -> QuerySet:
         return self.outcomes(obj).with_related().newest_published_first()[:ENTRIES]
 
-    def item_title(self, item):
+    def item_title(self, item) -> str:
         return gettext("%(type)s: %(title)s") % {
             "type": item.get_type_display(),
             "title": item.title,
         }
 
-    def item_description(self, item):
+    def item_description(self, item) -> str:
         # Atom readers render the summary as HTML: curators' text is escaped first.
         facts = [item.partnership.display_name]
         if item.country:
@@ -65,70 +69,70 @@ class OutcomeFeed(Feed):
             summary += linebreaks(escape(item.description))
         return summary
 
-    def item_pubdate(self, item):
+    def item_pubdate(self, item) -> datetime.datetime:
         return item.published_at or item.created_at
 
-    def item_updateddate(self, item):
+    def item_updateddate(self, item) -> datetime.datetime:
         return item.updated_at
 
-    def item_author_name(self, item):
+    def item_author_name(self, item) -> str:
         return item.partnership.display_name
 
-    def item_categories(self, item):
+    def item_categories(self, item) -> list[str]:
         return [item.get_type_display()]
 
 
 class PartnershipOutcomeFeed(OutcomeFeed):
-    def get_object(self, request, slug):
+    def get_object(self, request: HttpRequest, slug) -> Partnership:
         return get_object_or_404(Partnership.objects.published(), slug=slug)
 
-    def title(self, obj):
+    def title(self, obj) -> str:
         return gettext("%(name)s: new outcomes") % {"name": obj.display_name}
 
-    def subtitle(self, obj):
+    def subtitle(self, obj) -> str:
         return gettext("Outcomes of %(name)s newly published on the portal.") % {
             "name": obj.display_name
         }
 
-    def link(self, obj):
+    def link(self, obj) -> str:
         return obj.get_absolute_url()
 
-    def outcomes(self, obj):
+    def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published().filter(partnership=obj)
 
 
 class CountryOutcomeFeed(OutcomeFeed):
-    def get_object(self, request, code):
+    def get_object(self, request: HttpRequest, code) -> Country:
         # The same codes and aliases as the country pages: gb, UK and GB are one feed.
         return get_object_or_404(Country, code=normalise_country_code(code) or "")
 
-    def title(self, obj):
+    def title(self, obj) -> str:
         return gettext("%(name)s: new outcomes") % {"name": obj.name}
 
-    def subtitle(self, obj):
+    def subtitle(self, obj) -> str:
         return gettext("Outcomes with %(name)s newly published on the portal.") % {"name": obj.name}
 
-    def link(self, obj):
+    def link(self, obj) -> str:
         return obj.get_absolute_url()
 
-    def outcomes(self, obj):
+    def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published().with_country([obj.code])
 
 
 class SectorOutcomeFeed(OutcomeFeed):
-    def get_object(self, request, slug):
+    def get_object(self, request: HttpRequest, slug) -> Sector:
         return get_object_or_404(Sector.objects.published(), slug=slug)
 
-    def title(self, obj):
+    def title(self, obj) -> str:
         return gettext("%(name)s: new outcomes") % {"name": obj.name}
 
-    def subtitle(self, obj):
+    def subtitle(self, obj) -> str:
         return gettext("Outcomes of partnerships in %(name)s newly published on the portal.") % {
             "name": obj.name
         }
 
-    def link(self, obj):
+    def link(self, obj) -> str:
         return obj.get_absolute_url()
 
-    def outcomes(self, obj):
+    def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published().in_sectors([obj.slug])

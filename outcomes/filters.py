@@ -4,6 +4,7 @@ public contract: keep them."""
 import django_filters
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
@@ -25,7 +26,7 @@ from partnerships.filters import (
 )
 
 
-def year_choices():
+def year_choices() -> list[tuple[int, str]]:
     # Apart: the distinct years of a million outcomes take 300 ms, and only /outcomes/ needs them.
     return data_cache.cached("year-choices", (), _read_year_choices)
 
@@ -44,10 +45,10 @@ def _read_year_choices():
 class YearsField(forms.MultipleChoiceField):
     """Years as typed in a URL: any whole year is valid, whether or not it has outcomes."""
 
-    def valid_value(self, value):
+    def valid_value(self, value) -> bool:
         return str(value).isascii() and str(value).isdigit() and len(str(value)) == 4
 
-    def clean(self, value):
+    def clean(self, value) -> list[int]:
         return [int(year) for year in super().clean(value)]
 
 
@@ -133,7 +134,7 @@ class OutcomeFilter(FacetedFilterSet):
         fields = []
 
 
-def partnerships_with_outcome_type(partnerships, types):
+def partnerships_with_outcome_type(partnerships, types) -> QuerySet:
     """The partnerships with at least one published outcome of one of ``types``."""
     outcomes = Outcome.objects.published().filter(type__in=types)
     return partnerships.filter(pk__in=outcomes.values("partnership"))

@@ -8,9 +8,9 @@ are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
-import datetime
 import functools
 import operator
+from typing import Self
 
 from concurrency.fields import IntegerVersionField
 from django.apps import apps
@@ -42,7 +42,7 @@ class OrganisationQuerySet(models.QuerySet):
     alone use it may change it.
     """
 
-    def seen_by_coordinator(self, user):
+    def seen_by_coordinator(self, user) -> Self:
         """Public counterparts, those of the user's partnerships' outcomes, and those the user created."""
         return self.filter(
             Exists(Outcome.objects.published().filter(counterpart=OuterRef("pk")))
@@ -52,7 +52,7 @@ class OrganisationQuerySet(models.QuerySet):
             | Q(created_by=user)
         )
 
-    def changeable_by_coordinator(self, user):
+    def changeable_by_coordinator(self, user) -> Self:
         """Of those seen, the ones no other partnership's outcome names, published or not."""
         theirs = Partnership.objects.filter(coordinators=user).values("pk")
         return self.seen_by_coordinator(user).exclude(
@@ -88,7 +88,7 @@ class Organisation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.country_id})"
 
 
@@ -102,29 +102,29 @@ def _plurals(kinds: list[outcome_types.OutcomeType]) -> str:
 
 
 class OutcomeQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(is_published=True, partnership__is_published=True)
 
-    def of_type(self, types):
+    def of_type(self, types) -> Self:
         return self.filter(type__in=types)
 
-    def with_country(self, codes):
+    def with_country(self, codes) -> Self:
         return self.filter(country__in=codes)
 
-    def of_level(self, levels):
+    def of_level(self, levels) -> Self:
         return self.filter(type=Outcome.Type.MOU, level__in=levels)
 
-    def of_partnerships(self, slugs):
+    def of_partnerships(self, slugs) -> Self:
         return self.filter(partnership__slug__in=slugs)
 
-    def in_sectors(self, slugs):
+    def in_sectors(self, slugs) -> Self:
         sectors = Partnership.sectors.through.objects.filter(sector__slug__in=slugs)
         return self.filter(partnership__in=sectors.values("partnership"))
 
-    def in_years(self, years):
+    def in_years(self, years) -> Self:
         return self.filter(year__in=years)
 
-    def search(self, text):
+    def search(self, text) -> Self:
         """The text in the title, description, city, counterpart's name or partnership's name or
         acronym. Every arm is a condition on the outcome's own columns, each with its index on
         PostgreSQL (trigram indexes for the texts, migration 0005), so that a search reads the
@@ -146,38 +146,38 @@ class OutcomeQuerySet(models.QuerySet):
 
     # Facet counts, read together in one query per page (core/counts.py).
 
-    def tally_by_type(self):
+    def tally_by_type(self) -> Tally:
         return Tally(self, "type")
 
-    def tally_by_level(self):
+    def tally_by_level(self) -> Tally:
         return Tally(self, "level")
 
-    def tally_by_country(self):
+    def tally_by_country(self) -> Tally:
         return Tally(self, "country")
 
-    def tally_by_partnership(self):
+    def tally_by_partnership(self) -> Tally:
         return Tally(self, "partnership__slug")
 
-    def tally_by_year(self):
+    def tally_by_year(self) -> Tally:
         return Tally(self, "year")
 
-    def tally_by_sector(self):
+    def tally_by_sector(self) -> Tally:
         through = Partnership.sectors.through.objects.filter(
             partnership__outcomes__in=self.values("pk")
         )
         return Tally(through, "sector__slug", models.Count("partnership__outcomes"))
 
-    def with_related(self):
+    def with_related(self) -> Self:
         return self.select_related("partnership", "country", "counterpart")
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by("-created_at", "-pk")
 
-    def newest_published_first(self):
+    def newest_published_first(self) -> Self:
         """For the feeds: the latest publications first, along the outcomes_newest_published index."""
         return self.filter(published_at__isnull=False).order_by("-published_at", "-pk")
 
-    def in_date_order(self):
+    def in_date_order(self) -> Self:
         """Dated outcomes first, oldest first; undated ones after, by year then title."""
         return self.order_by(
             models.F("date").asc(nulls_last=True),
@@ -190,7 +190,7 @@ class OutcomeQuerySet(models.QuerySet):
 class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
     """The manager of a proxy model for one outcome type: it sees only that type."""
 
-    def get_queryset(self):
+    def get_queryset(self) -> Self:
         return super().get_queryset().filter(type=self.model.outcome_type)
 
 
@@ -363,17 +363,17 @@ class Outcome(Publishable, models.Model):
             models.Index(fields=["partnership", "type"], name="outcomes_partnership_type"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         if self.outcome_type:
             self.type = self.outcome_type
         if self.date:
             self.year = self.date.year
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("outcomes:outcome-detail", args=[self.pk])
 
     @property
@@ -387,7 +387,7 @@ class Outcome(Publishable, models.Model):
         errors = {}
         if self.date and self.year is None:
             self.year = self.date.year
-        if self.date and self.date > datetime.date.today():
+        if self.date and self.date > timezone.localdate():
             errors["date"] = _("The date cannot be in the future.")
         if self.date and self.year and self.year != self.date.year:
             errors["year"] = _("The year must match the date (%(year)s), or be left empty.") % {
@@ -444,7 +444,7 @@ class Outcome(Publishable, models.Model):
             return None
         return gettext("“%(title)s” (record #%(id)s)") % {"title": duplicate, "id": duplicate.pk}
 
-    def _clean_mou(self, errors):
+    def _clean_mou(self, errors) -> None:
         counterpart_country = self.counterpart.country if self.counterpart_id else None
         if counterpart_country and self.country_id and counterpart_country.pk != self.country_id:
             errors["counterpart"] = _(
@@ -483,7 +483,7 @@ def _typed_proxy(kind: outcome_types.OutcomeType):
     )
     globals()[kind.model_name] = proxy
 
-    def undo():
+    def undo() -> None:
         del globals()[kind.model_name]
         del apps.all_models[proxy._meta.app_label][proxy._meta.model_name]
         apps.clear_cache()

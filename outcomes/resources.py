@@ -1,10 +1,12 @@
 """Importing outcomes in the columns of the outcomes export (docs/exports.md)."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Result
 
 from core.imports import (
     ChoiceWidget,
@@ -26,7 +28,7 @@ class CounterpartField(fields.Field):
     The organisations a file names are read, and the new ones created, all at once before its
     rows (``prepare``): a file of 10,000 MoUs may name thousands."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.countries = CountryWidget(Country)
         self.organisations = {}
@@ -34,7 +36,7 @@ class CounterpartField(fields.Field):
         # Organisations added for rows after prepare(), for the history.
         self.added = []
 
-    def key(self, row):
+    def key(self, row) -> tuple[str, str] | None:
         name = TextWidget().clean(row.get(self.column_name))
         if not name:
             return None
@@ -45,7 +47,7 @@ class CounterpartField(fields.Field):
             )
         return name, country
 
-    def prepare(self, dataset, *, user=None):
+    def prepare(self, dataset, *, user=None) -> list:
         """Reads the file's organisations in one query, and adds the new ones in one INSERT.
 
         Returns the new ones."""
@@ -86,7 +88,7 @@ class CounterpartField(fields.Field):
         self.organisations.update({(o.name, o.country_id): o for o in new})
         return new
 
-    def clean(self, row, **kwargs):
+    def clean(self, row, **kwargs) -> Organisation | None:
         key = self.key(row)
         if key is None:
             return None
@@ -113,7 +115,7 @@ class KnownMoUs:
     a duplicate is found with no query per row, within the file as against what is stored.
     """
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.by_key = {}
         self.key_of = {}
         self.read = set()
@@ -143,10 +145,10 @@ class KnownMoUs:
         self.by_key[self._key(outcome)] = (outcome.pk, outcome.title, row_number)
 
     @staticmethod
-    def _key(outcome):
+    def _key(outcome) -> tuple:
         return outcome.partnership_id, outcome.counterpart_id, outcome.date
 
-    def _read(self, partnership_id):
+    def _read(self, partnership_id) -> None:
         if partnership_id in self.read:
             return
         self.read.add(partnership_id)
@@ -162,7 +164,7 @@ class KnownMoUs:
             self.by_key[key] = (pk, title, None)
 
 
-def text(name, attribute=None):
+def text(name, attribute=None) -> fields.Field:
     return fields.Field(attribute=attribute or name, column_name=name, widget=TextWidget())
 
 
@@ -244,28 +246,30 @@ class OutcomeResource(PortalResource):
         # The records a file's ids name are read in one query, not one per row.
         instance_loader_class = CachedInstanceLoader
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet:
         # What the preview shows of a stored record and the unchanged-row check read, in the same query.
         return (
             super().get_queryset().select_related("partnership", "country", "counterpart__country")
         )
 
-    def before_import(self, dataset, **kwargs):
+    def before_import(self, dataset, **kwargs) -> None:
         super().before_import(dataset, **kwargs)
         new = self.fields["counterpart"].prepare(dataset, user=kwargs.get("user"))
         if not self.dry_run:
             self.written.extend(new)
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset, result, **kwargs) -> None:
         if not self.dry_run:
             self.written.extend(self.fields["counterpart"].added)
         super().after_import(dataset, result, **kwargs)
 
-    def import_data(self, dataset, dry_run=False, **kwargs):
+    def import_data(self, dataset, dry_run=False, **kwargs) -> Result:
         self.known_mous = KnownMoUs()
         return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ) -> None:
         instance.known_mous = self.known_mous
         super().validate_instance(instance, import_validation_errors, validate_unique)
         self.known_mous.add(instance, self.row_number)

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.curated_admin import CuratedAdmin, RestoringVersionAdmin
@@ -36,11 +37,11 @@ class SectorAdmin(RestoringVersionAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(partnership_total=Count("partnerships"))
 
     @admin.display(description=_("partnerships"), ordering="partnership_total")
-    def partnership_count(self, obj):
+    def partnership_count(self, obj) -> int:
         return obj.partnership_total
 
 
@@ -53,10 +54,10 @@ class CountryAdmin(RestoringVersionAdmin):
     search_fields = ["name", "code"]
     fields = ["code", "name", "is_eu_member"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         return ["code", "name"] if obj else []
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -67,11 +68,11 @@ class RegionAdmin(RestoringVersionAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["countries"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("countries")
 
     @admin.display(description=_("countries"))
-    def country_list(self, obj):
+    def country_list(self, obj) -> str:
         return ", ".join(country.code for country in obj.countries.all())
 
 
@@ -87,13 +88,13 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country", "cross_border_country", "source"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if sees_all_partnerships(request.user):
             return queryset
         return queryset.filter(Q(is_published=True) | Q(created_by=request.user)).distinct()
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is None or sees_all_partnerships(request.user):
             return super().has_change_permission(request, obj)
         theirs = (
@@ -102,7 +103,7 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
         )
         return theirs and super().has_change_permission(request, obj)
 
-    def may_restore(self, request, record) -> bool:
+    def may_restore(self, request: HttpRequest, record) -> bool:
         return (
             sees_all_partnerships(request.user)
             or record.created_by_id == request.user.pk
@@ -111,7 +112,7 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
             ).exists()
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -127,7 +128,7 @@ class MemberCountryInline(admin.TabularInline):
 class MembershipFormSet(forms.BaseInlineFormSet):
     """Named members within the declared partner count: the database's trigger rule, as a form error."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         declared = self.instance.partner_count
         named = sum(
@@ -192,19 +193,21 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
         ),
     ]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request).prefetch_related("sectors")
         if sees_all_partnerships(request.user):
             return queryset
         return queryset.filter(coordinators=request.user)
 
-    def choices_for(self, request, db_field):
+    def choices_for(self, request: HttpRequest, db_field) -> QuerySet:
         # Co-signing names another partnership on a public MoU: any published one, or their own.
         if db_field.name == "co_signatories" and not sees_all_partnerships(request.user):
             return Partnership.objects.co_signable_by(request.user)
         return super().choices_for(request, db_field)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field, request: HttpRequest, **kwargs
+    ) -> forms.Field | None:
         if db_field.name == "coordinators":
             kwargs["queryset"] = (
                 get_user_model().objects.filter(groups__name=COORDINATORS).order_by("username")
@@ -214,11 +217,11 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("partnership"), ordering="name")
-    def display_name(self, obj):
+    def display_name(self, obj) -> str:
         return obj.display_name
 
     @admin.display(description=_("sectors"))
-    def sector_list(self, obj):
+    def sector_list(self, obj) -> str:
         return ", ".join(sector.name for sector in obj.sectors.all())
 
 

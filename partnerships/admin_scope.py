@@ -6,6 +6,9 @@ and the outcomes and members of those; another's records are not found, whatever
 is typed. Editors and superusers see everything.
 """
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
 from partnerships.models import Partnership
 
 # The group of a partnership's coordinators (its permissions: portal/roles.py).
@@ -22,13 +25,13 @@ class PartnershipScopeMixin:
 
     scope_field = "partnership"
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if sees_all_partnerships(request.user):
             return queryset
         return queryset.filter(**{f"{self.scope_field}__coordinators": request.user})
 
-    def may_restore(self, request, record) -> bool:
+    def may_restore(self, request: HttpRequest, record) -> bool:
         return (
             sees_all_partnerships(request.user)
             or Partnership.objects.filter(

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _uninstall_triggers(sender, using, **kwargs):
+def _uninstall_triggers(sender, using, **kwargs) -> None:
     from django.db import connections
 
     from partnerships import db_triggers
@@ -11,7 +11,7 @@ def _uninstall_triggers(sender, using, **kwargs):
     db_triggers.uninstall(connections[using])
 
 
-def _install_triggers(sender, using, **kwargs):
+def _install_triggers(sender, using, **kwargs) -> None:
     from django.db import connections
 
     from partnerships import db_triggers
@@ -23,7 +23,7 @@ class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = _("Partnerships")
 
-    def ready(self):
+    def ready(self) -> None:
         from core import curated_admin, data_cache, public_lists
         from partnerships import db_triggers, lists
         from partnerships.models import Cluster, Partnership

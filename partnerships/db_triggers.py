@@ -58,7 +58,7 @@ _SQLITE = [
 ]
 
 
-def uninstall(connection):
+def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in ("partnerships_membership", "partnerships_partnership"):
@@ -69,7 +69,7 @@ def uninstall(connection):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {RULE}_{name}")
 
 
-def install(connection):
+def install(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_POSTGRESQL)

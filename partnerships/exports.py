@@ -1,9 +1,13 @@
 """The columns of the partnership and cluster exports. They are documented in docs/exports.md: keep them stable."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column, Export
+from partnerships.models import Partnership
 
 
 def _member_codes(partnership):
@@ -170,7 +174,7 @@ class PartnershipExport(Export):
         Column("url", lambda p: p.absolute_url, width=50, description=_("Its page on the portal.")),
     ]
 
-    def fetch(self):
+    def fetch(self) -> Iterator[Partnership]:
         for partnership in (
             self.queryset.prefetch_related(None).with_related().iterator(chunk_size=500)
         ):
@@ -215,7 +219,7 @@ class ClusterExport(Export):
         Column("url", lambda c: c["url"], width=50, description=_("Its page on the portal.")),
     ]
 
-    def fetch(self):
+    def fetch(self) -> Iterator[dict[str, Any]]:
         fields = [
             "name",
             "acronym",

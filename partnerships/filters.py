@@ -29,19 +29,19 @@ from partnerships.models import (
 # The options of every list's filters, read in one query once until the data changes.
 
 
-def sector_choices():
+def sector_choices() -> list[tuple[str, str]]:
     return filter_choices()["sector"]
 
 
-def region_choices():
+def region_choices() -> list[tuple[str, str]]:
     return filter_choices()["region"]
 
 
-def country_choices():
+def country_choices() -> list[tuple[str, str]]:
     return filter_choices()["country"]
 
 
-def partnership_choices():
+def partnership_choices() -> list[tuple[str, str]]:
     # Apart: one option per partnership (10,000 of them, 0.7 MB cached) that only /outcomes/ needs.
     return data_cache.cached("partnership-choices", (), _read_partnership_choices)
 

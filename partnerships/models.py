@@ -6,7 +6,9 @@ IT, ...)") that every overview gives, and the named member clusters that a
 partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
+import datetime
 from collections.abc import Callable
+from typing import Self
 from urllib.parse import urlencode
 
 import reversion
@@ -25,7 +27,7 @@ from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
 
 
-def publication_time(published_at, is_published):
+def publication_time(published_at, is_published) -> datetime.datetime | None:
     """When a record was first published: kept while it stays published, cleared for a draft."""
     return (published_at or timezone.now()) if is_published else None
 
@@ -54,22 +56,22 @@ class Source(models.Model):
     class Meta:
         ordering = ["-date", "title"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         # The month in the reader's language: "October 2013".
         return f"{self.title} ({date_format(self.date, 'F Y')})" if self.date else self.title
 
 
 class SectorQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         """The sectors of published partnerships: a sector only drafts use is not shown."""
         through = Partnership.sectors.through.objects.filter(partnership__is_published=True)
         return self.filter(pk__in=through.values("sector"))
 
-    def annotate_published_partnership_counts(self):
+    def annotate_published_partnership_counts(self) -> Self:
         published = Q(partnerships__is_published=True)
         return self.annotate(partnership_count=models.Count("partnerships", filter=published))
 
-    def with_published_partnership_counts(self):
+    def with_published_partnership_counts(self) -> Self:
         """The sectors that have published partnerships, with how many, by name.
 
         By name explicitly: Django leaves Meta.ordering out of a query with GROUP BY, and the
@@ -92,21 +94,21 @@ class Sector(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("partnerships:sector-detail", args=[self.slug])
 
 
 class CountryQuerySet(models.QuerySet):
-    def eu_members(self):
+    def eu_members(self) -> Self:
         return self.filter(is_eu_member=True)
 
-    def third_countries(self):
+    def third_countries(self) -> Self:
         return self.filter(is_eu_member=False)
 
-    def targeted_by_published_partnerships(self):
+    def targeted_by_published_partnerships(self) -> Self:
         """Countries with the number of published partnerships targeting them directly, most first."""
         published = Q(targeted_by__partnership__is_published=True)
         return (
@@ -119,7 +121,7 @@ class CountryQuerySet(models.QuerySet):
             .order_by("-partnership_count", "name")
         )
 
-    def annotate_direct_target_counts(self):
+    def annotate_direct_target_counts(self) -> Self:
         """Each country with ``direct_target_count``: published partnerships targeting it
         directly; by name, explicitly: Django leaves Meta.ordering out of a query with GROUP BY."""
         return self.annotate(
@@ -130,12 +132,12 @@ class CountryQuerySet(models.QuerySet):
             )
         ).order_by("name", "code")
 
-    def tally_by_region(self):
+    def tally_by_region(self) -> DistinctTally:
         """How many of these countries each region contains (the regions that contain one country)."""
         through = Region.countries.through.objects.filter(country__in=self.values("code"))
         return DistinctTally(((through, "region", "country"),))
 
-    def published(self):
+    def published(self) -> Self:
         """The countries published records name: a published partnership's member or target
         (directly or through a region), a published cluster's, or another app's published rows'
         (an outcome's country, see ``register_country_use``). A country only drafts name is listed
@@ -194,10 +196,10 @@ class Country(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("partnerships:country-detail", args=[self.code])
 
     @classmethod
@@ -208,7 +210,7 @@ class Country(models.Model):
 
 
 class RegionQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         """The regions published partnerships target: a region only drafts target is not shown."""
         return self.filter(pk__in=TargetMarket.objects.published().values("region"))
 
@@ -228,10 +230,10 @@ class Region(models.Model):
     class Meta:
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         """A region has no page of its own: its page is the list of partnerships that target it."""
         return (
             f"{reverse('partnerships:partnership-list')}?{urlencode({'target_region': self.slug})}"
@@ -239,21 +241,21 @@ class Region(models.Model):
 
 
 class ClusterQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
-    def located_in(self, codes):
+    def located_in(self, codes) -> Self:
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
-    def search(self, text):
+    def search(self, text) -> Self:
         return self.filter(
             Q(name__icontains=text) | Q(acronym__icontains=text) | Q(city__icontains=text)
         )
 
-    def with_label(self, labels):
+    def with_label(self, labels) -> Self:
         return self.filter(label__in=labels)
 
-    def tally_by_country(self):
+    def tally_by_country(self) -> DistinctTally:
         return DistinctTally(
             (
                 (self, "country", "pk"),
@@ -261,7 +263,7 @@ class ClusterQuerySet(models.QuerySet):
             )
         )
 
-    def tally_by_label(self):
+    def tally_by_label(self) -> Tally:
         return Tally(self, "label")
 
 
@@ -329,10 +331,10 @@ class Cluster(Publishable, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("partnerships:cluster-detail", args=[self.slug])
 
 
@@ -340,42 +342,42 @@ class PartnershipQuerySet(models.QuerySet):
     """Filters select through subqueries on ``pk``, so they never duplicate rows or
     share joins with each other, and facet counts over any combination stay right."""
 
-    def published(self):
+    def published(self) -> Self:
         return self.filter(is_published=True)
 
-    def co_signable_by(self, user):
+    def co_signable_by(self, user) -> Self:
         """Partnerships a coordinator may name as an MoU's co-signatories: published ones and their own."""
         return self.filter(
             Q(is_published=True)
             | Q(pk__in=self.model.objects.filter(coordinators=user).values("pk"))
         )
 
-    def escps(self):
+    def escps(self) -> Self:
         return self.filter(kind=Partnership.Kind.ESCP)
 
-    def of_kind(self, kinds):
+    def of_kind(self, kinds) -> Self:
         return self.filter(kind__in=kinds)
 
-    def in_sectors(self, slugs):
+    def in_sectors(self, slugs) -> Self:
         return self.filter(
             pk__in=Partnership.sectors.through.objects.filter(sector__slug__in=slugs).values(
                 "partnership"
             )
         )
 
-    def with_member_country(self, codes):
+    def with_member_country(self, codes) -> Self:
         return self.filter(pk__in=MemberCountry.objects.in_countries(codes).values("partnership"))
 
-    def targeting_country(self, codes):
+    def targeting_country(self, codes) -> Self:
         """Partnerships that target one of ``codes`` directly or through a region."""
         return self.filter(pk__in=TargetMarket.objects.reaching(codes).values("partnership"))
 
-    def targeting_region(self, slugs):
+    def targeting_region(self, slugs) -> Self:
         return self.filter(
             pk__in=TargetMarket.objects.filter(region__slug__in=slugs).values("partnership")
         )
 
-    def search(self, text):
+    def search(self, text) -> Self:
         """Words in the name, acronym, description or a named member cluster's name (a published
         cluster's only: probing a draft's name letter by letter must find nothing)."""
         members = Membership.objects.published().filter(
@@ -388,7 +390,7 @@ class PartnershipQuerySet(models.QuerySet):
             | Q(pk__in=members.values("partnership"))
         )
 
-    def headline_figures(self):
+    def headline_figures(self) -> dict[str, int]:
         """The home page's figures, in a few aggregate queries."""
         figures = self.aggregate(
             partnerships=models.Count("pk"),
@@ -412,7 +414,7 @@ class PartnershipQuerySet(models.QuerySet):
         )
         return figures
 
-    def with_related(self, *, region_countries=True):
+    def with_related(self, *, region_countries=True) -> Self:
         """Sectors, member countries and targets (with their country or region) in three more
         queries, and the targeted regions' countries in a fourth. A page about one country can
         leave that out (``region_countries=False``) and pass the regions that contain it to
@@ -431,14 +433,14 @@ class PartnershipQuerySet(models.QuerySet):
 
     # Facet counts, read together in one or two queries per page (core/counts.py).
 
-    def tally_by_kind(self):
+    def tally_by_kind(self) -> Tally:
         return Tally(self, "kind")
 
-    def tally_by_sector(self):
+    def tally_by_sector(self) -> Tally:
         through = Partnership.sectors.through.objects.filter(partnership__in=self.values("pk"))
         return Tally(through, "sector__slug", models.Count("partnership"))
 
-    def tally_by_member_country(self):
+    def tally_by_member_country(self) -> DistinctTally:
         entries = MemberCountry.objects.filter(partnership__in=self.values("pk"))
         return DistinctTally(
             (
@@ -451,7 +453,7 @@ class PartnershipQuerySet(models.QuerySet):
             )
         )
 
-    def tally_by_target_country(self):
+    def tally_by_target_country(self) -> DistinctTally:
         targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
         return DistinctTally(
             (
@@ -460,7 +462,7 @@ class PartnershipQuerySet(models.QuerySet):
             )
         )
 
-    def tally_by_target_region(self):
+    def tally_by_target_region(self) -> Tally:
         targets = TargetMarket.objects.filter(
             partnership__in=self.values("pk"), region__isnull=False
         )
@@ -587,19 +589,19 @@ class Partnership(Publishable, models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("partnerships:partnership-detail", args=[self.slug])
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
         return f"{self.name} - {self.acronym}" if self.acronym else self.name
 
     @property
-    def declared_counts(self):
+    def declared_counts(self) -> str:
         """ "11 from 10 countries", or "" where the partnership declares no count."""
         if self.partner_count is None:
             return ""
@@ -614,7 +616,7 @@ class Partnership(Publishable, models.Model):
         ) % {"partners": self.partner_count, "countries": self.country_count}
 
     @property
-    def declared_members(self):
+    def declared_members(self) -> str:
         """The source's own form: "11 from 10 countries (DK, IT, ES, ...)"."""
         entries = ", ".join(entry.label for entry in self.member_countries.all())
         return (
@@ -624,7 +626,7 @@ class Partnership(Publishable, models.Model):
         )
 
     @property
-    def target_markets(self):
+    def target_markets(self) -> str:
         """The targets as the source writes them: "USA, Canada, Baltic Sea Region + possibly India"."""
         firm = [str(t.country or t.region) for t in self.targets.all() if not t.tentative]
         tentative = [str(t.country or t.region) for t in self.targets.all() if t.tentative]
@@ -634,7 +636,7 @@ class Partnership(Publishable, models.Model):
             line += (" + " if line else "") + possibly
         return line
 
-    def routes_to(self, code, *, regions_with_it=None):
+    def routes_to(self, code, *, regions_with_it=None) -> list[str]:
         """How this partnership targets a country: ["directly"], ["through North Africa"], or [].
 
         Reads the prefetched targets of ``with_related()``, so it costs no query; with
@@ -655,7 +657,7 @@ class Partnership(Publishable, models.Model):
                 routes.append(gettext("through %(region)s") % {"region": target.region.name})
         return routes
 
-    def clean(self):
+    def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if self.partner_count and self.country_count and self.country_count > self.partner_count:
@@ -682,10 +684,10 @@ class Partnership(Publishable, models.Model):
 
 
 class MemberCountryQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(partnership__is_published=True)
 
-    def in_countries(self, codes):
+    def in_countries(self, codes) -> Self:
         return self.filter(Q(country__in=codes) | Q(cross_border_country__in=codes))
 
 
@@ -725,11 +727,11 @@ class MemberCountry(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     @property
-    def codes(self):
+    def codes(self) -> list[str]:
         return (
             [self.country_id, self.cross_border_country_id]
             if self.cross_border_country_id
@@ -737,7 +739,7 @@ class MemberCountry(models.Model):
         )
 
     @property
-    def label(self):
+    def label(self) -> str:
         """The entry as the source writes it, with ISO codes: "SE-DK"."""
         if self.cross_border_country_id:
             return f"{self.country_id}-{self.cross_border_country_id}"
@@ -745,7 +747,7 @@ class MemberCountry(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         """A membership shows once both its partnership and its cluster are published."""
         return self.filter(partnership__is_published=True, cluster__is_published=True)
 
@@ -779,7 +781,7 @@ class Membership(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return gettext("%(cluster)s in %(partnership)s (%(role)s)") % {
             "cluster": self.cluster,
             "partnership": self.partnership,
@@ -788,10 +790,10 @@ class Membership(models.Model):
 
 
 class TargetMarketQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> Self:
         return self.filter(partnership__is_published=True)
 
-    def reaching(self, codes):
+    def reaching(self, codes) -> Self:
         """Targets that are one of these countries, or a region containing one."""
         return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
 
@@ -830,10 +832,10 @@ class TargetMarket(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         place = self.country or self.region
         return gettext("possibly %(target)s") % {"target": place} if self.tentative else str(place)
 
-    def clean(self):
+    def clean(self) -> None:
         if bool(self.country_id) == bool(self.region_id):
             raise ValidationError(_("Choose either a country or a region, not both."))

@@ -26,14 +26,14 @@ from partnerships.models import (
 )
 
 
-def text(name):
+def text(name) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=TextWidget())
 
 
 class MemberEntriesWidget(widgets.Widget):
     """ "SE-DK;FI" into ["SE-DK", "FI"], each code checked and de-aliased (UK becomes GB)."""
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> list:
         entries = []
         for entry in split_list(value):
             codes = [normalise_country_code(part) for part in entry.split("-")]
@@ -48,12 +48,12 @@ class MemberEntriesWidget(widgets.Widget):
             entries.append("-".join(codes))
         return entries
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value, obj=None, **kwargs) -> str:
         return ";".join(value or [])
 
 
 class CountryListWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> list[str]:
         codes = []
         for item in split_list(value):
             code = normalise_country_code(item)
@@ -65,12 +65,12 @@ class CountryListWidget(widgets.Widget):
             codes.append(code)
         return sorted(set(codes))
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value, obj=None, **kwargs) -> str:
         return ";".join(value or [])
 
 
 class RegionListWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> list[str]:
         names = split_list(value)
         known = set(Region.objects.filter(name__in=names).values_list("name", flat=True))
         unknown = [name for name in names if name not in known]
@@ -81,7 +81,7 @@ class RegionListWidget(widgets.Widget):
             )
         return sorted(set(names))
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value, obj=None, **kwargs) -> str:
         return ";".join(value or [])
 
 
@@ -176,7 +176,7 @@ class PartnershipResource(PortalResource):
         clean_model_instances = True
         use_transactions = True
 
-    def after_init_instance(self, instance, new, row, **kwargs):
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
         # What is stored now, in the import's own form, so unchanged rows compare equal and are skipped.
         members = [] if new else list(instance.member_countries.all())
         targets = [] if new else list(instance.targets.select_related("region"))
@@ -189,7 +189,7 @@ class PartnershipResource(PortalResource):
         )
         instance.imported_target_regions = sorted(t.region.name for t in targets if t.region_id)
 
-    def after_save_instance(self, instance, row, **kwargs):
+    def after_save_instance(self, instance, row, **kwargs) -> None:
         stored = Partnership.objects.get(pk=instance.pk)
         self.after_init_instance(stored, False, row)
         if stored.imported_member_entries != instance.imported_member_entries:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.views.generic import DetailView
 
 from core.list_views import FilteredListView, PublicListView
@@ -9,7 +11,7 @@ class PartnershipListView(FilteredListView):
     public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         # With a target country chosen, each row says whether it targets it directly or via a region.
         codes = (
@@ -27,10 +29,10 @@ class EscpOverviewReportView(FilteredListView):
     public_list = lists.ESCP_OVERVIEW
     template_name = "partnerships/escp_overview.html"
 
-    def get_paginate_by(self, queryset):
+    def get_paginate_by(self, queryset) -> int:
         return None  # A report is one table, for print.
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report = self.public_list.export_class(context["object_list"], base_url="")
         names = [column.name for column in report.columns]
@@ -59,7 +61,7 @@ class ClusterListView(FilteredListView):
 class ClusterDetailView(DetailView):
     queryset = Cluster.objects.published().select_related("country", "cross_border_country")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         return super().get_context_data(
             memberships=self.object.memberships.published().select_related("partnership"),
             **kwargs,

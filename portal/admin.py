@@ -7,6 +7,7 @@ app's admin is registered by now.
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views import main
+from django.http import HttpRequest
 
 
 class ChangeList(main.ChangeList):
@@ -16,14 +17,14 @@ class ChangeList(main.ChangeList):
     past datetime's (OverflowError, or ValueError for the year after 9999) as a 500.
     """
 
-    def get_filters(self, request):
+    def get_filters(self, request: HttpRequest) -> tuple:
         try:
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
-def _guarded_changelist(request, **kwargs):
+def _guarded_changelist(request: HttpRequest, **kwargs):
     return ChangeList
 
 

@@ -7,7 +7,7 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
 
-    def ready(self):
+    def ready(self) -> None:
         from portal.roles import sync_roles
 
         # After every app's migrations and permissions exist, so every named permission can be found.

@@ -6,6 +6,7 @@ because its saved versions name related rows by primary key.
 """
 
 from django.apps import apps
+from django.db import models
 
 # Made again by ``migrate`` (content types, permissions), per-visitor or per-login state
 # (sessions, login attempts and lockouts), or nothing to restore (OTP devices are re-enrolled).
@@ -24,11 +25,11 @@ def _label(model):
     return model._meta.label_lower
 
 
-def _left_out(model):
+def _left_out(model) -> bool:
     return model._meta.app_label in LEFT_OUT or _label(model) in LEFT_OUT
 
 
-def backed_up_models():
+def backed_up_models() -> list[type[models.Model]]:
     return [
         model
         for model in apps.get_models()
@@ -36,7 +37,7 @@ def backed_up_models():
     ]
 
 
-def rows_in_the_way(using="default"):
+def rows_in_the_way(using="default") -> list[str]:
     """Labels of the models that already hold rows a restore would add to: empty means empty."""
     return [
         _label(model)

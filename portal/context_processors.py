@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.data_cache import data_updated_at, generation
@@ -6,7 +9,7 @@ from core.data_cache import data_updated_at, generation
 SITE_NAME = _("EU Cluster Internationalisation Portal")
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, Any]:
     """What every page's shell needs: the site's name, when its data last changed, its generation."""
     return {
         "SITE_NAME": SITE_NAME,

@@ -6,7 +6,7 @@ China, Brazil, India and Japan), 5·N clusters in every EU and EEA country, and
 100·N outcomes of every type and MoU level over the 15 years to 2025. The same
 seed gives the same rows.
 
-The rows are built as plain tuples and written in bulk: on PostgreSQL with
+The rows are built as dicts keyed by column name, kept as tuples, and written in bulk: on PostgreSQL with
 COPY (psycopg2 ``copy_expert``), elsewhere with ``executemany``, inside one
 transaction. Primary keys of partnerships and clusters are given explicitly so
 that members and outcomes can point at them; the identity sequences are moved
@@ -21,6 +21,7 @@ unless ``force`` is given; an earlier demo data set is deleted first.
 import contextlib
 import datetime
 import io
+import operator
 import random
 from dataclasses import dataclass, field
 
@@ -289,7 +290,9 @@ def _reference_regions() -> dict[int, list[str]]:
 class _Builder:
     """Builds every table's rows from one random generator, in a fixed order."""
 
-    def __init__(self, rng: random.Random, source_id: int, sectors: list[int], regions: dict):
+    def __init__(
+        self, rng: random.Random, source_id: int, sectors: list[int], regions: dict
+    ) -> None:
         self.rng = rng
         self.source_id = source_id
         self.sectors = sectors
@@ -303,13 +306,13 @@ class _Builder:
         )
         outcome_rows = self._outcomes(n_outcomes, partnership_rows, targets_of, sectors_of)
         return [
-            ("partnerships_cluster", CLUSTER_COLUMNS, cluster_rows),
-            ("partnerships_partnership", PARTNERSHIP_COLUMNS, partnership_rows),
+            (CLUSTERS.name, CLUSTERS.columns, cluster_rows),
+            (PARTNERSHIPS.name, PARTNERSHIPS.columns, partnership_rows),
             ("partnerships_partnership_sectors", SECTOR_LINK_COLUMNS, links["sectors"]),
             ("partnerships_membership", MEMBERSHIP_COLUMNS, links["memberships"]),
             ("partnerships_membercountry", MEMBER_COUNTRY_COLUMNS, links["member_countries"]),
             ("partnerships_targetmarket", TARGET_COLUMNS, links["targets"]),
-            ("outcomes_outcome", OUTCOME_COLUMNS, outcome_rows),
+            (OUTCOMES.name, OUTCOMES.columns, outcome_rows),
         ]
 
     def _clusters(self, n):
@@ -329,23 +332,25 @@ class _Builder:
             name = f"{city} {sector} Cluster {pk}"
             moment = _moment(rng, rng.randint(FIRST_YEAR, LAST_YEAR))
             rows.append(
-                (
-                    pk,
-                    name,
-                    f"{code}{sector[:3].upper()}{pk}",
-                    f"demo-cluster-{pk}",
-                    f"https://cluster-{pk}.example.eu",
-                    city,
-                    rng.choice(labels),
-                    f"A {sector.lower()} cluster organisation based in {city}.",
-                    True,
-                    moment,
-                    code,
-                    cross,
-                    self.source_id,
-                    None,
-                    moment,
-                    1,
+                CLUSTERS.row(
+                    {
+                        "id": pk,
+                        "name": name,
+                        "acronym": f"{code}{sector[:3].upper()}{pk}",
+                        "slug": f"demo-cluster-{pk}",
+                        "website": f"https://cluster-{pk}.example.eu",
+                        "city": city,
+                        "label": rng.choice(labels),
+                        "description": f"A {sector.lower()} cluster organisation based in {city}.",
+                        "is_published": True,
+                        "updated_at": moment,
+                        "country_id": code,
+                        "cross_border_country_id": cross,
+                        "source_id": self.source_id,
+                        "created_by_id": None,
+                        "published_at": moment,
+                        "version": 1,
+                    }
                 )
             )
             by_country[code].append(pk)
@@ -406,38 +411,42 @@ class _Builder:
             end = datetime.date(min(start_year + rng.randint(2, 4), LAST_YEAR), start.month, 28)
             created = _moment(rng, start_year)
             acronym = "".join(word[0] for word in sector_name.split()).upper() + f"-{pk}"
+            programmes = ["CIP", "COSME", "Single Market Programme"]
             rows.append(
-                (
-                    pk,
-                    f"European {sector_name} Cluster {'Partnership' if escp else 'Project'} {pk}",
-                    acronym,
-                    f"demo-partnership-{pk}",
-                    "escp" if escp else "project",
-                    "" if escp else rng.choice(["CIP", "COSME", "Single Market Programme"]),
-                    rng.choice(["ESCP-4i", "ESCP-4x", ""]) if escp else "",
-                    f"COS-CLUSTER-{start_year}",
-                    rng.choice(["co_funded", "voluntary", ""]),
-                    f"{len(members)} {sector_name.lower()} clusters going international together, "
-                    f"towards {', '.join(sorted(countries))}.",
-                    f"https://partnership-{pk}.example.eu",
-                    start,
-                    end,
-                    len(members),
-                    len(entries),
-                    True,
-                    created,
-                    created,
-                    None,
-                    self.source_id,
-                    created,
-                    1,
+                PARTNERSHIPS.row(
+                    {
+                        "id": pk,
+                        "name": f"European {sector_name} Cluster "
+                        f"{'Partnership' if escp else 'Project'} {pk}",
+                        "acronym": acronym,
+                        "slug": f"demo-partnership-{pk}",
+                        "kind": "escp" if escp else "project",
+                        "programme": "" if escp else rng.choice(programmes),
+                        "strand": rng.choice(["ESCP-4i", "ESCP-4x", ""]) if escp else "",
+                        "call": f"COS-CLUSTER-{start_year}",
+                        "funding": rng.choice(["co_funded", "voluntary", ""]),
+                        "description": f"{len(members)} {sector_name.lower()} clusters going "
+                        f"international together, towards {', '.join(sorted(countries))}.",
+                        "website": f"https://partnership-{pk}.example.eu",
+                        "start_date": start,
+                        "end_date": end,
+                        "partner_count": len(members),
+                        "country_count": len(entries),
+                        "is_published": True,
+                        "created_at": created,
+                        "updated_at": created,
+                        "related_partnership_id": None,
+                        "source_id": self.source_id,
+                        "published_at": created,
+                        "version": 1,
+                    }
                 )
             )
         return rows, links, targets_of, sectors_of
 
     def _outcomes(self, n, partnership_rows, targets_of, sectors_of):
         rng = self.rng
-        ids = [row[0] for row in partnership_rows]
+        ids = [row[PARTNERSHIPS.position("id")] for row in partnership_rows]
         # Some partnerships are far more active than others.
         activity = [rng.paretovariate(2.5) for _ in ids]
         owners = sorted(rng.choices(ids, activity, k=n))
@@ -473,30 +482,36 @@ class _Builder:
                 year = None
             moment = _moment(rng, year or LAST_YEAR)
             mou = kind in has_level
+            typed = bool(subtypes[kind]) and rng.random() < 0.9
             append(
-                (
-                    kind,
-                    rng.choice(subtypes[kind]) if subtypes[kind] and rng.random() < 0.9 else "",
-                    titles[kind].format(country=code, sector=sector, city=city or code),
-                    f"Synthetic {kind} of partnership {partnership} with partners in {code}.",
-                    city,
-                    date,
-                    year,
-                    rng.choices(levels, level_weights)[0] if mou else "",
-                    rng.choice(VENUES) if mou else "",
-                    False,
-                    rng.choice(DIRECTIONS) if kind in has_direction else "",
-                    "",
-                    "",
-                    True,
-                    moment,
-                    moment,
-                    None,
-                    code,
-                    partnership,
-                    self.source_id,
-                    moment,
-                    1,
+                OUTCOMES.row(
+                    {
+                        "type": kind,
+                        "subtype": rng.choice(subtypes[kind]) if typed else "",
+                        "title": titles[kind].format(
+                            country=code, sector=sector, city=city or code
+                        ),
+                        "description": f"Synthetic {kind} of partnership {partnership} "
+                        f"with partners in {code}.",
+                        "city": city,
+                        "date": date,
+                        "year": year,
+                        "level": rng.choices(levels, level_weights)[0] if mou else "",
+                        "venue": rng.choice(VENUES) if mou else "",
+                        "intra_eu": False,
+                        "direction": rng.choice(DIRECTIONS) if kind in has_direction else "",
+                        "evidence_url": "",
+                        "source_locator": "",
+                        "is_published": True,
+                        "created_at": moment,
+                        "updated_at": moment,
+                        "counterpart_id": None,
+                        "country_id": code,
+                        "partnership_id": partnership,
+                        "source_id": self.source_id,
+                        "published_at": moment,
+                        "version": 1,
+                    }
                 )
             )
         return rows
@@ -508,76 +523,103 @@ def _moment(rng, year):
     )
 
 
-CLUSTER_COLUMNS = [
-    "id",
-    "name",
-    "acronym",
-    "slug",
-    "website",
-    "city",
-    "label",
-    "description",
-    "is_published",
-    "updated_at",
-    "country_id",
-    "cross_border_country_id",
-    "source_id",
-    "created_by_id",
-    "published_at",
-    "version",
-]
-PARTNERSHIP_COLUMNS = [
-    "id",
-    "name",
-    "acronym",
-    "slug",
-    "kind",
-    "programme",
-    "strand",
-    "call",
-    "funding",
-    "description",
-    "website",
-    "start_date",
-    "end_date",
-    "partner_count",
-    "country_count",
-    "is_published",
-    "created_at",
-    "updated_at",
-    "related_partnership_id",
-    "source_id",
-    "published_at",
-    "version",
-]
+class _Table:
+    """A table loaded in bulk: its rows are built as dicts keyed by column name and kept as tuples
+    in the order of ``columns`` (a million outcomes as dicts would take five times the memory)."""
+
+    def __init__(self, name: str, columns: list[str]) -> None:
+        self.name = name
+        self.columns = columns
+        self._in_order = operator.itemgetter(*columns)
+
+    def row(self, values: dict[str, object]) -> tuple:
+        if len(values) != len(self.columns):
+            raise ValueError(f"{self.name} has columns {self.columns}, not {list(values)}.")
+        return self._in_order(values)
+
+    def position(self, column: str) -> int:
+        return self.columns.index(column)
+
+
+CLUSTERS = _Table(
+    "partnerships_cluster",
+    [
+        "id",
+        "name",
+        "acronym",
+        "slug",
+        "website",
+        "city",
+        "label",
+        "description",
+        "is_published",
+        "updated_at",
+        "country_id",
+        "cross_border_country_id",
+        "source_id",
+        "created_by_id",
+        "published_at",
+        "version",
+    ],
+)
+PARTNERSHIPS = _Table(
+    "partnerships_partnership",
+    [
+        "id",
+        "name",
+        "acronym",
+        "slug",
+        "kind",
+        "programme",
+        "strand",
+        "call",
+        "funding",
+        "description",
+        "website",
+        "start_date",
+        "end_date",
+        "partner_count",
+        "country_count",
+        "is_published",
+        "created_at",
+        "updated_at",
+        "related_partnership_id",
+        "source_id",
+        "published_at",
+        "version",
+    ],
+)
+OUTCOMES = _Table(
+    "outcomes_outcome",
+    [
+        "type",
+        "subtype",
+        "title",
+        "description",
+        "city",
+        "date",
+        "year",
+        "level",
+        "venue",
+        "intra_eu",
+        "direction",
+        "evidence_url",
+        "source_locator",
+        "is_published",
+        "created_at",
+        "updated_at",
+        "counterpart_id",
+        "country_id",
+        "partnership_id",
+        "source_id",
+        "published_at",
+        "version",
+    ],
+)
 SECTOR_LINK_COLUMNS = ["partnership_id", "sector_id"]
 MEMBERSHIP_COLUMNS = ["partnership_id", "cluster_id", "role"]
 MEMBER_COUNTRY_COLUMNS = ["partnership_id", "position", "country_id", "cross_border_country_id"]
 TARGET_COLUMNS = ["partnership_id", "position", "country_id", "region_id", "tentative"]
-OUTCOME_COLUMNS = [
-    "type",
-    "subtype",
-    "title",
-    "description",
-    "city",
-    "date",
-    "year",
-    "level",
-    "venue",
-    "intra_eu",
-    "direction",
-    "evidence_url",
-    "source_locator",
-    "is_published",
-    "created_at",
-    "updated_at",
-    "counterpart_id",
-    "country_id",
-    "partnership_id",
-    "source_id",
-    "published_at",
-    "version",
-]
 
 
 def _next_id(table):
@@ -586,7 +628,7 @@ def _next_id(table):
         return cursor.fetchone()[0]
 
 
-def _move_sequences(tables):
+def _move_sequences(tables) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite continues from the largest id by itself.
     with connection.cursor() as cursor:
@@ -600,7 +642,7 @@ def _move_sequences(tables):
 COPY_BATCH = 200_000
 
 
-def _insert(table, columns, rows):
+def _insert(table, columns, rows) -> None:
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

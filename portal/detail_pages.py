@@ -2,8 +2,11 @@
 together, so they are the portal's, above both apps. Their URL names stay in the partnerships
 namespace (portal/urls.py)."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import BooleanField, Case, Q, When
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.views.generic import DetailView
@@ -11,6 +14,7 @@ from django.views.generic import DetailView
 from core import data_cache, worldmap
 from core.country_codes import normalise_country_code
 from core.counts import count_together
+from core.pagination import Excerpt
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Partnership, Sector
 from portal import statistics
@@ -33,7 +37,7 @@ class PartnershipDetailView(DetailView):
         .select_related("related_partnership", "source")
     )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
         outcomes = partnership.outcomes.published().with_related().in_date_order()
         members = {code for entry in partnership.member_countries.all() for code in entry.codes}
@@ -89,22 +93,19 @@ def _group_by_type(outcomes):
 class SectorDetailView(DetailView):
     queryset = Sector.objects.published()
 
-    def get_context_data(self, **kwargs):
-        partnerships, more_partnerships = _first_rows(
-            Partnership.objects.published()
-            .in_sectors([self.object.slug])
-            .with_related()
-            .order_by("name", "pk")
-        )
-        outcomes, more_outcomes = _first_rows(
-            Outcome.objects.published().in_sectors([self.object.slug]).with_related()
-        )
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            partnerships=partnerships,
-            more_partnerships=more_partnerships,
-            outcomes=outcomes,
-            more_outcomes=more_outcomes,
-            detail_rows=DETAIL_ROWS,
+            partnerships=Excerpt.of(
+                Partnership.objects.published()
+                .in_sectors([self.object.slug])
+                .with_related()
+                .order_by("name", "pk"),
+                DETAIL_ROWS,
+            ),
+            outcomes=Excerpt.of(
+                Outcome.objects.published().in_sectors([self.object.slug]).with_related(),
+                DETAIL_ROWS,
+            ),
             **kwargs,
         )
 
@@ -115,7 +116,7 @@ class CountryDetailView(DetailView):
     model = Country
     context_object_name = "country"
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         code = kwargs["code"]
         canonical = normalise_country_code(code)
         # Only a code that can exist reaches the database: PostgreSQL refuses text with NUL in it.
@@ -126,85 +127,91 @@ class CountryDetailView(DetailView):
             return redirect("partnerships:country-detail", code=canonical, permanent=True)
         return super().get(request, *args, **kwargs)
 
-    def get_object(self, queryset=None):
+    def get_object(self, queryset=None) -> Country:
         country = _countries_by_code().get(self.kwargs["code"])
         if country is None:
             raise Http404(gettext("No such country."))
         return country
 
-    def get_context_data(self, **kwargs):
-        country = self.object
-        code = country.code
-        published = Partnership.objects.published()
-        targeting = published.targeting_country([code])
-        origins, regions_with_it = data_cache.cached(
-            "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
-        )
-        # Each list shows its first rows and links to the full, filtered list; the two partnership
-        # lists are read with their related rows in one go, each row marked with its lists. Which
-        # regions contain the country is known, so the regions' countries are not read.
-        first_targeting = _first_ids(targeting)
-        first_members = _first_ids(published.with_member_country([code]))
-        rows = list(
-            published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
-            .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
-            .order_by("name", "pk")
-            .with_related(region_countries=False)
-        )
-        for row in rows:
-            row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
-        outcomes, more_outcomes = _first_rows(
-            Outcome.objects.published().with_country([code]).with_related()
-        )
-        # Kept until the data changes: the first offices lie further along the list's order than
-        # the first outcomes, and read in one query with them the two lists cost a scan of the table.
-        offices, more_offices = _first_rows(
-            data_cache.cached(
-                "country-offices",
-                code,
-                lambda: list(
-                    Outcome.objects.published()
-                    .with_country([code])
-                    .of_type([Outcome.Type.OFFICE])
-                    .with_related()[: DETAIL_ROWS + 1]
-                ),
-            )
-        )
-        kwargs["small_map"] = _small_map(
-            gettext("%(country)s, and where the partnerships targeting it come from")
-            % {"country": country.name},
-            [
-                (country.name, worldmap.FOCUS_SHADE, {code}),
-                (
-                    gettext("members of partnerships targeting %(country)s")
-                    % {"country": country.name},
-                    worldmap.MEMBER_SHADE,
-                    origins,
-                ),
-            ],
-            names={c.code: c.name for c in _countries_by_code().values()},
-        )
-        member_partnerships, more_member_partnerships = _first_rows(
-            [row for row in rows if row.member_here]
-        )
-        targeting_partnerships, more_targeting_partnerships = _first_rows(
-            [row for row in rows if row.targets_it]
-        )
-        clusters, more_clusters = _first_rows(Cluster.objects.published().located_in([code]))
-        return super().get_context_data(
-            member_partnerships=member_partnerships,
-            more_member_partnerships=more_member_partnerships,
-            targeting_partnerships=targeting_partnerships,
-            more_targeting_partnerships=more_targeting_partnerships,
-            outcomes=outcomes,
-            more_outcomes=more_outcomes,
-            offices=offices,
-            more_offices=more_offices,
-            clusters=clusters,
-            more_clusters=more_clusters,
-            detail_rows=DETAIL_ROWS,
-            **kwargs,
-        )
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(page=country_page(self.object), **kwargs)
+
+
+@dataclass(frozen=True)
+class CountryPage:
+    """What a country's page shows besides the country: its map and the first rows of each list."""
+
+    small_map: dict[str, Any]
+    targeting: Excerpt[Partnership]  # each row with routes_here: how it targets the country
+    members: Excerpt[Partnership]
+    outcomes: Excerpt[Outcome]
+    offices: Excerpt[Outcome]
+    clusters: Excerpt[Cluster]
+
+
+def country_page(country: Country) -> CountryPage:
+    """The lists and map of a country's page: who is there, who targets it (directly or through a
+    region), what was done there. Three of its parts are kept until the data changes: the map's
+    colours and the country's regions, the first offices, and every country's name."""
+    code = country.code
+    published = Partnership.objects.published()
+    targeting = published.targeting_country([code])
+    origins, regions_with_it = data_cache.cached(
+        "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
+    )
+    # Each list shows its first rows and links to the full, filtered list; the two partnership
+    # lists are read with their related rows in one go, each row marked with its lists. Which
+    # regions contain the country is known, so the regions' countries are not read.
+    first_targeting = _first_ids(targeting)
+    first_members = _first_ids(published.with_member_country([code]))
+    rows = list(
+        published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
+        .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
+        .order_by("name", "pk")
+        .with_related(region_countries=False)
+    )
+    for row in rows:
+        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+    outcomes = Excerpt.of(
+        Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
+    )
+    # Kept until the data changes: the first offices lie further along the list's order than
+    # the first outcomes, and read in one query with them the two lists cost a scan of the table.
+    offices = Excerpt.of(
+        data_cache.cached(
+            "country-offices",
+            code,
+            lambda: list(
+                Outcome.objects.published()
+                .with_country([code])
+                .of_type([Outcome.Type.OFFICE])
+                .with_related()[: DETAIL_ROWS + 1]
+            ),
+        ),
+        DETAIL_ROWS,
+    )
+    small_map = _small_map(
+        gettext("%(country)s, and where the partnerships targeting it come from")
+        % {"country": country.name},
+        [
+            (country.name, worldmap.FOCUS_SHADE, {code}),
+            (
+                gettext("members of partnerships targeting %(country)s")
+                % {"country": country.name},
+                worldmap.MEMBER_SHADE,
+                origins,
+            ),
+        ],
+        names={c.code: c.name for c in _countries_by_code().values()},
+    )
+    return CountryPage(
+        small_map=small_map,
+        targeting=Excerpt.of([row for row in rows if row.targets_it], DETAIL_ROWS),
+        members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
+        outcomes=outcomes,
+        offices=offices,
+        clusters=Excerpt.of(Cluster.objects.published().located_in([code]), DETAIL_ROWS),
+    )
 
 
 def _countries_by_code():
@@ -228,12 +235,6 @@ def _origins_and_regions(code, targeting):
 # Rows per list on a sector or country page, latest first (the outcome list's own order, along its
 # index); the full lists are a link away.
 DETAIL_ROWS = 25
-
-
-def _first_rows(rows):
-    """The first DETAIL_ROWS of ``rows`` (a queryset or a list), and whether there are more."""
-    rows = list(rows[: DETAIL_ROWS + 1])
-    return rows[:DETAIL_ROWS], len(rows) > DETAIL_ROWS
 
 
 def _first_ids(partnerships):

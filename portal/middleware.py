@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.utils.translation import gettext
 from reversion import middleware as reversion_middleware
 
@@ -17,8 +17,8 @@ class RevisionMiddleware(reversion_middleware.RevisionMiddleware):
     ends normally and records a change whose rows were rolled back.
     """
 
-    def __init__(self, get_response):
-        def respond(request):
+    def __init__(self, get_response) -> None:
+        def respond(request: HttpRequest):
             response = get_response(request)
             failed = response.status_code >= 500 or getattr(request, "keep_nothing", False)
             if failed and self.request_creates_revision(request):
@@ -39,11 +39,11 @@ class RefuseNulMiddleware:
     they come, so its query is checked here.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
         self.admin_prefix = f"/{settings.ADMIN_URL}"
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         if "\0" in request.path:
             raise Http404(gettext("No page has a NUL character in its address."))
         if request.path.startswith(self.admin_prefix) and any(
@@ -64,14 +64,14 @@ class PolicyHeadersMiddleware:
     Django sets the other security headers itself (SecurityMiddleware, CSP, X-Frame-Options).
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
         self.permissions_policy = ", ".join(
             f"{feature}=({' '.join(allowed)})"
             for feature, allowed in settings.PERMISSIONS_POLICY.items()
         )
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         response.headers.setdefault(

@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 
 from core import data_cache
@@ -42,10 +42,10 @@ def _skipped_prefixes():
 
 
 class PublicPageCacheMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         view_class = self._public_page(request)
         if view_class is None:
             return self.get_response(request)
@@ -69,7 +69,7 @@ class PublicPageCacheMiddleware:
         return response
 
     @staticmethod
-    def _public_page(request):
+    def _public_page(request: HttpRequest) -> type | None:
         """The class of the public page this GET asks for; None for anything else.
 
         The API and the feeds are function views and answer JSON and Atom: not pages.
@@ -83,7 +83,7 @@ class PublicPageCacheMiddleware:
         return getattr(match.func, "view_class", None)
 
     @staticmethod
-    def _cacheable_request(request):
+    def _cacheable_request(request: HttpRequest) -> bool:
         return (
             settings.PAGE_CACHE
             and "export" not in request.GET
@@ -91,7 +91,7 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def _cacheable_response(response):
+    def _cacheable_response(response) -> bool:
         return (
             response.status_code == 200
             and not response.streaming
@@ -115,13 +115,13 @@ def _encoded(state) -> str:
     return urlencode([(name, value) for name, values in state for value in values])
 
 
-def _is_canonical(request, state) -> bool:
+def _is_canonical(request: HttpRequest, state) -> bool:
     """Whether the request spells its state exactly: then its page's links are the canonical ones."""
     asked = sorted((name, value) for name, values in request.GET.lists() for value in values)
     return asked == sorted((name, value) for name, values in state for value in values)
 
 
-def _without(request, names) -> str:
+def _without(request: HttpRequest, names) -> str:
     """This request's URL without the parameters ``names``, the others as they were."""
     query = request.GET.copy()
     for name in names:

@@ -12,6 +12,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.http import HttpRequest
 
 logger = logging.getLogger("portal.request")
 
@@ -20,7 +21,7 @@ _request_id = contextvars.ContextVar("request_id", default="-")
 _ACCEPTABLE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or taken from X-Forwarded-For behind trusted proxies.
 
     Each of TRUSTED_PROXY_COUNT proxies appends the address it received from, so the client is
@@ -38,17 +39,17 @@ def client_ip(request) -> str:
 class RequestIdFilter(logging.Filter):
     """Puts the current request's id on every record (``-`` outside a request)."""
 
-    def filter(self, record):
+    def filter(self, record) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = _request_id.get()
         return True
 
 
 class RequestLogMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         offered = request.headers.get("X-Request-ID", "")
         request_id = offered if _ACCEPTABLE_ID.fullmatch(offered) else uuid.uuid4().hex
         request.request_id = request_id

@@ -11,15 +11,16 @@ from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import UpdateError
 from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpRequest
 
 STARTED_AT = "_session_started_at"
 
 
 class SessionLifetimeMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         session = request.session
         # Only when a session cookie came: reading an absent session would add "Vary: Cookie".
         if session.session_key and STARTED_AT in session:
@@ -42,7 +43,7 @@ class SessionStore(db.SessionStore):
     (portal.views.server_error). The outage's own error goes on to that handler.
     """
 
-    def save(self, must_create=False):
+    def save(self, must_create: bool = False) -> None:
         try:
             return super().save(must_create=must_create)
         except UpdateError as error:

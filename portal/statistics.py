@@ -6,7 +6,7 @@ beside it, and make its CSV export, so the three cannot disagree.
 
 from dataclasses import dataclass
 
-from django.db.models import Value
+from django.db.models import QuerySet, Value
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +36,7 @@ class Chart:
     column: str
 
     @property
-    def maximum(self):
+    def maximum(self) -> int:
         return max((row.value for row in self.rows), default=0)
 
 
@@ -158,7 +158,7 @@ def _unstated_level(unstated: int) -> list[Row]:
 class ChartExport(Export):
     """One chart's table as a file, through the same writers as the list exports."""
 
-    def __init__(self, chart: Chart, base_url: str):
+    def __init__(self, chart: Chart, base_url: str) -> None:
         super().__init__(chart.rows, base_url)
         self.stem = f"statistics-{chart.slug}"
         self.columns = [
@@ -170,8 +170,8 @@ class ChartExport(Export):
             Column("url", lambda row: base_url + row.url if row.url else "", width=60),
         ]
 
-    def fetch(self):
+    def fetch(self) -> QuerySet:
         return self.queryset
 
-    def row_count(self):
+    def row_count(self) -> int:
         return len(self.queryset)

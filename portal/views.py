@@ -1,9 +1,10 @@
 import logging
 import sys
+from typing import Any
 
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -14,6 +15,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+from django_filters import FilterSet
 
 from core import counts, data_cache, exports, public_lists, worldmap
 from core.list_views import bad_request
@@ -32,7 +34,7 @@ logger = logging.getLogger(__name__)
 class HomeView(TemplateView):
     template_name = "home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         figures = data_cache.cached("home", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
@@ -44,7 +46,7 @@ class HomeView(TemplateView):
         )
 
 
-def home_figures():
+def home_figures() -> dict[str, Any]:
     """Everything the home page counts over all the data, as plain values that can be cached."""
     partnerships = Partnership.objects.published()
     tallied = counts.count_together(
@@ -71,7 +73,7 @@ class ExportsHelpView(TemplateView):
 
     template_name = "exports_help.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         # Column lists, not the classes: templates would call a class.
         tables = [
             (str(listed.title), reverse(listed.page_url_name), listed.export_class.columns)
@@ -87,7 +89,16 @@ class ExportsHelpView(TemplateView):
         ]
         api_lists = mark_safe(get_text_list(paths, gettext("and")))
         return super().get_context_data(
-            tables=tables, api_lists=api_lists, xlsx_limit=exports.XLSX_ROW_LIMIT, **kwargs
+            tables=tables,
+            api_lists=api_lists,
+            format_names=exports.one_of([str(label) for label in exports.FORMATS.values()]),
+            # "<code>export=csv</code>, ... or <code>export=json</code>": the keys are ours and
+            # escaped, the "or" comes from the catalogue.
+            format_parameters=mark_safe(
+                exports.one_of([format_html("<code>export={}</code>", k) for k in exports.FORMATS])
+            ),
+            xlsx_limit=exports.XLSX_ROW_LIMIT,
+            **kwargs,
         )
 
 
@@ -95,7 +106,7 @@ class ExportsHelpView(TemplateView):
 RETRY_AFTER_SECONDS = 10
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """The site's 500 handler: an unreachable database answers 503 "temporarily unavailable".
 
     Django sends every uncaught exception here, whichever layer raised it (a view,
@@ -117,7 +128,7 @@ def server_error(request):
 
 
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """The database and the cache, for load balancers, probes and monitoring.
 
     503 when the database does not answer: the portal cannot serve. A cache that fails (down,
@@ -169,7 +180,7 @@ class StatisticsView(TemplateView):
         return None if None in states else sorted(set().union(*states))
 
     @classmethod
-    def _filtersets(cls, query, **kwargs):
+    def _filtersets(cls, query, **kwargs) -> tuple[FilterSet, FilterSet]:
         data = query.copy()
         for ignored in cls.ignored_parameters:
             data.pop(ignored, None)
@@ -178,7 +189,7 @@ class StatisticsView(TemplateView):
             OutcomeFilter(data or None, queryset=Outcome.objects.published(), **kwargs),
         )
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.partnership_filter, self.outcome_filter = self._filtersets(request.GET)
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
@@ -194,10 +205,10 @@ class StatisticsView(TemplateView):
             response.status_code = 400
         return response
 
-    def errors(self):
+    def errors(self) -> dict[str, list]:
         return {**self.partnership_filter.errors, **self.outcome_filter.errors}
 
-    def export(self, request):
+    def export(self, request: HttpRequest) -> HttpResponse:
         fmt, slug = request.GET["export"], request.GET.get("chart", "")
         chart = next((chart for chart in self.charts if chart.slug == slug), None)
         if chart is None:
@@ -207,12 +218,7 @@ class StatisticsView(TemplateView):
                 % {"names": names}
             )
         if fmt not in exports.FORMATS:
-            return bad_request(
-                gettext(
-                    "Unknown export format “%(format)s”. Use export=csv, export=xlsx or export=json."
-                )
-                % {"format": fmt}
-            )
+            return bad_request(exports.unknown_format(fmt))
         if self.errors():
             return bad_request(
                 gettext("The export was not made because some filters are not valid.")
@@ -220,7 +226,7 @@ class StatisticsView(TemplateView):
         base_url = request.build_absolute_uri("/").rstrip("/")
         return exports.export_response(statistics.ChartExport(chart, base_url), fmt)
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
         by_slug = {chart.slug: chart for chart in self.charts}
         targets = {row.key: row.value for row in by_slug["target-countries"].rows}
         members = {row.key: row.value for row in by_slug["member-countries"].rows}

@@ -221,3 +221,17 @@ def test_docs_exports_md_lists_every_column():
     for export in (PartnershipExport, OutcomeExport, ClusterExport, EscpOverviewExport):
         for column in export.columns:
             assert f"| `{column.name}` | {column.kind} |" in text
+
+
+def test_every_format_is_named_from_the_one_list(client, data, monkeypatch):
+    # A format added to core.exports.FORMATS appears in every link, page and message at once.
+    monkeypatch.setitem(exports.FORMATS, "ods", "OpenDocument")
+    page = client.get("/partnerships/", {"sector": "aerospace"}).text
+    assert 'export=ods" aria-describedby="export-label-list">OpenDocument</a>' in page
+    help_page = client.get("/about/exports/").text
+    assert "as CSV, Excel (XLSX), JSON or OpenDocument, with" in help_page
+    assert "<code>export=json</code> or <code>export=ods</code> to" in help_page
+    statistics = client.get("/statistics/").text
+    assert "export=ods" in statistics
+    message = client.get("/partnerships/", {"export": "pdf"}).text
+    assert "Use export=csv, export=xlsx, export=json or export=ods." in message

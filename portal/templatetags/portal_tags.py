@@ -1,5 +1,6 @@
 import re
 from base64 import b32encode
+from typing import Any
 
 import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
@@ -9,13 +10,15 @@ from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from core import exports
+
 register = template.Library()
 
 QR_MODULE = 5  # pixels per module of a QR code: a 2FA address (version 6, 49 modules) is 245 px
 
 
 @register.simple_tag
-def qr_code(data, label):
+def qr_code(data, label) -> str:
     """``data`` as a QR code in inline SVG, drawn here on the server: no script, no image request.
 
     segno writes colours as attributes, never as ``style``, so the Content-Security-Policy lets it
@@ -29,6 +32,12 @@ def qr_code(data, label):
     )
 
 
+@register.simple_tag
+def export_formats() -> list[tuple[str, str]]:
+    """(``csv``, ``CSV``), ...: every export format with its name, from ``core.exports.FORMATS``."""
+    return list(exports.FORMATS.items())
+
+
 @register.filter
 def base32(key: bytes) -> str:
     """A TOTP device's key as authenticator apps ask for it when it is typed in."""
@@ -36,7 +45,7 @@ def base32(key: bytes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes):
+def query_with(context, **changes) -> str:
     """The current query string with some parameters replaced, e.g. a page link that keeps the filters.
 
     An empty value removes the parameter: ``{% query_with page="" export="csv" %}``.
@@ -51,7 +60,7 @@ def query_with(context, **changes):
 
 
 @register.filter
-def page_range_around(paginator, number):
+def page_range_around(paginator, number) -> list:
     """Page numbers to link, with None where a gap is shown: 1 … 4 5 6 … 20."""
     return [
         None if page == paginator.ELLIPSIS else page
@@ -60,7 +69,7 @@ def page_range_around(paginator, number):
 
 
 @register.filter
-def routes_to(partnership, code):
+def routes_to(partnership, code) -> str:
     """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
     return ", ".join(partnership.routes_to(code))
 
@@ -70,22 +79,22 @@ BAR_SPACE = 330  # pixels for the longest bar
 
 
 @register.filter
-def bar_y(index):
+def bar_y(index) -> int:
     return index * BAR_ROW
 
 
 @register.filter
-def bar_chart_height(rows):
+def bar_chart_height(rows) -> int:
     return max(rows, 1) * BAR_ROW + 4
 
 
 @register.filter
-def bar_width(value, maximum):
+def bar_width(value, maximum) -> float:
     return round(BAR_SPACE * value / maximum, 1) if maximum else 0
 
 
 @register.filter
-def minutes(duration):
+def minutes(duration) -> int:
     """A timedelta as whole minutes, for "blocked for 15 minutes"."""
     return round(duration.total_seconds() / 60)
 
@@ -114,7 +123,7 @@ WEB_URL = re.compile(r"https?://", re.IGNORECASE)
 
 
 @register.inclusion_tag("includes/_external_link.html")
-def external_link(url):
+def external_link(url) -> dict[str, Any]:
     """A link to a stored web address; anything but http(s) is shown as text, never as a link.
 
     The forms and imports refuse other schemes, but a javascript: URL that reached the database
@@ -124,7 +133,7 @@ def external_link(url):
 
 
 @register.simple_tag(takes_context=True)
-def check_options(context, field, inline_class=""):
+def check_options(context, field, inline_class="") -> str:
     """The boxes of a checkbox or radio field, drawn as crispy-bootstrap5 draws them, in Python.
 
     crispy-bootstrap5's radio_checkbox_select.html renders each option through the template

@@ -207,7 +207,7 @@ def test_a_page_past_the_end_is_a_404_with_a_message(client):
     PartnershipFactory.create_batch(3)
     response = client.get("/api/partnerships/", {"page": 3, "page_size": 2})
     assert response.status_code == 404
-    assert response.json()["detail"] == "There is no page 3: the results fill 2 pages of 2."
+    assert response.json()["detail"] == "There is no page “3”: the results fill 2 pages."
 
 
 def test_pages_stop_where_the_list_pages_do(client, settings):
@@ -220,8 +220,8 @@ def test_pages_stop_where_the_list_pages_do(client, settings):
     response = client.get("/api/partnerships/", {"page": 3, "page_size": 2})
     assert response.status_code == 404
     assert response.json()["detail"] == (
-        "There is no page 3: pages stop at page 2 of 2, the first 4 of the 5 results. Narrow the "
-        "filters, or download the list page's export, which holds them all."
+        "There is no page “3”: pages stop at page 2, the first 4 of the 5 results. Narrow the "
+        "filters, or download the results: the exports hold them all."
     )
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from outcomes.models import Outcome
 from tests.factories import OrganisationFactory, OutcomeFactory, country, mou_form
@@ -33,7 +34,7 @@ def test_the_add_form_starts_with_the_partnership_and_todays_date(client, editor
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert str(form.initial["partnership"]) == str(partnership.pk)
-    assert form.initial["date"] == datetime.date.today()
+    assert form.initial["date"] == timezone.localdate()
 
 
 def test_a_curator_adds_a_mou_which_starts_as_a_draft(client, editor, partnership):
@@ -73,7 +74,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client, partnership):
         ({"date": "2013-02-30"}, "date", "Enter a valid date."),
         ({"date": "next week"}, "date", "Enter a valid date."),
         (
-            {"date": (datetime.date.today() + datetime.timedelta(days=1)).isoformat()},
+            {"date": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
             "date",
             "cannot be in the future",
         ),

@@ -6,6 +6,7 @@ import pytest
 
 from outcomes.models import Outcome
 from partnerships.models import Country, MemberCountry, Region, TargetMarket
+from portal.detail_pages import DETAIL_ROWS, country_page
 from tests.factories import OutcomeFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +29,19 @@ def test_the_first_25_of_each_list_are_shown_in_name_order_with_a_link_to_the_re
 
     page = client.get("/countries/TN/")
 
-    targeting = page.context["targeting_partnerships"]
+    targeting = page.context["page"].targeting.rows
     assert [p.name for p in targeting] == [f"Targeting {n:02}" for n in range(25)]
-    assert page.context["more_targeting_partnerships"] is True
+    assert page.context["page"].targeting.more is True
     # How each targets it, from the regions that contain Tunisia rather than each region's countries.
     assert targeting[0].routes_here == "through North Africa"
     assert targeting[1].routes_here == "directly"
     assert '<td data-label="How">through North Africa</td>' in page.text
-    assert [p.name for p in page.context["member_partnerships"]] == [
+    assert [p.name for p in page.context["page"].members] == [
         "Members 0",
         "Members 1",
         "Members 2",
     ]
-    assert page.context["more_member_partnerships"] is False
+    assert page.context["page"].members.more is False
     assert "See all partnerships targeting Tunisia" in page.text
     assert "See all partnerships with members in Tunisia" not in page.text
 
@@ -75,12 +76,12 @@ def test_the_offices_are_listed_even_when_newer_outcomes_fill_the_outcome_list(c
 
     page = client.get("/countries/TN/")
 
-    assert [o.title for o in page.context["outcomes"]] == [
+    assert [o.title for o in page.context["page"].outcomes] == [
         f"MoU {day:02}" for day in range(26, 1, -1)
     ]
-    assert page.context["more_outcomes"] is True
-    assert [o.title for o in page.context["offices"]] == ["Office 3", "Office 2", "Office 1"]
-    assert page.context["more_offices"] is False
+    assert page.context["page"].outcomes.more is True
+    assert [o.title for o in page.context["page"].offices] == ["Office 3", "Office 2", "Office 1"]
+    assert page.context["page"].offices.more is False
     assert "Office 1</a>, by ELCA" in page.text
 
 
@@ -90,3 +91,17 @@ def test_a_renamed_country_shows_its_new_name_at_once(client):
     tunisia.name = "Tunisie"
     tunisia.save()
     assert "<h1>Tunisie " in client.get("/countries/TN/").text
+
+
+def test_the_country_page_is_one_object_read_without_a_request():
+    for n in range(DETAIL_ROWS + 1):
+        partnership = PartnershipFactory(name=f"Targeting {n:02}")
+        TargetMarket.objects.create(partnership=partnership, country_id="TN")
+
+    page = country_page(Country.objects.get(code="TN"))
+
+    assert len(page.targeting) == DETAIL_ROWS
+    assert (page.targeting.more, page.targeting.limit) == (True, DETAIL_ROWS)
+    assert [p.routes_here for p in page.targeting][:1] == ["directly"]
+    assert (bool(page.members), page.members.more) == (False, False)
+    assert page.small_map["title"] == "Tunisia, and where the partnerships targeting it come from"

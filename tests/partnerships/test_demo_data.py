@@ -13,6 +13,7 @@ from partnerships.models import (
     Partnership,
     TargetMarket,
 )
+from portal import demo_data
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,14 @@ def test_on_postgresql_every_index_is_there_again_after_the_load():
     assert any(name == "outcomes_search_title" for name, _ in before)
     generate(seed=1)
     assert indexes() == before
+
+
+def test_a_row_is_named_by_its_columns_and_must_name_them_all():
+    table = demo_data.OUTCOMES
+    values = {column: column.upper() for column in reversed(table.columns)}
+    row = table.row(values)
+    assert row[table.position("title")] == "TITLE"
+    assert list(row) == [column.upper() for column in table.columns]
+    del values["title"]
+    with pytest.raises(ValueError, match="outcomes_outcome has columns"):
+        table.row(values)

@@ -16,10 +16,10 @@ from portal.backups import LEFT_OUT
 class Command(BaseCommand):
     help = "Dump all the portal's data (with its history) to a file, for restore_data."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="The file to write; .gz, .bz2, .xz compress it.")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, **options) -> None:
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         call_command(

@@ -16,7 +16,7 @@ from core.imports import delete_old_previews
 class Command(BaseCommand):
     help = "Delete import previews never confirmed and older than IMPORT_PREVIEW_MAX_HOURS."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--hours", type=float, help="Age in hours (default: IMPORT_PREVIEW_MAX_HOURS)."
         )
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="List what would be deleted; delete nothing."
         )
 
-    def handle(self, *args, hours=None, dry_run=False, **options):
+    def handle(self, *args, hours=None, dry_run=False, **options) -> None:
         max_age = timedelta(hours=hours) if hours is not None else None
         names = delete_old_previews(max_age, dry_run=dry_run)
         if options["verbosity"]:

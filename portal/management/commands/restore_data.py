@@ -17,10 +17,10 @@ from portal.roles import sync_roles
 class Command(BaseCommand):
     help = "Restore a backup_data file into an empty, migrated database."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("path", help="A file written by backup_data.")
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, **options) -> None:
         if in_the_way := rows_in_the_way():
             raise CommandError(
                 "The database is not empty, so nothing was restored. These tables hold rows: "

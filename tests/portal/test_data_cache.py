@@ -1,3 +1,5 @@
+"""core/data_cache.py: pages, counts, maps and charts kept until a curator changes the data."""
+
 import datetime
 
 import pytest
