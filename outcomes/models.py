@@ -8,6 +8,7 @@ are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
+import datetime
 import functools
 import operator
 from typing import Self
@@ -197,6 +198,10 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
 
     def get_queryset(self) -> Self:
         return super().get_queryset().filter(type=self.model.outcome_type)
+
+
+# Named out here: inside Outcome, ``type`` is its field.
+Constraints = list[tuple[type[models.Model], list[models.BaseConstraint]]]
 
 
 class Outcome(Publishable, models.Model):
@@ -415,11 +420,11 @@ class Outcome(Publishable, models.Model):
         return reverse("outcomes:outcome-detail", args=[self.pk])
 
     @property
-    def when(self):
+    def when(self) -> datetime.date | int | None:
         """The date, or the year where only that is known, for display."""
         return self.date or self.year
 
-    def clean(self):
+    def clean(self) -> None:
         if self.outcome_type:
             self.type = self.outcome_type
         errors = {}
@@ -453,7 +458,7 @@ class Outcome(Publishable, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def get_constraints(self):
+    def get_constraints(self) -> Constraints:
         # clean() reports a duplicate MoU itself, naming the record it duplicates.
         return [
             (model, [c for c in constraints if c.name != "outcomes_outcome_mou_once"])

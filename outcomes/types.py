@@ -250,7 +250,7 @@ def _remember_undo(kind: OutcomeType, undo: Callable[[], None] | None) -> None:
 
 
 @contextmanager
-def registered(kind: OutcomeType):
+def registered(kind: OutcomeType) -> Iterator[OutcomeType]:
     """A type added for the duration of the block, with its proxy model and admin form (for tests:
     a deployment declares its types in ``DEFINED``). The database checks stay those of start-up,
     so its outcomes can have no kind; the admin's URLs are read at start-up too (the test re-reads
