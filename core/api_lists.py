@@ -249,7 +249,7 @@ class ApiRows:
         namespace = self.request.resolver_match.namespace
         return self.base_url + reverse(f"{namespace}:{self.public_list.item_name}", args=[key])
 
-    def one(self):
+    def one(self) -> dict[str, Any] | models.Model | None:
         rows = self[:1]
         return rows[0] if rows else None
 

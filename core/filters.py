@@ -40,7 +40,7 @@ def facet(
     message=None,
     filter_class=None,
     **kwargs,
-):
+) -> django_filters.Filter:
     """A multi-valued filter shown as checkboxes (with counts), that selects with a QuerySet method.
 
     ``tally`` counts the rows per option value (``PartnershipQuerySet.tally_by_sector``, or any
@@ -78,7 +78,7 @@ class CountryCodesField(forms.MultipleChoiceField):
     def valid_value(self, value) -> bool:
         return normalise_country_code(value) is not None
 
-    def validate(self, value):
+    def validate(self, value) -> None:
         for code in value:
             if not self.valid_value(code):
                 raise ValidationError(
@@ -87,7 +87,7 @@ class CountryCodesField(forms.MultipleChoiceField):
                     params={"value": code},
                 )
 
-    def clean(self, value):
+    def clean(self, value) -> list[str]:
         return [normalise_country_code(code) for code in super().clean(value)]
 
 
@@ -103,7 +103,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     row could appear on two pages, or on none, and the API and the page could disagree.
     """
 
-    def filter(self, qs, value):
+    def filter(self, qs, value) -> QuerySet:
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
@@ -143,10 +143,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         cls.base_filters = filters
 
     @classmethod
-    def _country_params(cls):
+    def _country_params(cls) -> list[str]:
         return [name for name, f in cls.base_filters.items() if isinstance(f, CountryCodesFilter)]
 
-    def filtered_except(self, skipped):
+    def filtered_except(self, skipped) -> QuerySet:
         queryset = self.queryset.all()
         if not self.is_bound:
             return queryset

@@ -22,23 +22,28 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from typing import Any
 
 from concurrency.fields import VersionField
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from import_export import resources, widgets
 from import_export.admin import ImportMixin
+from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
+from import_export.results import Result, RowResult
 from import_export.tmp_storages import MediaStorage
 
 from core import bulk_history, data_cache
@@ -59,7 +64,7 @@ MAX_WORKBOOK_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_WORKBOOK_MEMBERS = 200
 
 
-def restore(text):
+def restore(text) -> str:
     """Undo the export's formula neutralising: "'=A1" back to "=A1"."""
     text = "" if text is None else str(text).strip()
     if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
@@ -71,12 +76,12 @@ def quoted(names) -> str:
     return ", ".join(f"“{name}”" for name in names)
 
 
-def split_list(value):
+def split_list(value) -> list[str]:
     return [item.strip() for item in restore(value).split(LIST_SEPARATOR) if item.strip()]
 
 
 class TextWidget(widgets.CharWidget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> str:
         return restore(value)
 
 
@@ -90,7 +95,7 @@ class CountryWidget(widgets.ForeignKeyWidget):
         self.countries = None
         super().__init__(model, field="code", **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> Model | None:
         text = restore(value)
         if not text:
             return None
@@ -117,7 +122,7 @@ class StrictForeignKeyWidget(widgets.ForeignKeyWidget):
         self.found = {}
         super().__init__(model, field=field, **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> Model | None:
         text = restore(value)
         if not text:
             return None
@@ -138,7 +143,7 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         self.what = what
         super().__init__(model, separator=LIST_SEPARATOR, field=field, **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> list[Model]:
         names = split_list(value)
         found = {
             getattr(obj, self.field): obj
@@ -162,7 +167,7 @@ class DateWidget(widgets.DateWidget):
     def __init__(self, **kwargs) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> datetime.date | None:
         if isinstance(value, datetime.datetime):  # An XLSX date cell.
             return value.date()
         if isinstance(value, str) and ISO_DATE.fullmatch(value):
@@ -193,7 +198,7 @@ class ChoiceWidget(widgets.CharWidget):
         # Read when used: choices that can grow (outcome types) are checked as they are then.
         return [value for value, _ in self.choices]
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value, row=None, **kwargs) -> str:
         text = restore(value)
         if text and text not in self.codes:
             raise ValueError(
@@ -212,7 +217,7 @@ class ClassedDiff(resources.Diff):
         '<del style="background:#ffe6e6;">': '<del class="diff-delete">',
     }
 
-    def as_html(self):
+    def as_html(self) -> list[SafeString]:
         cells = []
         for cell in super().as_html():
             for styled, classed in self.INLINE_STYLES.items():
@@ -232,7 +237,7 @@ class PortalResource(resources.ModelResource):
     """
 
     @classmethod
-    def get_diff_class(cls):
+    def get_diff_class(cls) -> type[resources.Diff]:
         return ClassedDiff
 
     # The list (core/public_lists.py) whose export's columns this import reads: every import
@@ -244,7 +249,7 @@ class PortalResource(resources.ModelResource):
     # enforces every constraint when the rows are written.
     rules_in_clean = False
 
-    def get_import_fields(self):
+    def get_import_fields(self) -> list[Field]:
         # Asked several times per row; the library works the list out again each time.
         if getattr(self, "import_fields", None) is None:
             self.import_fields = super().get_import_fields()
@@ -260,7 +265,7 @@ class PortalResource(resources.ModelResource):
             if column.name not in imported
         )
 
-    def import_data(self, dataset, dry_run=False, **kwargs):
+    def import_data(self, dataset, dry_run=False, **kwargs) -> Result:
         # The preview is a dry run: its writes are rolled back, so they go in no history.
         self.dry_run = dry_run
         self.previewed = 0
@@ -268,7 +273,7 @@ class PortalResource(resources.ModelResource):
         self.written = []
         return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
-    def import_row(self, row, instance_loader, **kwargs):
+    def import_row(self, row, instance_loader, **kwargs) -> RowResult:
         self.row_number = kwargs.get("row_number")
         self.current = None
         return super().import_row(row, instance_loader, **kwargs)
@@ -280,7 +285,7 @@ class PortalResource(resources.ModelResource):
             # copy, where the library's own diff deep-copies every row, related records and all.
             self.current = (instance, None if new else copy.copy(instance))
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
         if not self._meta.skip_diff:
             return super().skip_row(instance, original, row, import_validation_errors)
         original = self.current[1]
@@ -351,7 +356,7 @@ class PortalResource(resources.ModelResource):
 
     def import_data_inner(
         self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
-    ):
+    ) -> Result:
         # A file with the wrong columns is refused whole, before its rows are read one by one.
         problem = (
             gettext("The file has no rows to import. Start from an export of the same list.")
@@ -368,7 +373,9 @@ class PortalResource(resources.ModelResource):
         result.append_base_error(self.get_error_result_class()(ValueError(problem)))
         return result
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+    def validate_instance(
+        self, instance, import_validation_errors=None, validate_unique=True
+    ) -> None:
         if not self.rules_in_clean:
             return super().validate_instance(instance, import_validation_errors, validate_unique)
         errors = dict(import_validation_errors or {})
@@ -384,7 +391,7 @@ class PortalResource(resources.ModelResource):
             raise ValidationError(errors)
 
     @staticmethod
-    def _relations_just_read(instance):
+    def _relations_just_read(instance) -> Iterator[str]:
         """Foreign keys set to a record this import read from the database: they exist."""
         for field in instance._meta.concrete_fields:
             if field.many_to_one and field.is_cached(instance):
@@ -483,7 +490,7 @@ class SafeImportForm(ImportForm):
     formula cells, which an import takes as values only.
     """
 
-    def clean_import_file(self):
+    def clean_import_file(self) -> UploadedFile:
         upload = self.cleaned_data["import_file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
@@ -500,7 +507,7 @@ class SafeImportForm(ImportForm):
             raise forms.ValidationError(gettext("The file is empty."))
         return upload
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
         upload = cleaned_data.get("import_file")
         if upload is None or "format" not in cleaned_data:
@@ -649,7 +656,7 @@ class PreviewStorage(MediaStorage):
     def __init__(self, **kwargs) -> None:
         super().__init__(**{**kwargs, "MEDIA_FOLDER": None})
 
-    def exists(self):
+    def exists(self) -> bool:
         return self._storage.exists(self.get_full_path())
 
 
@@ -685,7 +692,7 @@ class CuratedImportMixin(ImportMixin):
         # record's version. The admin's own log would add a row per record, 10,000 for a big file.
         return True
 
-    def get_import_context_data(self, **kwargs):
+    def get_import_context_data(self, **kwargs) -> dict[str, Any]:
         return {
             **super().get_import_context_data(**kwargs),
             "preview_rows": PREVIEW_ROWS,
@@ -704,7 +711,7 @@ class CuratedImportMixin(ImportMixin):
             PreviewStorage(name=name).remove()
         return response
 
-    def get_confirm_form_initial(self, request: HttpRequest, import_form):
+    def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict[str, Any]:
         initial = super().get_confirm_form_initial(request, import_form)
         if import_form is not None:
             # Only this session may confirm this preview (process_import).
@@ -740,7 +747,7 @@ class CuratedImportMixin(ImportMixin):
             if storage.exists():
                 storage.remove()
 
-    def get_import_data_kwargs(self, **kwargs):
+    def get_import_data_kwargs(self, **kwargs) -> dict[str, Any]:
         # All or nothing at the confirmation too: a row that became invalid since the preview
         # (another curator saved the same MoU meanwhile) undoes the whole file.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext
 from django.views.generic import ListView
+from django_filters import FilterSet
 from django_filters.views import FilterView
 
 from core import exports
@@ -44,7 +45,7 @@ class FilteredListView(FilterView):
     def get_queryset(self) -> QuerySet:
         return self.public_list.rows()
 
-    def get_filterset_class(self):
+    def get_filterset_class(self) -> type[FilterSet] | None:
         return self.public_list.filterset_class
 
     def get_paginate_by(self, queryset) -> int:

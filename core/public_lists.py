@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 
 
@@ -69,7 +69,7 @@ class PublicList:
             )
 
     @property
-    def model(self):
+    def model(self) -> type[Model]:
         return self.rows().model
 
     def find(self, value) -> QuerySet:

@@ -8,7 +8,12 @@ module adds those buttons and the list of the partnership's outcomes to the
 partnership's form, as the partnerships app does not know outcomes.
 """
 
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import reversion
+from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -84,7 +89,7 @@ class OutcomeListAdminMixin:
     date_hierarchy = "date"
 
     @admin.display(description=_("date or year"), ordering="date")
-    def when(self, obj):
+    def when(self, obj) -> datetime.date | int | None:
         return obj.when
 
 
@@ -115,7 +120,9 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     list_filter = ["is_published", "year"]
     autocomplete_fields = ["partnership", "country", "source"]
 
-    def get_fieldsets(self, request: HttpRequest, obj=None):
+    def get_fieldsets(
+        self, request: HttpRequest, obj=None
+    ) -> list[tuple[str | None, dict[str, Any]]]:
         return [
             (None, {"fields": COMMON_FIELDS}),
             *self.outcome_type.fieldsets,
@@ -126,24 +133,26 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     def belongs_here(self, record) -> bool:
         return super().belongs_here(record) and record.type == self.model.outcome_type
 
-    def formfield_for_choice_field(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_choice_field(
+        self, db_field, request: HttpRequest, **kwargs
+    ) -> forms.Field | None:
         # Offer only the kinds that belong to this form's type.
         if db_field.name == "subtype":
             kwargs["choices"] = [("", "---------"), *self.outcome_type.subtypes]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_changeform_initial_data(self, request: HttpRequest):
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         if self.outcome_type.entered_on_the_day:
             return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
         return super().get_changeform_initial_data(request)
 
-    def get_list_display(self, request: HttpRequest):
+    def get_list_display(self, request: HttpRequest) -> Sequence[str | Callable[..., Any]]:
         return self.outcome_type.list_display or super().get_list_display(request)
 
-    def get_list_filter(self, request: HttpRequest):
+    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
         return self.outcome_type.list_filter or super().get_list_filter(request)
 
-    def get_list_select_related(self, request: HttpRequest):
+    def get_list_select_related(self, request: HttpRequest) -> list[str]:
         # The related records the list's columns show, read in its one query.
         related = [
             name
@@ -152,7 +161,7 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
         ]
         return list(dict.fromkeys([*super().get_list_select_related(request), *related]))
 
-    def get_autocomplete_fields(self, request: HttpRequest):
+    def get_autocomplete_fields(self, request: HttpRequest) -> list[str]:
         # Every related record the form names is picked by searching: there are thousands.
         related = [
             name for name in self.outcome_type.fields if Outcome._meta.get_field(name).is_relation

@@ -8,6 +8,7 @@ are declared in outcomes/types.py, and all of that is made from there. See
 docs/data-model.md for the comparison with multi-table inheritance.
 """
 
+import datetime
 import functools
 import operator
 from typing import Self
@@ -65,9 +66,11 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(models.Model):
     """A counterpart of an MoU: a cluster, company or public administration, usually abroad."""
 
-    name = models.CharField(max_length=200)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
-    website = models.URLField(blank=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    website = models.URLField(blank=True, verbose_name=_("website"))
     # Who added it: a coordinator may change a counterpart they added until another partnership uses it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,11 +79,14 @@ class Organisation(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -194,6 +200,10 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
         return super().get_queryset().filter(type=self.model.outcome_type)
 
 
+# Named out here: inside Outcome, ``type`` is its field.
+Constraints = list[tuple[type[models.Model], list[models.BaseConstraint]]]
+
+
 class Outcome(Publishable, models.Model):
     # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
     # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
@@ -216,15 +226,24 @@ class Outcome(Publishable, models.Model):
         INCOMING = "incoming", _("In-coming")
         OUTGOING = "outgoing", _("Out-going")
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="outcomes")
-    type = models.CharField(max_length=10, choices=outcome_types.type_choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        verbose_name=_("partnership"),
+    )
+    type = models.CharField(
+        max_length=10, choices=outcome_types.type_choices, verbose_name=_("type")
+    )
     subtype = models.CharField(
         _("kind"), max_length=20, choices=outcome_types.subtype_choices, blank=True
     )
     title = models.CharField(
-        max_length=200, help_text=_("A short line, e.g. “MoU with a Chilean agro-food cluster”.")
+        max_length=200,
+        help_text=_("A short line, e.g. “MoU with a Chilean agro-food cluster”."),
+        verbose_name=_("title"),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     country = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -234,19 +253,28 @@ class Outcome(Publishable, models.Model):
         help_text=_(
             "The country the outcome is with or in: a third country for an MoU, any country for an office."
         ),
+        verbose_name=_("country"),
     )
-    city = models.CharField(max_length=100, blank=True)
-    date = models.DateField(null=True, blank=True, help_text=_("For an MoU, the signing date."))
+    city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
+    date = models.DateField(
+        null=True, blank=True, help_text=_("For an MoU, the signing date."), verbose_name=_("date")
+    )
     year = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
         help_text=_("Filled from the date; give it alone when only the year is known."),
+        verbose_name=_("year"),
     )
     # MoU fields
-    level = models.CharField(max_length=3, choices=Level, blank=True)
+    level = models.CharField(max_length=3, choices=Level, blank=True, verbose_name=_("level"))
     counterpart = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="mous"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mous",
+        verbose_name=_("counterpart"),
     )
     venue = models.CharField(_("signed at"), max_length=20, choices=Venue, blank=True)
     intra_eu = models.BooleanField(
@@ -259,21 +287,34 @@ class Outcome(Publishable, models.Model):
         blank=True,
         related_name="co_signed_outcomes",
         help_text=_("Other partnerships bound by the same MoU."),
+        verbose_name=_("co signatories"),
     )
     # mission and exchange field
-    direction = models.CharField(max_length=8, choices=Direction, blank=True)
+    direction = models.CharField(
+        max_length=8, choices=Direction, blank=True, verbose_name=_("direction")
+    )
 
     evidence_url = models.URLField(_("evidence link"), blank=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
     source_locator = models.CharField(
-        max_length=100, blank=True, help_text=_("Where in the source this outcome is stated.")
+        max_length=100,
+        blank=True,
+        help_text=_("Where in the source this outcome is stated."),
+        verbose_name=_("source locator"),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published at")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     version = IntegerVersionField(
-        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other."),
+        verbose_name=_("version"),
     )
 
     objects = OutcomeQuerySet.as_manager()
@@ -282,6 +323,8 @@ class Outcome(Publishable, models.Model):
     outcome_type = None
 
     class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
         ordering = [
             models.F("date").desc(nulls_last=True),
             models.F("year").desc(nulls_last=True),
@@ -377,11 +420,11 @@ class Outcome(Publishable, models.Model):
         return reverse("outcomes:outcome-detail", args=[self.pk])
 
     @property
-    def when(self):
+    def when(self) -> datetime.date | int | None:
         """The date, or the year where only that is known, for display."""
         return self.date or self.year
 
-    def clean(self):
+    def clean(self) -> None:
         if self.outcome_type:
             self.type = self.outcome_type
         errors = {}
@@ -415,7 +458,7 @@ class Outcome(Publishable, models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def get_constraints(self):
+    def get_constraints(self) -> Constraints:
         # clean() reports a duplicate MoU itself, naming the record it duplicates.
         return [
             (model, [c for c in constraints if c.name != "outcomes_outcome_mou_once"])
@@ -467,9 +510,9 @@ class Outcome(Publishable, models.Model):
 def _typed_proxy(kind: outcome_types.OutcomeType):
     """The type's proxy model (MoU, Roadmap, ...): its manager sees only that type, and saving
     through it fixes the type; the admin gives it a form with the type's fields."""
-    options = {"proxy": True}
+    options = {"proxy": True, "verbose_name_plural": kind.plural}
     if kind.verbose_name:
-        options |= {"verbose_name": kind.verbose_name, "verbose_name_plural": kind.plural}
+        options["verbose_name"] = kind.verbose_name
     proxy = type(
         kind.model_name,
         (Outcome,),

@@ -38,7 +38,9 @@ class OutcomeType:
     subtypes: tuple[tuple[str, str], ...] = ()  # its kinds, (value, label)
     demo_weight: int = 10  # its share of the outcomes the demo data makes
     demo_title: str = "{country} {sector}"  # formatted with country, sector, city
-    verbose_name: str | None = None  # the proxy's, where not the model name in lower case
+    verbose_name: str | None = (
+        None  # the proxy's; every type of the portal gives one, to be translated
+    )
     entered_on_the_day: bool = False  # the form starts with today's date
     # Its admin list's columns and filters, where not those common to all types.
     list_display: tuple[str, ...] = ()
@@ -100,6 +102,7 @@ DEFINED = (
         value="roadmap",
         label=_("Roadmap"),
         model_name="Roadmap",
+        verbose_name=_("roadmap"),
         plural=_("roadmaps"),
         subtypes=(
             ("export_strategy", _("Strategic definition of exports")),
@@ -114,6 +117,7 @@ DEFINED = (
         value="office",
         label=_("Office"),
         model_name="Office",
+        verbose_name=_("office"),
         plural=_("offices"),
         subtypes=(
             ("joint_office", _("Joint office")),
@@ -130,6 +134,7 @@ DEFINED = (
         value="mission",
         label=_("Mission"),
         model_name="Mission",
+        verbose_name=_("mission"),
         plural=_("missions"),
         subtypes=(
             ("matchmaking_event", _("Cluster match-making event")),
@@ -148,6 +153,7 @@ DEFINED = (
         value="exchange",
         label=_("Exchange"),
         model_name="Exchange",
+        verbose_name=_("exchange"),
         plural=_("exchanges"),
         subtypes=(("consultant", _("Consultant exchange")), ("staff", _("Staff exchange"))),
         fieldsets=(
@@ -244,7 +250,7 @@ def _remember_undo(kind: OutcomeType, undo: Callable[[], None] | None) -> None:
 
 
 @contextmanager
-def registered(kind: OutcomeType):
+def registered(kind: OutcomeType) -> Iterator[OutcomeType]:
     """A type added for the duration of the block, with its proxy model and admin form (for tests:
     a deployment declares its types in ``DEFINED``). The database checks stay those of start-up,
     so its outcomes can have no kind; the admin's URLs are read at start-up too (the test re-reads

@@ -43,17 +43,24 @@ class Publishable:
 class Source(models.Model):
     """A document the portal's facts come from, named on every record it gave."""
 
-    slug = models.SlugField(unique=True, max_length=100)
-    title = models.CharField(max_length=300)
-    author = models.CharField(max_length=200, blank=True)
-    publisher = models.CharField(max_length=300, blank=True)
-    event = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(unique=True, max_length=100, verbose_name=_("slug"))
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    author = models.CharField(max_length=200, blank=True, verbose_name=_("author"))
+    publisher = models.CharField(max_length=300, blank=True, verbose_name=_("publisher"))
+    event = models.CharField(max_length=300, blank=True, verbose_name=_("event"))
     date = models.DateField(
-        null=True, blank=True, help_text=_("When the source was published or presented.")
+        null=True,
+        blank=True,
+        help_text=_("When the source was published or presented."),
+        verbose_name=_("date"),
     )
-    url = models.URLField(blank=True, help_text=_("Where the source can be read, if online."))
+    url = models.URLField(
+        blank=True, help_text=_("Where the source can be read, if online."), verbose_name=_("url")
+    )
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["-date", "title"]
 
     def __str__(self) -> str:
@@ -85,13 +92,15 @@ class SectorQuerySet(models.QuerySet):
 
 
 class Sector(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(unique=True, max_length=120)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(unique=True, max_length=120, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     objects = SectorQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -178,7 +187,7 @@ class Country(models.Model):
         primary_key=True,
         help_text=_("ISO 3166-1 alpha-2, e.g. GB (not UK)."),
     )
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     is_eu_member = models.BooleanField(
         _("EU member state"),
         default=False,
@@ -188,6 +197,8 @@ class Country(models.Model):
     objects = CountryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
         ordering = ["name"]
         verbose_name_plural = _("countries")
         constraints = [
@@ -218,16 +229,22 @@ class RegionQuerySet(models.QuerySet):
 class Region(models.Model):
     """A named group of countries that partnerships target, such as "North Africa"."""
 
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(unique=True, max_length=120)
+    name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(unique=True, max_length=120, verbose_name=_("slug"))
     description = models.TextField(
-        blank=True, help_text=_("Which definition of the region is used.")
+        blank=True,
+        help_text=_("Which definition of the region is used."),
+        verbose_name=_("description"),
     )
-    countries = models.ManyToManyField(Country, related_name="regions", blank=True)
+    countries = models.ManyToManyField(
+        Country, related_name="regions", blank=True, verbose_name=_("countries")
+    )
 
     objects = RegionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -275,12 +292,14 @@ class Cluster(Publishable, models.Model):
         SILVER = "silver", _("Silver")
         GOLD = "gold", _("Gold")
 
-    name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=40, blank=True)
-    slug = models.SlugField(unique=True, max_length=200)
-    website = models.URLField(blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="clusters")
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    acronym = models.CharField(max_length=40, blank=True, verbose_name=_("acronym"))
+    slug = models.SlugField(unique=True, max_length=200, verbose_name=_("slug"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("country")
+    )
     cross_border_country = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -290,6 +309,7 @@ class Cluster(Publishable, models.Model):
         help_text=_(
             "Only for a cluster that spans two countries, such as a Swedish-Danish cluster."
         ),
+        verbose_name=_("cross border country"),
     )
     label = models.CharField(
         _("cluster management excellence label"),
@@ -298,10 +318,14 @@ class Cluster(Publishable, models.Model):
         blank=True,
         help_text=_("Leave empty where no label is known."),
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, verbose_name=_("description"))
     is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published at")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -309,15 +333,19 @@ class Cluster(Publishable, models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     version = IntegerVersionField(
-        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other."),
+        verbose_name=_("version"),
     )
 
     objects = ClusterQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
         ordering = ["name"]
         indexes = [models.Index(fields=["name"], name="partnerships_cluster_name")]
         permissions = [
@@ -483,30 +511,37 @@ class Partnership(Publishable, models.Model):
         CO_FUNDED = "co_funded", _("Co-funded")
         VOLUNTARY = "voluntary", _("Voluntary")
 
-    name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=40, blank=True)
-    slug = models.SlugField(unique=True, max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    acronym = models.CharField(max_length=40, blank=True, verbose_name=_("acronym"))
+    slug = models.SlugField(unique=True, max_length=200, verbose_name=_("slug"))
+    kind = models.CharField(max_length=10, choices=Kind, verbose_name=_("kind"))
     programme = models.CharField(
         max_length=200,
         blank=True,
         help_text=_("e.g. Competitiveness and Innovation Programme (CIP)."),
+        verbose_name=_("programme"),
     )
-    strand = models.CharField(max_length=40, blank=True, help_text=_("e.g. ESCP-4i."))
+    strand = models.CharField(
+        max_length=40, blank=True, help_text=_("e.g. ESCP-4i."), verbose_name=_("strand")
+    )
     call = models.CharField(
-        max_length=60, blank=True, help_text=_("e.g. CIP 2012/2013, COS-CLUSTER-2014-3-03.")
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. CIP 2012/2013, COS-CLUSTER-2014-3-03."),
+        verbose_name=_("call"),
     )
     funding = models.CharField(
         max_length=10,
         choices=Funding,
         blank=True,
         help_text=_("Leave empty where it is not known."),
+        verbose_name=_("funding"),
     )
-    sectors = models.ManyToManyField(Sector, related_name="partnerships")
-    description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="partnerships", verbose_name=_("sectors"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    start_date = models.DateField(null=True, blank=True, verbose_name=_("start date"))
+    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
     partner_count = models.PositiveSmallIntegerField(
         _("declared partners"),
         null=True,
@@ -530,6 +565,7 @@ class Partnership(Publishable, models.Model):
         blank=True,
         related_name="related_projects",
         help_text=_("For a project, the partnership that runs it, where the data says so."),
+        verbose_name=_("related partnership"),
     )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -538,19 +574,29 @@ class Partnership(Publishable, models.Model):
         help_text=_(
             "Coordinators who may enter this partnership's outcomes and members, for an editor to publish."
         ),
+        verbose_name=_("coordinators"),
     )
     is_published = models.BooleanField(_("published"), default=False)
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published at")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     version = IntegerVersionField(
-        help_text=_("Changes on every save, so that two curators cannot overwrite each other.")
+        help_text=_("Changes on every save, so that two curators cannot overwrite each other."),
+        verbose_name=_("version"),
     )
 
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
         ordering = ["name"]
         # The list's sorts; kind and the published flag are too coarse to index on their own.
         indexes = [
@@ -699,10 +745,15 @@ class MemberCountry(models.Model):
     """
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="member_countries"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="member_countries",
+        verbose_name=_("partnership"),
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="+", verbose_name=_("country")
+    )
     cross_border_country = models.ForeignKey(
         Country,
         on_delete=models.PROTECT,
@@ -710,11 +761,14 @@ class MemberCountry(models.Model):
         null=True,
         blank=True,
         help_text=_("Only for a member that spans two countries (SE-DK)."),
+        verbose_name=_("cross border country"),
     )
 
     objects = MemberCountryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("member country")
+        verbose_name_plural = _("member countries")
         ordering = ["partnership", "position", "pk"]
         verbose_name_plural = _("member countries")
         constraints = [
@@ -761,14 +815,23 @@ class Membership(models.Model):
         PARTNER = "partner", _("Partner")
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="memberships"
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("partnership"),
     )
-    cluster = models.ForeignKey(Cluster, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(max_length=12, choices=Role, default=Role.PARTNER)
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("cluster")
+    )
+    role = models.CharField(
+        max_length=12, choices=Role, default=Role.PARTNER, verbose_name=_("role")
+    )
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["partnership", "role", "cluster__name"]
         constraints = [
             models.UniqueConstraint(
@@ -802,21 +865,37 @@ class TargetMarketQuerySet(models.QuerySet):
 class TargetMarket(models.Model):
     """A country or a region a partnership targets, in the order the source gives."""
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="targets")
-    position = models.PositiveSmallIntegerField(default=0)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="targets", verbose_name=_("partnership")
+    )
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
     country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by"
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targeted_by",
+        verbose_name=_("country"),
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="targeted_by"
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targeted_by",
+        verbose_name=_("region"),
     )
     tentative = models.BooleanField(
-        default=False, help_text=_('A target the source gives as "possibly".')
+        default=False,
+        help_text=_('A target the source gives as "possibly".'),
+        verbose_name=_("tentative"),
     )
 
     objects = TargetMarketQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("target market")
+        verbose_name_plural = _("target markets")
         ordering = ["partnership", "position", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -83,5 +83,5 @@ class RegionOut(Schema):
     api_url: str = Field(description=_("This record in the API."))
 
     @staticmethod
-    def resolve_countries(region):
+    def resolve_countries(region) -> list[str]:
         return [country.code for country in region.countries.all()]

@@ -211,3 +211,21 @@ def test_a_catalogue_translates_the_portal_without_a_change_of_code(settings, tm
             "La date de fin ne peut pas précéder la date de début."
         ]
     assert partnership.declared_counts == "11 from 10 countries"
+
+
+def test_every_field_and_model_curators_see_has_a_translatable_name():
+    """Django makes up an English name from the attribute when none is given: it would stay English."""
+    from django.apps import apps
+    from django.utils.functional import Promise
+
+    untranslatable = []
+    for app in ("partnerships", "outcomes"):
+        for model in apps.get_app_config(app).get_models():
+            opts = model._meta
+            for option in ("verbose_name", "verbose_name_plural"):
+                if not isinstance(opts.original_attrs.get(option), Promise):
+                    untranslatable.append(f"{model.__name__}.Meta.{option}")
+            for field in opts.local_fields + opts.local_many_to_many:
+                if not field.auto_created and not isinstance(field._verbose_name, Promise):
+                    untranslatable.append(f"{model.__name__}.{field.name}")
+    assert untranslatable == []
