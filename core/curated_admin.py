@@ -54,7 +54,7 @@ from reversion.models import Version
 from reversion.revisions import set_comment
 from reversion.utils import mute_signals
 
-from core.restore_version import restoration
+from core.restore_version import EMPTY, field_label, restoration
 
 
 def may_publish(user, model) -> bool:
@@ -113,9 +113,9 @@ def changes_since(current, started_version) -> str:
             changed.append(
                 _("%(field)s: “%(before)s” → “%(after)s”")
                 % {
-                    "field": str(field.verbose_name).capitalize(),
-                    "before": before if before not in (None, "") else "—",
-                    "after": after if after not in (None, "") else "—",
+                    "field": field_label(field),
+                    "before": before if before not in (None, "") else EMPTY,
+                    "after": after if after not in (None, "") else EMPTY,
                 }
             )
     what = " " + _("They changed %(changes)s.") % {"changes": "; ".join(changed)} if changed else ""

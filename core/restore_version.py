@@ -102,7 +102,7 @@ def _field_changes(record, current, version) -> list[Change]:
         after = getattr(record, f.attname)
         before = getattr(current, f.attname) if current is not None else None
         if current is None or before != after:
-            changes.append(Change(_label(f), _shown(f, before), _shown(f, after)))
+            changes.append(Change(field_label(f), _shown(f, before), _shown(f, after)))
     m2m_data = version._object_version.m2m_data or {}
     for f in type(record)._meta.many_to_many:
         if f.name in KEPT_AS_THEY_ARE or f.attname not in m2m_data:
@@ -110,7 +110,7 @@ def _field_changes(record, current, version) -> list[Change]:
         after = _names(f.related_model, m2m_data[f.attname])
         before = sorted(map(str, getattr(current, f.name).all())) if current is not None else []
         if before != after:
-            changes.append(Change(_label(f), "; ".join(before) or EMPTY, "; ".join(after) or EMPTY))
+            changes.append(Change(field_label(f), _listed(before), _listed(after)))
     return changes
 
 
@@ -137,8 +137,8 @@ def _plan_rows(plan: Restoration, model, accessor: str) -> None:
         plan.changes.append(
             Change(
                 str(row_model._meta.verbose_name_plural).capitalize(),
-                "; ".join(before) or EMPTY,
-                "; ".join(after) or EMPTY,
+                _listed(before),
+                _listed(after),
             )
         )
 
@@ -154,8 +154,13 @@ def _references_exist(row) -> bool:
     return True
 
 
-def _label(f) -> str:
+def field_label(f: models.Field) -> str:
+    """A field's name as curators read it in a list of changes: "Title", "Signing date"."""
     return str(f.verbose_name).capitalize()
+
+
+def _listed(names: list[str]) -> str:
+    return "; ".join(names) or EMPTY
 
 
 def _names(related_model, pks) -> list[str]:
