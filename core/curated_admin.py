@@ -243,13 +243,15 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         """Whether this admin's form is the one for ``record`` (each outcome type has its own)."""
         return isinstance(record, self.model._meta.concrete_model)
 
-    def deleted_versions(self, request: HttpRequest) -> list[Version]:
-        """The latest version of each deleted record this user may bring back."""
+    def deleted_versions(self, request: HttpRequest, pk: int | None = None) -> list[Version]:
+        """The latest version of each deleted record this user may bring back (or just version ``pk``)."""
         versions = (
             Version.objects.get_deleted(self.model._meta.concrete_model)
             .select_related("revision__user")
             .order_by("-pk")
         )
+        if pk is not None:
+            versions = versions.filter(pk=pk)
         return [v for v in versions if self._restorable_here(request, v)]
 
     def _restorable_here(self, request: HttpRequest, version) -> bool:
@@ -283,9 +285,11 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         wanted = as_id(version_id)
-        version = next((v for v in self.deleted_versions(request) if v.pk == wanted), None)
-        if version is None:
+        # One version read and checked, not every deleted record's.
+        found = self.deleted_versions(request, pk=wanted) if wanted is not None else []
+        if not found:
             raise Http404(_("No such deleted record."))
+        version = found[0]
         context = {"title": _("Recover %(name)s") % {"name": version.object_repr}, "recover": True}
         return self._restore_view(
             request, version, self.recover_form_template, {**context, **(extra_context or {})}

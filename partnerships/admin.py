@@ -76,6 +76,16 @@ class RegionAdmin(RestoringVersionAdmin):
         return ", ".join(country.code for country in obj.countries.all())
 
 
+def _theirs(request: HttpRequest, cluster: Cluster) -> bool:
+    """A coordinator's own cluster: one they added, or a member of a partnership they coordinate."""
+    return (
+        cluster.created_by_id == request.user.pk
+        or Membership.objects.filter(
+            cluster_id=cluster.pk, partnership__coordinators=request.user
+        ).exists()
+    )
+
+
 @admin.register(Cluster)
 class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
     """Coordinators see published clusters and their own drafts, and change only those of their partnerships or their own."""
@@ -97,20 +107,10 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         if obj is None or sees_all_partnerships(request.user):
             return super().has_change_permission(request, obj)
-        theirs = (
-            obj.created_by_id == request.user.pk
-            or obj.memberships.filter(partnership__coordinators=request.user).exists()
-        )
-        return theirs and super().has_change_permission(request, obj)
+        return _theirs(request, obj) and super().has_change_permission(request, obj)
 
     def may_restore(self, request: HttpRequest, record) -> bool:
-        return (
-            sees_all_partnerships(request.user)
-            or record.created_by_id == request.user.pk
-            or Membership.objects.filter(
-                cluster_id=record.pk, partnership__coordinators=request.user
-            ).exists()
-        )
+        return sees_all_partnerships(request.user) or _theirs(request, record)
 
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
         if not change:
