@@ -153,7 +153,7 @@ class StrictManyToManyWidget(widgets.ManyToManyWidget):
         if unknown:
             raise ValueError(
                 gettext("Unknown %(what)s: %(names)s.")
-                % {"what": self.what, "names": ", ".join(f"“{name}”" for name in unknown)}
+                % {"what": self.what, "names": quoted(unknown)}
             )
         return [found[name] for name in names]
 

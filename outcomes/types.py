@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from django.db.migrations.serializer import BaseSerializer, serializer_factory
 from django.db.migrations.writer import MigrationWriter
 from django.utils.choices import BaseChoiceIterator
-from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
+
+from core.exports import one_of
 
 # The fieldset of provenance and publication is common to all types (outcomes/admin.py).
 Fieldsets = tuple[tuple[str | None, dict], ...]
@@ -194,7 +195,7 @@ def having(field: str) -> list[OutcomeType]:
 
 def values_text() -> str:
     """ "mou, roadmap, office, mission or exchange": the codes, for descriptions."""
-    return get_text_list([kind.value for kind in OUTCOME_TYPES.values()], _("or"))
+    return one_of([kind.value for kind in OUTCOME_TYPES.values()])
 
 
 def model_names() -> list[str]:

@@ -12,6 +12,7 @@ from core.imports import (
     PortalResource,
     StrictManyToManyWidget,
     TextWidget,
+    quoted,
     split_list,
 )
 from partnerships import lists
@@ -75,10 +76,7 @@ class RegionListWidget(widgets.Widget):
         known = set(Region.objects.filter(name__in=names).values_list("name", flat=True))
         unknown = [name for name in names if name not in known]
         if unknown:
-            raise ValueError(
-                gettext("Unknown regions: %(names)s.")
-                % {"names": ", ".join(f"“{name}”" for name in unknown)}
-            )
+            raise ValueError(gettext("Unknown regions: %(names)s.") % {"names": quoted(unknown)})
         return sorted(set(names))
 
     def render(self, value, obj=None, **kwargs) -> str:

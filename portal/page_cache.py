@@ -111,14 +111,18 @@ def page_state(view_class, query) -> list | None:
     return reader(query) if reader and query else []
 
 
+def _pairs(state) -> list[tuple[str, str]]:
+    return [(name, value) for name, values in state for value in values]
+
+
 def _encoded(state) -> str:
-    return urlencode([(name, value) for name, values in state for value in values])
+    return urlencode(_pairs(state))
 
 
 def _is_canonical(request: HttpRequest, state) -> bool:
     """Whether the request spells its state exactly: then its page's links are the canonical ones."""
     asked = sorted((name, value) for name, values in request.GET.lists() for value in values)
-    return asked == sorted((name, value) for name, values in state for value in values)
+    return asked == sorted(_pairs(state))
 
 
 def _without(request: HttpRequest, names) -> str:
