@@ -128,13 +128,15 @@ class CountryDetailView(DetailView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None) -> Country:
-        country = _countries_by_code().get(self.kwargs["code"])
+        # Kept for country_page(), whose map names every country: one read of the cache, not two.
+        self.countries = _countries_by_code()
+        country = self.countries.get(self.kwargs["code"])
         if country is None:
             raise Http404(gettext("No such country."))
         return country
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(page=country_page(self.object), **kwargs)
+        return super().get_context_data(page=country_page(self.object, self.countries), **kwargs)
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,11 @@ class CountryPage:
     clusters: Excerpt[Cluster]
 
 
-def country_page(country: Country) -> CountryPage:
+def country_page(country: Country, countries: dict[str, Country] | None = None) -> CountryPage:
     """The lists and map of a country's page: who is there, who targets it (directly or through a
     region), what was done there. Three of its parts are kept until the data changes: the map's
-    colours and the country's regions, the first offices, and every country's name."""
+    colours and the country's regions, the first offices, and every country's name (``countries``,
+    where the caller has read them already)."""
     code = country.code
     published = Partnership.objects.published()
     targeting = published.targeting_country([code])
@@ -202,7 +205,7 @@ def country_page(country: Country) -> CountryPage:
                 origins,
             ),
         ],
-        names={c.code: c.name for c in _countries_by_code().values()},
+        names={c.code: c.name for c in (countries or _countries_by_code()).values()},
     )
     return CountryPage(
         small_map=small_map,
