@@ -33,8 +33,8 @@ from partnerships.models import Partnership
 
 COMMON_FIELDS = ["partnership", "title", "description"]
 PROVENANCE_FIELDSET = (
-    _("Evidence and publication"),
-    {"fields": ["evidence_url", "source", "is_published"]},
+    _("Evidence, provenance and publication"),
+    {"fields": ["evidence_url", "source", "source_page", "as_of", "is_published"]},
 )
 
 

@@ -29,7 +29,14 @@ from django.utils.translation import gettext_lazy as _
 from core.counts import Tally
 from core.index_lookups import EqualsAnyOf
 from outcomes import types as outcome_types
-from partnerships.models import Country, Partnership, Publishable, Source
+from partnerships.models import (
+    Country,
+    Partnership,
+    Publishable,
+    Source,
+    Sourced,
+    provenance_fields,
+)
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -204,7 +211,10 @@ class OutcomeTypeManager(models.Manager.from_queryset(OutcomeQuerySet)):
 Constraints = list[tuple[type[models.Model], list[models.BaseConstraint]]]
 
 
-class Outcome(Publishable, models.Model):
+_CHECKED_BY_CLEAN = {"outcomes_outcome_mou_once", "outcomes_outcome_page_has_source"}
+
+
+class Outcome(Publishable, Sourced, models.Model):
     # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
     # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
     # later joins.
@@ -304,6 +314,7 @@ class Outcome(Publishable, models.Model):
         help_text=_("Where in the source this outcome is stated."),
         verbose_name=_("source locator"),
     )
+    source_page, as_of = provenance_fields()
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("published at")
@@ -378,6 +389,10 @@ class Outcome(Publishable, models.Model):
                 fields=["source", "source_locator"],
                 condition=~Q(source_locator=""),
                 name="outcomes_outcome_source_locator_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(source_page="") | Q(source__isnull=False),
+                name="outcomes_outcome_page_has_source",
             ),
         ]
         indexes = [
@@ -455,13 +470,15 @@ class Outcome(Publishable, models.Model):
             }
         if self.type == self.Type.MOU:
             self._clean_mou(errors)
+        self.clean_provenance(errors)
         if errors:
             raise ValidationError(errors)
 
     def get_constraints(self) -> Constraints:
-        # clean() reports a duplicate MoU itself, naming the record it duplicates.
+        # clean() reports a duplicate MoU itself, naming the record it duplicates, and a page
+        # without its source, without a query per imported row.
         return [
-            (model, [c for c in constraints if c.name != "outcomes_outcome_mou_once"])
+            (model, [c for c in constraints if c.name not in _CHECKED_BY_CLEAN])
             for model, constraints in super().get_constraints()
         ]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from outcomes import types as outcome_types
+from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
 
 class OutcomeOut(Schema):
@@ -29,5 +30,7 @@ class OutcomeOut(Schema):
     venue: str
     direction: str
     evidence_url: str
+    source: str = Field(description=SOURCE_DESCRIPTION)
+    as_of: datetime.date | None = Field(description=AS_OF_DESCRIPTION)
     url: str = Field(description=_("Its page on the portal."))
     api_url: str = Field(description=_("This record in the API."))

@@ -177,20 +177,18 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
     autocomplete_fields = ["sectors", "related_partnership", "source"]
     # The outcomes app adds its own inline and buttons to this form (outcomes/admin.py).
     inlines = [MemberCountryInline, MembershipInline, TargetMarketInline]
+    # The profile's fields in the order its public page shows them; an empty one is left off the
+    # page. The coordinating cluster is the member whose role is coordinator (the inline below).
     fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "sectors", "description"]}),
+        (_("Contact"), {"fields": ["website", "contact_email"]}),
         (
-            None,
-            {"fields": ["name", "acronym", "slug", "kind", "sectors", "description", "website"]},
-        ),
-        (
-            _("Programme"),
+            _("Programme and dates"),
             {"fields": ["programme", "strand", "call", "funding", "start_date", "end_date"]},
         ),
         (_("Declared membership"), {"fields": ["partner_count", "country_count"]}),
-        (
-            _("Curation"),
-            {"fields": ["coordinators", "related_partnership", "source", "is_published"]},
-        ),
+        (_("Provenance"), {"fields": ["source", "source_page", "as_of"]}),
+        (_("Curation"), {"fields": ["coordinators", "related_partnership", "is_published"]}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from core.exports import Column, Export
 from partnerships.models import Partnership
 
+# Worded once for every export and API schema that carries provenance (outcomes' too).
+SOURCE_DESCRIPTION = _(
+    "Where its information comes from: the source's title, publisher and date (ISO 8601) and "
+    "the page or slide, those known, separated by commas."
+)
+AS_OF_DESCRIPTION = _("The date its information is as of (ISO 8601).")
+
 
 def _member_codes(partnership):
     return [code for entry in partnership.member_countries.all() for code in entry.codes]
@@ -164,7 +171,35 @@ class PartnershipExport(Export):
             width=12,
             description=_("When it ended or ends (ISO 8601)."),
         ),
+        Column(
+            "status",
+            lambda p: p.status or "",
+            width=8,
+            description=_(
+                "active, ended or planned, read from the dates on the day of the export; empty "
+                "without an end date."
+            ),
+        ),
         Column("website", lambda p: p.website, width=30, description=_("Its website.")),
+        Column(
+            "contact_email",
+            lambda p: p.contact_email,
+            width=30,
+            description=_("Its public contact address."),
+        ),
+        Column(
+            "source",
+            lambda p: p.export_citation(),
+            width=60,
+            description=SOURCE_DESCRIPTION,
+        ),
+        Column(
+            "as_of",
+            lambda p: p.as_of,
+            "date",
+            width=12,
+            description=AS_OF_DESCRIPTION,
+        ),
         Column(
             "slug",
             lambda p: p.slug,
@@ -175,9 +210,8 @@ class PartnershipExport(Export):
     ]
 
     def fetch(self) -> Iterator[Partnership]:
-        for partnership in (
-            self.queryset.prefetch_related(None).with_related().iterator(chunk_size=500)
-        ):
+        rows = self.queryset.prefetch_related(None).with_related().select_related("source")
+        for partnership in rows.iterator(chunk_size=500):
             partnership.absolute_url = self.base_url + partnership.get_absolute_url()
             yield partnership
 

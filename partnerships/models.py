@@ -15,6 +15,7 @@ import reversion
 from concurrency.fields import IntegerVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -66,6 +67,72 @@ class Source(models.Model):
     def __str__(self) -> str:
         # The month in the reader's language: "October 2013".
         return f"{self.title} ({date_format(self.date, 'F Y')})" if self.date else self.title
+
+    def citation(self, page: str = "", *, date_text: Callable | None = None) -> str:
+        """Title, publisher, date and the page or slide, those known, joined by commas: the same
+        words on the pages (the date in the reader's language) and in exports (ISO 8601)."""
+        day = None
+        if self.date:
+            day = date_text(self.date) if date_text else date_format(self.date, "j F Y")
+        return ", ".join(part for part in (self.title, self.publisher, day, page) if part)
+
+
+class Sourced:
+    """For models with source, source_page and as_of: where a record's facts come from, and when
+    they were current (docs/data-model.md, Provenance)."""
+
+    @property
+    def citation(self) -> str:
+        return self.source.citation(self.source_page) if self.source_id else ""
+
+    def export_citation(self) -> str:
+        """The citation as the exports write it, the source's date in ISO 8601."""
+        if not self.source_id:
+            return ""
+        return self.source.citation(self.source_page, date_text=datetime.date.isoformat)
+
+    def clean_provenance(self, errors: dict) -> None:
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = _("Information cannot be as of a date in the future.")
+        if self.source_page and not self.source_id:
+            errors["source_page"] = _("Name the source that this page or slide belongs to.")
+
+
+def provenance_fields() -> tuple[models.CharField, models.DateField]:
+    """The page or slide and the as-of date, the same on every sourced model."""
+    return (
+        models.CharField(
+            _("page or slide"),
+            max_length=200,
+            blank=True,
+            help_text=_("Where in the source, e.g. “p. 12” or “slide 4”."),
+        ),
+        models.DateField(
+            _("information as of"),
+            null=True,
+            blank=True,
+            help_text=_(
+                "When the information was current: usually the source's date. Shown as "
+                "“Information as of …” on the public page."
+            ),
+        ),
+    )
+
+
+# What the forms accept, kept by the database too, for imports and scripts: a website is an http(s)
+# address, a contact one address (the forms' validators check the rest).
+WEB_ADDRESS = r"^https?://\S+$"
+EMAIL_ADDRESS = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+web_address_validator = URLValidator(schemes=["http", "https"])
+
+
+def address_rule(field: str, pattern: str, name: str, message) -> models.CheckConstraint:
+    """``field`` is empty or matches ``pattern``."""
+    return models.CheckConstraint(
+        condition=Q(**{field: ""}) | Q(**{f"{field}__regex": pattern}),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 class SectorQuerySet(models.QuerySet):
@@ -295,7 +362,9 @@ class Cluster(Publishable, models.Model):
     name = models.CharField(max_length=200, verbose_name=_("name"))
     acronym = models.CharField(max_length=40, blank=True, verbose_name=_("acronym"))
     slug = models.SlugField(unique=True, max_length=200, verbose_name=_("slug"))
-    website = models.URLField(blank=True, verbose_name=_("website"))
+    website = models.URLField(
+        blank=True, validators=[web_address_validator], verbose_name=_("website")
+    )
     city = models.CharField(max_length=100, blank=True, verbose_name=_("city"))
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="clusters", verbose_name=_("country")
@@ -356,6 +425,12 @@ class Cluster(Publishable, models.Model):
             models.CheckConstraint(
                 condition=~Q(cross_border_country=models.F("country")),
                 name="partnerships_cluster_cross_border_differs",
+            ),
+            address_rule(
+                "website",
+                WEB_ADDRESS,
+                "partnerships_cluster_website_is_web_address",
+                _("The website must be an http or https address."),
             ),
         ]
 
@@ -500,7 +575,7 @@ class PartnershipQuerySet(models.QuerySet):
 # A partnership's history holds the rows its form edits with it (a revert restores them too), not its
 # outcomes: each outcome has its own form and history.
 @reversion.register(follow=("member_countries", "memberships", "targets"))
-class Partnership(Publishable, models.Model):
+class Partnership(Publishable, Sourced, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
     class Kind(models.TextChoices):
@@ -510,6 +585,13 @@ class Partnership(Publishable, models.Model):
     class Funding(models.TextChoices):
         CO_FUNDED = "co_funded", _("Co-funded")
         VOLUNTARY = "voluntary", _("Voluntary")
+
+    class Status(models.TextChoices):
+        """Not stored: read from the dates (``status``)."""
+
+        PLANNED = "planned", _("Not started yet")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     name = models.CharField(max_length=200, verbose_name=_("name"))
     acronym = models.CharField(max_length=40, blank=True, verbose_name=_("acronym"))
@@ -538,10 +620,26 @@ class Partnership(Publishable, models.Model):
         verbose_name=_("funding"),
     )
     sectors = models.ManyToManyField(Sector, related_name="partnerships", verbose_name=_("sectors"))
-    description = models.TextField(blank=True, verbose_name=_("description"))
-    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(
+        blank=True,
+        help_text=_("A few sentences on what the partnership does; the first thing its page says."),
+        verbose_name=_("description"),
+    )
+    website = models.URLField(
+        blank=True, validators=[web_address_validator], verbose_name=_("website")
+    )
+    contact_email = models.EmailField(
+        _("contact"),
+        blank=True,
+        help_text=_("A public address for enquiries, such as info@…; shown on the public page."),
+    )
     start_date = models.DateField(null=True, blank=True, verbose_name=_("start date"))
-    end_date = models.DateField(null=True, blank=True, verbose_name=_("end date"))
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("The status (active or ended) is read from it."),
+        verbose_name=_("end date"),
+    )
     partner_count = models.PositiveSmallIntegerField(
         _("declared partners"),
         null=True,
@@ -583,6 +681,7 @@ class Partnership(Publishable, models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
+    source_page, as_of = provenance_fields()
     created_at = models.DateTimeField(
         default=timezone.now, editable=False, verbose_name=_("created at")
     )
@@ -633,6 +732,23 @@ class Partnership(Publishable, models.Model):
                 condition=~Q(related_partnership=models.F("pk")),
                 name="partnerships_partnership_not_related_to_itself",
             ),
+            address_rule(
+                "website",
+                WEB_ADDRESS,
+                "partnerships_partnership_website_is_web_address",
+                _("The website must be an http or https address."),
+            ),
+            address_rule(
+                "contact_email",
+                EMAIL_ADDRESS,
+                "partnerships_partnership_contact_is_email",
+                _("The contact must be one email address."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source_page="") | Q(source__isnull=False),
+                name="partnerships_partnership_page_has_source",
+                violation_error_message=_("Name the source that this page or slide belongs to."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -645,6 +761,20 @@ class Partnership(Publishable, models.Model):
     def display_name(self) -> str:
         """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
         return f"{self.name} - {self.acronym}" if self.acronym else self.name
+
+    @property
+    def status(self) -> "Partnership.Status | None":
+        """Read from the dates, so that it never goes stale: ended once the end date has passed,
+        active from the start until the end date; unknown without an end date, since a start
+        years ago says nothing of today."""
+        today = timezone.localdate()
+        if self.end_date is None:
+            return None
+        if self.end_date < today:
+            return self.Status.ENDED
+        if self.start_date and self.start_date > today:
+            return self.Status.PLANNED
+        return self.Status.ACTIVE
 
     @property
     def declared_counts(self) -> str:
@@ -704,6 +834,10 @@ class Partnership(Publishable, models.Model):
         return routes
 
     def clean(self) -> None:
+        provenance = {}
+        self.clean_provenance(provenance)
+        if provenance:
+            raise ValidationError(provenance)
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
         if self.partner_count and self.country_count and self.country_count > self.partner_count:

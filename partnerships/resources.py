@@ -142,6 +142,8 @@ class PartnershipResource(PortalResource):
     )
     end_date = fields.Field(attribute="end_date", column_name="end_date", widget=DateWidget())
     website = text("website")
+    contact_email = text("contact_email")
+    as_of = fields.Field(attribute="as_of", column_name="as_of", widget=DateWidget())
 
     public_list = lists.PARTNERSHIPS
     required_columns = ("slug", "name", "kind")
@@ -168,6 +170,8 @@ class PartnershipResource(PortalResource):
             "start_date",
             "end_date",
             "website",
+            "contact_email",
+            "as_of",
         ]
         skip_unchanged = True
         report_skipped = True

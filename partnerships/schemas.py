@@ -10,6 +10,8 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
+
 
 class PartnershipOut(Schema):
     name: str
@@ -32,7 +34,11 @@ class PartnershipOut(Schema):
     target_regions: list[str] = Field(description=_("The regions it targets, by name."))
     start_date: datetime.date | None
     end_date: datetime.date | None
+    status: str = Field(description=_("active, ended or planned; empty without an end date."))
     website: str
+    contact_email: str
+    source: str = Field(description=SOURCE_DESCRIPTION)
+    as_of: datetime.date | None = Field(description=AS_OF_DESCRIPTION)
     slug: str
     url: str = Field(description=_("Its page on the portal."))
     api_url: str = Field(description=_("This record in the API."))

@@ -428,6 +428,7 @@ class _Builder:
                         "description": f"{len(members)} {sector_name.lower()} clusters going "
                         f"international together, towards {', '.join(sorted(countries))}.",
                         "website": f"https://partnership-{pk}.example.eu",
+                        "contact_email": f"info@partnership-{pk}.example.eu",
                         "start_date": start,
                         "end_date": end,
                         "partner_count": len(members),
@@ -437,6 +438,9 @@ class _Builder:
                         "updated_at": created,
                         "related_partnership_id": None,
                         "source_id": self.source_id,
+                        # The synthetic source has no pages; its facts are as of their entry.
+                        "source_page": "",
+                        "as_of": created.date(),
                         "published_at": created,
                         "version": 1,
                     }
@@ -509,6 +513,8 @@ class _Builder:
                         "country_id": code,
                         "partnership_id": partnership,
                         "source_id": self.source_id,
+                        "source_page": "",
+                        "as_of": moment.date(),
                         "published_at": moment,
                         "version": 1,
                     }
@@ -576,6 +582,7 @@ PARTNERSHIPS = _Table(
         "funding",
         "description",
         "website",
+        "contact_email",
         "start_date",
         "end_date",
         "partner_count",
@@ -585,6 +592,8 @@ PARTNERSHIPS = _Table(
         "updated_at",
         "related_partnership_id",
         "source_id",
+        "source_page",
+        "as_of",
         "published_at",
         "version",
     ],
@@ -612,6 +621,8 @@ OUTCOMES = _Table(
         "country_id",
         "partnership_id",
         "source_id",
+        "source_page",
+        "as_of",
         "published_at",
         "version",
     ],

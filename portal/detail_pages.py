@@ -16,7 +16,7 @@ from core.country_codes import normalise_country_code
 from core.counts import count_together
 from core.pagination import Excerpt
 from outcomes.models import Outcome
-from partnerships.models import Cluster, Country, Partnership, Sector
+from partnerships.models import Cluster, Country, Membership, Partnership, Sector
 from portal import statistics
 
 
@@ -49,11 +49,17 @@ class PartnershipDetailView(DetailView):
                 else {c.code for c in target.region.countries.all()}
             )
             (tentative if target.tentative else firm).update(codes)
+        # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
+        memberships = list(
+            partnership.memberships.published().select_related(
+                "cluster__country", "cluster__cross_border_country"
+            )
+        )
         return super().get_context_data(
             outcomes_by_type=_group_by_type(outcomes),
-            # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
-            memberships=partnership.memberships.published().select_related(
-                "cluster__country", "cluster__cross_border_country"
+            memberships=memberships,
+            coordinator=next(
+                (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
             ),
             small_map=_small_map(
                 gettext("Members and target markets of %(partnership)s")

@@ -103,9 +103,9 @@ def _load(data: Any, report: SeedReport) -> None:
         data,
         "the seed file",
         required=["source"],
-        optional=["sectors", "regions", "partnerships", "outcomes"],
+        optional=["as_of", "sectors", "regions", "partnerships", "outcomes"],
     )
-    refs = _Refs(source=_load_source(top.data["source"], "source", report))
+    refs = _Refs(source=_load_source(top.data["source"], "source", report), as_of=top.day("as_of"))
     for where, entry in _entries(top, "sectors", "sector", key="slug"):
         sector = _load_sector(entry, where, report)
         refs.sectors[sector.slug] = sector
@@ -188,6 +188,7 @@ class _Refs:
     """What later records may name: the records loaded so far, and the countries."""
 
     source: Source
+    as_of: datetime.date | None = None  # the file's; a record may give its own
     sectors: dict[str, Sector] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
     partnerships: dict[str, Partnership] = field(default_factory=dict)
@@ -332,12 +333,25 @@ def _load_region(entry: Any, where: str, refs: _Refs, report: SeedReport) -> Reg
     return region
 
 
+_PROVENANCE_FIELDS = ("source_page", "as_of")
+
+
+def _provenance(record: _Record, refs: _Refs) -> dict[str, Any]:
+    """The seed's source, the slide the record names, and the date it is as of."""
+    return {
+        "source_id": refs.source.pk,
+        "source_page": record.text("source_page"),
+        "as_of": record.day("as_of") or refs.as_of,
+    }
+
+
 _PARTNERSHIP_FIELDS = (
     ["slug", "name", "kind"],
     [
         "acronym",
         *("programme", "call", "funding", "partner_count", "country_count"),
         *("sectors", "member_countries", "targets", "related_partnership", "is_published"),
+        *_PROVENANCE_FIELDS,
     ],
 )
 
@@ -350,8 +364,8 @@ def _load_partnership(entry: Any, where: str, refs: _Refs, report: SeedReport) -
         "partner_count": record.number("partner_count"),
         "country_count": record.number("country_count"),
         "related_partnership_id": _related(record, refs),
-        "source_id": refs.source.pk,
         "is_published": record.flag("is_published"),
+        **_provenance(record, refs),
     }
     sectors = [refs.sector(slug, where) for slug in record.items("sectors")]
     members = [refs.member(token, where) for token in record.items("member_countries")]
@@ -436,7 +450,10 @@ def _replace_targets(
 
 _OUTCOME_FIELDS = (
     ["key", "partnership", "type", "title"],
-    ["subtype", "country", "city", "level", "direction", "source_text", "is_published"],
+    [
+        *("subtype", "country", "city", "level", "direction", "source_text", "is_published"),
+        *_PROVENANCE_FIELDS,
+    ],
 )
 
 
@@ -452,7 +469,9 @@ def _load_outcome(entry: Any, where: str, refs: _Refs, report: SeedReport) -> No
         "partnership_id": refs.partnership(record.data["partnership"], where).pk,
         "country_id": refs.country(country, where) if country is not None else None,
         "is_published": record.flag("is_published"),
+        **_provenance(record, refs),
     }
+    del values["source_id"]  # the lookup's
     lookup = {"source": refs.source, "source_locator": record.text("key")}
     outcome, status = _upsert(Outcome, lookup=lookup, values=values, where=where)
     _done(outcome, status, report)

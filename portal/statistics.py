@@ -148,7 +148,7 @@ def charts(partnerships, outcomes) -> list[Chart]:
 
 
 def _undated(undated: int) -> list[Row]:
-    return [Row("undated", gettext("Not dated"), undated)] if undated else []
+    return [Row("undated", gettext("Date not given in the source"), undated)] if undated else []
 
 
 def _unstated_level(unstated: int) -> list[Row]:

@@ -1,6 +1,7 @@
 """The portal over the seed data answers the visitors' questions as the source document does."""
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -176,11 +177,17 @@ def test_the_three_formats_hold_the_same_values(client, seeded):
 
 
 def as_text(rows):
-    """Cells as a CSV shows them: an empty date is "" in CSV and XLSX, null in JSON."""
-    return [
-        {k: v if isinstance(v, list) else "" if v is None else str(v) for k, v in row.items()}
-        for row in rows
-    ]
+    """Cells as a CSV shows them: an empty date is "" in CSV and XLSX, null in JSON; a date is a
+    date cell in XLSX, which openpyxl reads back as a datetime at midnight."""
+    return [{k: cell_text(v) for k, v in row.items()} for row in rows]
+
+
+def cell_text(value):
+    if isinstance(value, list):
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    return "" if value is None else str(value)
 
 
 def test_the_overview_report_regenerates_the_source_table(client, seeded):

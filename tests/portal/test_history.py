@@ -145,4 +145,4 @@ def test_a_draft_is_invisible_publicly_until_published(client, editor, partnersh
     client.logout()
     assert "New MoU with Brazil" in client.get("/outcomes/").text
     assert "New MoU with Brazil" in client.get(partnership.get_absolute_url()).text
-    assert re.search(r"Last updated", client.get(mou.get_absolute_url()).text)
+    assert re.search(r"Record last edited", client.get(mou.get_absolute_url()).text)

@@ -255,7 +255,7 @@ def test_an_unknown_column_is_named_with_the_expected_ones_and_no_traceback(
         for name in [
             *("id", "partnership_slug", "type", "kind", "level", "title", "country", "city"),
             *("date", "year", "counterpart", "venue", "direction", "evidence_url"),
-            *("partnership", "country_name", "url"),
+            *("partnership", "country_name", "source", "as_of", "url"),
         ]
     )
     assert f"The columns it knows are {expected}" in text
