@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_at_scale import CappedCountPaginator, IndexedYearListFilter
+from core.admin_at_scale import CappedCountPaginator, IndexedYearListFilter, QuickRowsMixin
 from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
 from core.imports import CuratedImportMixin
 from outcomes import types as outcome_types
@@ -48,6 +48,7 @@ class OrganisationAdmin(RestoringVersionAdmin):
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
+    autocomplete_search_fields = ["name"]
     autocomplete_fields = ["country"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -80,7 +81,7 @@ class OrganisationAdmin(RestoringVersionAdmin):
 YEAR_FILTER = ("year", IndexedYearListFilter)
 
 
-class OutcomeListAdminMixin:
+class OutcomeListAdminMixin(QuickRowsMixin):
     """The lists of outcomes, built to stay fast over a million of them (core/admin_at_scale.py):
     no full count, no date drill-down (the year filter does that from its index), and a search
     whose every arm has its index (OutcomeQuerySet.search)."""
