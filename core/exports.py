@@ -345,6 +345,11 @@ def _streamed(pieces: Generator) -> Iterator[bytes]:
     """
     # The pieces are closed before the transaction ends: a client that leaves stops their query first.
     with transaction.atomic(), contextlib.closing(pieces):
+        # The first piece (a header, a zip's fixed parts) leaves at once: the client sees the
+        # download start before the first block of rows is gathered.
+        first = next(pieces, None)
+        if first:
+            yield _joined([first])
         block, size = [], 0
         for piece in pieces:
             block.append(piece)

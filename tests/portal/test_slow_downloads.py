@@ -112,7 +112,9 @@ def slow_get(port: int, path: str, rate: float) -> tuple[int, bytes]:
     that the server can send only as fast as this reader takes. Returns the status and the body."""
     with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
-        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode()
+        )
         started, received = time.monotonic(), []
         size = 0
         while chunk := sock.recv(4096):
