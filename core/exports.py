@@ -335,7 +335,7 @@ def _joined(block: list) -> bytes:
     return b"".join(block) if isinstance(block[0], bytes) else "".join(block).encode()
 
 
-def _streamed(pieces: Generator) -> Iterator[bytes]:
+def _streamed(pieces: Generator, *, send_first: bool = False) -> Iterator[bytes]:
     """The pieces (all text or all bytes) as bytes, in blocks of about 64 kB, read inside one transaction.
 
     A block per row would cost the server a write per row. The transaction lets
@@ -345,11 +345,12 @@ def _streamed(pieces: Generator) -> Iterator[bytes]:
     """
     # The pieces are closed before the transaction ends: a client that leaves stops their query first.
     with transaction.atomic(), contextlib.closing(pieces):
-        # The first piece (a header, a zip's fixed parts) leaves at once: the client sees the
-        # download start before the first block of rows is gathered.
-        first = next(pieces, None)
-        if first:
-            yield _joined([first])
+        if send_first:
+            # The zip's fixed parts leave at once: the download starts before a block of
+            # deflated rows is gathered.
+            first = next(pieces, None)
+            if first:
+                yield _joined([first])
         block, size = [], 0
         for piece in pieces:
             block.append(piece)
@@ -403,7 +404,7 @@ def xlsx_response(export: Export) -> StreamingHttpResponse:
         cells(),
     )
     response = StreamingHttpResponse(
-        _streamed(workbook),
+        _streamed(workbook, send_first=True),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     return _attachment(response, export.filename("xlsx"))

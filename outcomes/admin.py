@@ -105,7 +105,9 @@ class OutcomeListAdminMixin(QuickRowsMixin):
     paginator = CappedCountPaginator
     show_full_result_count = False
 
-    def get_search_results(self, request: HttpRequest, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset, search_term
+    ) -> tuple[QuerySet, bool]:
         # Each word through OutcomeQuerySet.search, whose arms are index conditions on the outcome's
         # own columns: Django's own search ORs lookups across joined tables, a scan of every row.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, "")
