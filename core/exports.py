@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_lazy
 
-from core.xlsx_stream import xlsx_stream
+from core.xlsx_stream import Sheet, xlsx_stream
 
 # The one list of export formats, each with the name people know it by: the list pages, the
 # statistics tables, their download links, the exports help page and the messages all read it.
@@ -398,10 +398,12 @@ def xlsx_response(export: Export) -> StreamingHttpResponse:
 
     # Streamed as its rows are read (core/xlsx_stream.py): the first bytes leave at once.
     workbook = xlsx_stream(
-        export.stem,
-        [column.name for column in export.columns],
-        [column.width for column in export.columns],
-        cells(),
+        Sheet(
+            export.stem,
+            [column.name for column in export.columns],
+            [column.width for column in export.columns],
+            cells(),
+        )
     )
     response = StreamingHttpResponse(
         _streamed(workbook, send_first=True),

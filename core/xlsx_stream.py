@@ -1,4 +1,4 @@
-"""An XLSX workbook of one sheet, written as its rows are read: the first bytes leave at once.
+"""An XLSX workbook, written as its rows are read: the first bytes leave at once.
 
 An XLSX file is a zip of XML parts. openpyxl writes the sheet to a temporary file and zips it only
 when the last row is in (50,000 clusters: nothing sent for 6-8 s, and a worker held meanwhile).
@@ -13,6 +13,7 @@ import decimal
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 # XML 1.0 cannot hold these control characters (openpyxl's ILLEGAL_CHARACTERS_RE, the same set).
@@ -27,29 +28,45 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
-CONTENT_TYPES = (
-    _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
-)
+
+def _content_types(sheets: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f"{overrides}"
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    )
+
+
 ROOT_RELS = (
     _XML + f'<Relationships xmlns="{_PKG_REL}">'
     f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
-WORKBOOK_RELS = (
-    _XML + f'<Relationships xmlns="{_PKG_REL}">'
-    f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/>'
-    "</Relationships>"
-)
+
+
+def _workbook_rels(sheets: int) -> str:
+    relations = "".join(
+        f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        _XML + f'<Relationships xmlns="{_PKG_REL}">{relations}'
+        f'<Relationship Id="rId{sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+
+
 # Cell styles: 0 plain, 1 bold (the header), 2 a date.
 STYLES = (
     _XML + f'<styleSheet xmlns="{_MAIN}">'
@@ -110,42 +127,60 @@ def _cell(value) -> str:
     return _text(str(value))
 
 
-def xlsx_stream(
-    sheet_name: str, header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence]
-) -> Iterator[bytes]:
-    """The workbook's bytes, in blocks, as ``rows`` (cells already made safe) are read."""
+@dataclass
+class Sheet:
+    """One sheet: its name, its header row (bold, frozen), its columns' widths in characters, and
+    its rows (cells already made safe), read only when the sheet is written."""
+
+    name: str
+    header: Sequence[str]
+    widths: Sequence[int]
+    rows: Iterable[Sequence]
+
+
+def xlsx_stream(*sheets: Sheet) -> Iterator[bytes]:
+    """The workbook's bytes, in blocks, as each sheet's rows are read, the sheets in order."""
     pipe = _Pipe()
     with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
         archive.writestr("_rels/.rels", ROOT_RELS)
+        names = "".join(
+            f'<sheet name={quoteattr(sheet.name[:31])} sheetId="{n}" r:id="rId{n}"/>'
+            for n, sheet in enumerate(sheets, start=1)
+        )
         archive.writestr(
             "xl/workbook.xml",
-            _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-            f'<sheet name={quoteattr(sheet_name[:31])} sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>",
+            _XML
+            + f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>{names}</sheets></workbook>',
         )
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         archive.writestr("xl/styles.xml", STYLES)
         yield pipe.take()
-        columns = "".join(
-            f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
-            for index, width in enumerate(widths, start=1)
+        for n, sheet in enumerate(sheets, start=1):
+            yield from _write_sheet(archive, pipe, f"xl/worksheets/sheet{n}.xml", sheet)
+    yield pipe.take()
+
+
+def _write_sheet(archive: zipfile.ZipFile, pipe: _Pipe, path: str, sheet: Sheet) -> Iterator[bytes]:
+    columns = "".join(
+        f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
+        for index, width in enumerate(sheet.widths, start=1)
+    )
+    with archive.open(path, "w", force_zip64=True) as part:
+        part.write(
+            (
+                _XML + f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
+                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                f"</sheetView></sheetViews><cols>{columns}</cols><sheetData>"
+                "<row>" + "".join(_text(name, ' s="1"') for name in sheet.header) + "</row>"
+            ).encode()
         )
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(
-                (
-                    _XML + f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
-                    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                    f"</sheetView></sheetViews><cols>{columns}</cols><sheetData>"
-                    "<row>" + "".join(_text(name, ' s="1"') for name in header) + "</row>"
-                ).encode()
-            )
-            block: list[str] = []
-            for row in rows:
-                block.append("<row>" + "".join(map(_cell, row)) + "</row>")
-                if len(block) >= ROWS_PER_BLOCK:
-                    sheet.write("".join(block).encode())
-                    block.clear()
-                    yield pipe.take()
-            sheet.write(("".join(block) + "</sheetData></worksheet>").encode())
+        block: list[str] = []
+        for row in sheet.rows:
+            block.append("<row>" + "".join(map(_cell, row)) + "</row>")
+            if len(block) >= ROWS_PER_BLOCK:
+                part.write("".join(block).encode())
+                block.clear()
+                yield pipe.take()
+        part.write(("".join(block) + "</sheetData></worksheet>").encode())
     yield pipe.take()
