@@ -39,11 +39,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def database_url(request, tmp_path):
+def database_url(transactional_db, tmp_path):
     """A database gunicorn's own process can read, holding generated demo data."""
     if connection.vendor == "postgresql":
         # The test database itself, committed to (transactional_db), so another process sees it.
-        request.getfixturevalue("transactional_db")
         generate(partnerships=30, outcomes=OUTCOMES)
         settings = connection.settings_dict
         return (
