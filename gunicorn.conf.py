@@ -5,7 +5,13 @@ import os
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Two per core plus one is gunicorn's rule of thumb; the portal is mostly waiting on PostgreSQL.
 workers = int(os.environ.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers (gthread): a download runs in one thread while the worker's main loop keeps
+# telling the arbiter it is alive, so `timeout` no longer kills a worker mid-file (a sync worker
+# serving a 1M-row CSV to a slow reader was killed at 30 s), and the worker's other threads go on
+# serving pages meanwhile. A runaway query is stopped by the database's statement timeout instead.
+# docs/decisions.md, "Downloads never cut".
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 # Workers are not replaced after a number of requests unless asked (GUNICORN_MAX_REQUESTS): a new

@@ -192,6 +192,15 @@ class ChoicesInScopeMixin:
     exists. Here both come from the related admin's ``choices_for``.
     """
 
+    # What an autocomplete searches, where not all of search_fields: a keystroke's answer must not
+    # join or scan what the changelist's search may (a name, not a description, is typed there).
+    autocomplete_search_fields: Sequence[str] | None = None
+
+    def get_search_fields(self, request: HttpRequest) -> Sequence[str]:
+        if self.autocomplete_search_fields is not None and autocomplete_source_field(request):
+            return self.autocomplete_search_fields
+        return super().get_search_fields(request)
+
     def choices_for(self, request: HttpRequest, db_field: models.Field) -> QuerySet:
         """The records of this admin's model a user may pick in ``db_field`` of another form."""
         return self.get_queryset(request)

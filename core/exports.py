@@ -3,9 +3,8 @@
 An export is a list of ``Column``s over rows that an ``Export`` fetches in
 chunks. CSV and JSON stream: each chunk is written and sent before the next is
 read, so memory stays flat however many rows there are and the first bytes
-leave before the query is done. XLSX cannot be streamed (the file is a zip
-whose directory comes last), so it is built in a temporary file on disk,
-within ``XLSX_ROW_LIMIT`` rows.
+leave before the query is done. XLSX streams too (a zip written as it goes,
+core/xlsx_stream.py), within ``XLSX_ROW_LIMIT`` rows.
 
 Text cells that a spreadsheet would run as a formula are neutralised with a
 leading single quote (OWASP's advice): those beginning with ``= + - @``, tab,
@@ -24,7 +23,6 @@ import datetime
 import json
 import operator
 import queue
-import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,10 +30,12 @@ from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_lazy
+
+from core.xlsx_stream import Sheet, xlsx_stream
 
 # The one list of export formats, each with the name people know it by: the list pages, the
 # statistics tables, their download links, the exports help page and the messages all read it.
@@ -335,7 +335,7 @@ def _joined(block: list) -> bytes:
     return b"".join(block) if isinstance(block[0], bytes) else "".join(block).encode()
 
 
-def _streamed(pieces: Generator) -> Iterator[bytes]:
+def _streamed(pieces: Generator, *, send_first: bool = False) -> Iterator[bytes]:
     """The pieces (all text or all bytes) as bytes, in blocks of about 64 kB, read inside one transaction.
 
     A block per row would cost the server a write per row. The transaction lets
@@ -345,6 +345,12 @@ def _streamed(pieces: Generator) -> Iterator[bytes]:
     """
     # The pieces are closed before the transaction ends: a client that leaves stops their query first.
     with transaction.atomic(), contextlib.closing(pieces):
+        if send_first:
+            # The zip's fixed parts leave at once: the download starts before a block of
+            # deflated rows is gathered.
+            first = next(pieces, None)
+            if first:
+                yield _joined([first])
         block, size = [], 0
         for piece in pieces:
             block.append(piece)
@@ -374,13 +380,7 @@ def _json_value(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def xlsx_response(export: Export) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+def xlsx_response(export: Export) -> StreamingHttpResponse:
     count = export.row_count()
     if count > XLSX_ROW_LIMIT:
         raise ExportRefused(
@@ -390,42 +390,26 @@ def xlsx_response(export: Export) -> FileResponse:
             )
             % {"limit": f"{XLSX_ROW_LIMIT:,}", "count": f"{count:,}"}
         )
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(export.stem)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(export.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in export.columns:
-        cell = WriteOnlyCell(sheet, value=column.name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
     kinds = [column.kind for column in export.columns]
-    for row in export.rows():
-        cells = []
-        for value, kind in zip(row, kinds, strict=True):
-            value = _spreadsheet_cell(value, kind)
-            if isinstance(value, str):
-                # XML cannot hold most control characters; a spreadsheet has no use for them.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if kind == "date" and value:
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    # Written to disk, not memory: a 100,000-row workbook is tens of megabytes.
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent.
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=export.filename("xlsx"),
+
+    def cells():
+        for row in export.rows():
+            yield [_spreadsheet_cell(value, kind) for value, kind in zip(row, kinds, strict=True)]
+
+    # Streamed as its rows are read (core/xlsx_stream.py): the first bytes leave at once.
+    workbook = xlsx_stream(
+        Sheet(
+            export.stem,
+            [column.name for column in export.columns],
+            [column.width for column in export.columns],
+            cells(),
+        )
+    )
+    response = StreamingHttpResponse(
+        _streamed(workbook, send_first=True),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+    return _attachment(response, export.filename("xlsx"))
 
 
 def export_response(export: Export, fmt: str, *, bom: bool = True) -> HttpResponse:

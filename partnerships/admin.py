@@ -173,6 +173,8 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
     ]
     list_filter = ["kind", "is_published", "funding", "sectors"]
     search_fields = ["name", "acronym", "description", "memberships__cluster__name"]
+    # A keystroke's answer names a partnership: no join through members and their DISTINCT.
+    autocomplete_search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["sectors", "related_partnership", "source"]
     # The outcomes app adds its own inline and buttons to this form (outcomes/admin.py).
