@@ -4,10 +4,12 @@ namespace (portal/urls.py)."""
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
@@ -39,7 +41,6 @@ class PartnershipDetailView(DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
-        outcomes = partnership.outcomes.published().with_related().in_date_order()
         members = {code for entry in partnership.member_countries.all() for code in entry.codes}
         firm, tentative = set(), set()
         for target in partnership.targets.all():
@@ -56,7 +57,7 @@ class PartnershipDetailView(DetailView):
             )
         )
         return super().get_context_data(
-            outcomes_by_type=_group_by_type(outcomes),
+            outcomes_by_type=outcomes_by_type(partnership),
             memberships=memberships,
             coordinator=next(
                 (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
@@ -81,18 +82,35 @@ class PartnershipDetailView(DetailView):
         )
 
 
-def _group_by_type(outcomes):
-    """[("Memoranda of Understanding (6)", [outcomes])] in the order of Outcome.Type, skipping empty types."""
+@dataclass(frozen=True)
+class OutcomesOfType:
+    """A partnership's outcomes of one type: the first rows, how many there are, and the
+    outcome list filtered to them (linked when there are more than shown)."""
+
+    label: str
+    outcomes: Excerpt[Outcome]
+    list_url: str
+
+
+def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
+    """The first ``DETAIL_ROWS`` outcomes of each type in date order, in the order of
+    Outcome.Type, skipping empty types: one query, whatever the number of outcomes (thousands for
+    the largest partnerships, whose whole list made a page of megabytes)."""
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    for outcome in outcomes:
+    for outcome in (
+        partnership.outcomes.published().select_related("country").first_of_each_type(DETAIL_ROWS)
+    ):
         groups[outcome.type].append(outcome)
+    list_url = reverse("outcomes:outcome-list")
     return [
-        (
-            gettext("%(type)s (%(count)s)") % {"type": Outcome.Type(t).label, "count": len(items)},
-            items,
+        OutcomesOfType(
+            label=gettext("%(type)s (%(count)s)")
+            % {"type": Outcome.Type(kind).label, "count": f"{rows[0].type_total:,}"},
+            outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
+            list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
-        for t, items in groups.items()
-        if items
+        for kind, rows in groups.items()
+        if rows
     ]
 
 
