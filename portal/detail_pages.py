@@ -19,6 +19,7 @@ from core.counts import count_together
 from core.pagination import Excerpt
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Membership, Partnership, Sector
+from partnerships.rows import table_rows
 from portal import statistics
 
 
@@ -120,10 +121,12 @@ class SectorDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             partnerships=Excerpt.of(
-                Partnership.objects.published()
-                .in_sectors([self.object.slug])
-                .with_related()
-                .order_by("name", "pk"),
+                table_rows(
+                    Partnership.objects.published()
+                    .in_sectors([self.object.slug])
+                    .with_related()
+                    .order_by("name", "pk")[: DETAIL_ROWS + 1]
+                ),
                 DETAIL_ROWS,
             ),
             outcomes=Excerpt.of(
@@ -191,14 +194,15 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     # regions contain the country is known, so the regions' countries are not read.
     first_targeting = _first_ids(targeting)
     first_members = _first_ids(published.with_member_country([code]))
-    rows = list(
+    rows = table_rows(
         published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
         .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
-        .order_by("name", "pk")
-        .with_related(region_countries=False)
+        .order_by("name", "pk"),
+        target_countries=[code],
+        regions_with={code: regions_with_it},
     )
     for row in rows:
-        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+        row.routes_here = row.cells.routes[code]
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
