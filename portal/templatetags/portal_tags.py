@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import exports
+from outcomes.rows import table_rows as outcome_table_rows
 
 register = template.Library()
 
@@ -66,6 +67,12 @@ def page_range_around(paginator, number) -> list:
         None if page == paginator.ELLIPSIS else page
         for page in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
     ]
+
+
+@register.filter
+def outcome_rows(outcomes, with_partnership=True) -> list:
+    """The outcomes of a table, each with its ``cells`` (outcomes/rows.py), read once a table."""
+    return outcome_table_rows(outcomes, with_partnership=bool(with_partnership))
 
 
 @register.filter
