@@ -101,18 +101,33 @@ def key(name: str, parts) -> str:
     return f"portal:{generation()}:{name}:{digest}"
 
 
-def cached[T](name: str, parts: object, compute: Callable[[], T]) -> T:
+def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool = False) -> T:
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
     A cache that fails (full, or down) is a miss: the value is computed (the site's cache
-    backend, portal/cache.py).
+    backend, portal/cache.py). ``local``: also kept in this process's memory for the current
+    generation, for the few values every page reads whole (the filters' options, every country):
+    read and unpickled from the cache, 10,000 partnerships' options or 250 countries cost
+    milliseconds a page. Only for values nobody changes, and of a bounded number of ``parts``.
     """
     cache_key = key(name, parts)
+    if local:
+        if _local.get("generation") != (current := generation()):
+            _local.clear()
+            _local["generation"] = current
+        if cache_key in _local:
+            return _local[cache_key]
     value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, TIMEOUT)
+    if local:
+        _local[cache_key] = value
     return value
+
+
+# Values kept in this process for one generation (cached(..., local=True)), and that generation.
+_local: dict[str, object] = {}
 
 
 def forget(**kwargs) -> None:

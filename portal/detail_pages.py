@@ -248,7 +248,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
 def _countries_by_code():
     """Every country, read once until the data changes: a country page's own row and its map's
     names, in one query for all the country pages."""
-    return data_cache.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
+    return data_cache.cached(
+        "countries", (), lambda: {c.code: c for c in Country.objects.all()}, local=True
+    )
 
 
 def _origins_and_regions(code, targeting):
