@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
@@ -24,9 +25,14 @@ from portal import statistics
 
 
 def _small_map(title, categories, names=None):
-    names = statistics.all_country_names() if names is None else names
+    def areas():
+        return worldmap.category_areas(
+            categories, statistics.all_country_names() if names is None else names
+        )
+
     return {
-        "areas": worldmap.category_areas(categories, names),
+        # Made only when the map is drawn: its fragment is kept until the data changes.
+        "areas": SimpleLazyObject(areas),
         "legend": [(shade, label) for label, shade, category in categories if category],
         "map_size": (worldmap.WIDTH, worldmap.HEIGHT),
         "title": title,
