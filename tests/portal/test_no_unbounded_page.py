@@ -105,7 +105,7 @@ def test_the_admin_form_of_a_partnership_caps_its_outcomes_in_at_most_20_queries
     # The labels read for all rows at once are the ones each row shows.
     united_states = Country.objects.get(code="US").name
     assert many.text.count(f'<option value="US" selected>{united_states}</option>') == 1
-    assert many.text.count('selected>Cluster ') == 12
+    assert many.text.count("selected>Cluster ") == 12
 
 
 def test_the_capped_form_saves_without_touching_the_outcomes_it_does_not_show(
