@@ -75,12 +75,6 @@ def outcome_rows(outcomes, with_partnership=True) -> list:
     return outcome_table_rows(outcomes, with_partnership=bool(with_partnership))
 
 
-@register.filter
-def routes_to(partnership, code) -> str:
-    """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
-    return ", ".join(partnership.routes_to(code))
-
-
 BAR_ROW = 22  # pixels per bar in the SVG bar charts
 BAR_SPACE = 330  # pixels for the longest bar
 
