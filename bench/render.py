@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_render .venv/bin/python bench/render.py
     ... bench/render.py --runs 50 --only partnerships --profile   # cProfile of one page's renders
+    ... bench/render.py --admin   # also the largest partnership's admin change form
 
 In one process, as a page is rendered for the first visitor after a change (once its counts are
 cached), for every logged-in curator, and everywhere with PAGE_CACHE=false: DEBUG off, the
@@ -9,10 +10,15 @@ templates configured as in production (the cached loader, Django's default when 
 given), the whole-page cache off, local-memory cache. Each page is requested once to warm the
 caches, then --runs times; prints ms per page (median and p95), the median CPU time of this process
 (steadier than the clock on a shared machine; the database's time is not in it), queries per page
-and the size of the HTML. See bench/README.md.
+and the size of the HTML. Each render is followed by a request to /healthz through the same
+client, so that "of floor" (the page's requests per second over /healthz's, medians) compares two
+numbers measured under the same load. Pages over MAX_HTML bytes are flagged (the largest
+partnership's and country's pages are among them), and exit status 1 says some page was. See
+bench/README.md.
 """
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -22,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_HTML = 200_000  # bytes: no public page may be larger (issue 17)
 
 
 def main():
@@ -30,6 +37,12 @@ def main():
     parser.add_argument("--only", help="Only the pages whose name contains this text.")
     parser.add_argument(
         "--profile", action="store_true", help="Print a cProfile of the measured renders."
+    )
+    parser.add_argument(
+        "--admin",
+        action="store_true",
+        help="Also the admin change form of the partnership with the most outcomes (a superuser "
+        "is made for it inside a transaction that is rolled back).",
     )
     args = parser.parse_args()
 
@@ -55,14 +68,14 @@ def main():
     client = Client()
     profiler = cProfile.Profile() if args.profile else None
     print(f"{args.runs} renders a page after one warm-up; DEBUG off, PAGE_CACHE=false, locmem.\n")
-    print("| page | status | median ms | p95 ms | CPU ms | queries | kB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    medians = []
-    for name, url in pages:
+    print("| page | status | median ms | p95 ms | CPU ms | of floor | queries | kB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    medians, too_big = [], []
+
+    def measure(name, url):
         client.get(url)  # Warm-up: counts, facets and options computed and cached.
-        queries = []
-        times = []
-        cpu_times = []
+        client.get("/healthz")
+        queries, times, cpu_times, floor = [], [], [], []
         for _ in range(args.runs):
             counter = QueryCounter()
             with connection.execute_wrapper(counter):
@@ -75,20 +88,57 @@ def main():
                 if profiler:
                     profiler.disable()
             queries.append(counter.count)
+            start = time.perf_counter()
+            client.get("/healthz")  # The floor, measured next to each render.
+            floor.append((time.perf_counter() - start) * 1000)
         times.sort()
         median = statistics.median(times)
         medians.append(median)
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        size = len(response.content)
+        flag = ""
+        if size > MAX_HTML and not name.startswith("admin"):
+            too_big.append(name)
+            flag = " **over 200 kB**"
         print(
             f"| {name} (`{url}`) | {response.status_code} | {median:.1f} | {p95:.1f} "
-            f"| {statistics.median(cpu_times):.1f} | {max(queries)} "
-            f"| {len(response.content) / 1000:.0f} |"
+            f"| {statistics.median(cpu_times):.1f} | {statistics.median(floor) / median:.3f} "
+            f"| {max(queries)} | {size / 1000:.0f}{flag} |"
         )
+
+    for name, url in pages:
+        measure(name, url)
+    if args.admin:  # Last: its client is logged in.
+        with contextlib.ExitStack() as stack:
+            measure(*_admin_page(client, stack))
+            pages.append(None)
     print(f"\nSum of medians: {sum(medians):.0f} ms over {len(pages)} pages.")
+    print(f"Load average: {' '.join(f'{load:.2f}' for load in os.getloadavg())}.")
     if profiler:
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(40)
         stats.sort_stats("tottime").print_stats(25)
+    if too_big:
+        sys.exit(f"Over {MAX_HTML:,} bytes of HTML: {', '.join(too_big)}.")
+
+
+def _admin_page(client, stack):
+    """The admin change form of the partnership with the most outcomes, for a superuser made in a
+    transaction that ``stack`` rolls back."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from partnerships.models import Partnership
+
+    stack.enter_context(transaction.atomic())
+    stack.callback(transaction.set_rollback, True)
+    user = User.objects.create_superuser("bench-render", "bench@example.eu", "not-used-to-log-in")
+    client.force_login(user)
+    largest = Partnership.objects.annotate(n=Count("outcomes")).order_by("-n", "pk").first()
+    url = reverse("admin:partnerships_partnership_change", args=[largest.pk])
+    return (f"admin: change form of the largest partnership ({largest.n:,} outcomes)", url)
 
 
 class QueryCounter:
@@ -108,6 +158,14 @@ def _pages():
 
     example = Partnership.objects.published().order_by("pk").first()
     sector = Sector.objects.with_published_partnership_counts().order_by("-partnership_count")[0]
+    from django.db.models import Count
+
+    from partnerships.models import Country
+
+    largest = (
+        Partnership.objects.published().annotate(n=Count("outcomes")).order_by("-n", "pk").first()
+    )
+    busiest = Country.objects.annotate(n=Count("outcomes")).order_by("-n", "code").first()
     return [
         ("home", "/"),
         ("partnerships", "/partnerships/"),
@@ -120,6 +178,9 @@ def _pages():
         ("statistics", "/statistics/"),
         ("clusters", "/clusters/"),
         ("sector page", sector.get_absolute_url()),
+        ("outcomes", "/outcomes/"),
+        (f"largest partnership ({largest.n:,} outcomes)", largest.get_absolute_url()),
+        (f"busiest country ({busiest.n:,} outcomes)", busiest.get_absolute_url()),
     ]
 
 

@@ -16,11 +16,13 @@ names the published rows the date is read from (``register_dated``).
 
 import datetime
 import hashlib
+import threading
 import uuid
 from collections.abc import Callable
 
 from django.apps import AppConfig
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import Max, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -60,12 +62,34 @@ def data_updated_at() -> datetime.datetime | None:
 
 
 def generation() -> str:
-    value = cache.get(GENERATION_KEY)
+    """The current generation of the data: read from the cache once per request (a page asks
+    for it once per cached figure), and at every call outside a request."""
+    value = getattr(_request, "generation", None)
     if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, None)
-        value = cache.get(GENERATION_KEY, value)
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            value = uuid.uuid4().hex
+            cache.add(GENERATION_KEY, value, None)
+            value = cache.get(GENERATION_KEY, value)
+        if getattr(_request, "open", False):
+            _request.generation = value
     return value
+
+
+# What one request has read: per thread, as each worker thread serves one request at a time.
+_request = threading.local()
+
+
+def _request_started(**kwargs) -> None:
+    _request.open, _request.generation = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.open, _request.generation = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="data-cache-request-started")
+request_finished.connect(_request_finished, dispatch_uid="data-cache-request-finished")
 
 
 def key(name: str, parts) -> str:
@@ -77,21 +101,37 @@ def key(name: str, parts) -> str:
     return f"portal:{generation()}:{name}:{digest}"
 
 
-def cached[T](name: str, parts: object, compute: Callable[[], T]) -> T:
+def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool = False) -> T:
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
     A cache that fails (full, or down) is a miss: the value is computed (the site's cache
-    backend, portal/cache.py).
+    backend, portal/cache.py). ``local``: also kept in this process's memory for the current
+    generation, for the few values every page reads whole (the filters' options, every country):
+    read and unpickled from the cache, 10,000 partnerships' options or 250 countries cost
+    milliseconds a page. Only for values nobody changes, and of a bounded number of ``parts``.
     """
     cache_key = key(name, parts)
+    if local:
+        if _local.get("generation") != (current := generation()):
+            _local.clear()
+            _local["generation"] = current
+        if cache_key in _local:
+            return _local[cache_key]
     value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, TIMEOUT)
+    if local:
+        _local[cache_key] = value
     return value
 
 
+# Values kept in this process for one generation (cached(..., local=True)), and that generation.
+_local: dict[str, object] = {}
+
+
 def forget(**kwargs) -> None:
+    _request.generation = None  # A write in this request: what it reads next is new.
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
 
 

@@ -203,7 +203,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
-        """Show only the options that give results (and those chosen), each with its count."""
+        """Show only the options that give results (and those chosen), each with its count.
+
+        Its cost grows with the options (10,000 partnerships on /outcomes/): the list pages call it
+        only to write their filter form, which is kept (core/list_views.py).
+        """
         for name, by_value in counts.items():
             field = self.form.fields[name]
             chosen = set(self.data.getlist(name)) if self.data else set()
@@ -211,10 +215,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             if limit and len(by_value) > limit:
                 top = sorted(by_value, key=lambda value: -by_value[value])[:limit]
                 by_value = {value: by_value[value] for value in top}
+            shown = {str(value) for value, count in by_value.items() if count} | chosen
+            field.unlabelled_choices = choices = list(field.choices)
             field.choices = [
                 (value, f"{label} ({by_value.get(str(value), 0)})")
-                for value, label in field.choices
-                if value and (by_value.get(str(value)) or str(value) in chosen)
+                for value, label in choices
+                if value and str(value) in shown
             ]
 
     def active_filters(self) -> list[dict]:
@@ -226,18 +232,18 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, field in self.form.fields.items():
             if name in self.state_params or name not in self.form.cleaned_data:
                 continue
-            values = self.data.getlist(name)
-            labels = dict(getattr(field, "choices", []))
-            for value in values:
-                if value in ("", None):
-                    continue
-                active.append(
-                    {
-                        "name": field.label or name,
-                        "value": _plain_label(labels.get(value, value)),
-                        "remove_url": "?" + self._query_without(name, value),
-                    }
-                )
+            values = [value for value in self.data.getlist(name) if value not in ("", None)]
+            if not values:
+                continue  # Its options are not read: thousands for some.
+            labels = dict(getattr(field, "unlabelled_choices", getattr(field, "choices", [])))
+            active.extend(
+                {
+                    "name": field.label or name,
+                    "value": str(labels.get(value, value)),
+                    "remove_url": "?" + self._query_without(name, value),
+                }
+                for value in values
+            )
         return active
 
     def _query_without(self, name, value):
@@ -259,9 +265,3 @@ def _normalised(data, country_params):
     for name in country_params:
         data.setlist(name, [normalise_country_code(code) or code for code in data.getlist(name)])
     return data
-
-
-def _plain_label(label):
-    """'Brazil (3)' becomes 'Brazil' for the list of active filters."""
-    label = str(label)
-    return label.rsplit(" (", 1)[0] if label.endswith(")") else label

@@ -24,7 +24,12 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_at_scale import CappedCountPaginator, IndexedYearListFilter, QuickRowsMixin
-from core.curated_admin import VERSION_FIELDSET, CuratedAdmin, RestoringVersionAdmin
+from core.curated_admin import (
+    VERSION_FIELDSET,
+    CuratedAdmin,
+    ExcerptInline,
+    RestoringVersionAdmin,
+)
 from core.imports import CuratedImportMixin
 from outcomes import types as outcome_types
 from outcomes.models import Organisation, Outcome
@@ -231,18 +236,18 @@ def _register_typed_admin(kind: outcome_types.OutcomeType):
 outcome_types.for_each_type(_register_typed_admin)
 
 
-class OutcomeInline(admin.TabularInline):
-    """The partnership's outcomes at a glance; each opens in its own typed form."""
+class OutcomeInline(ExcerptInline):
+    """The partnership's first outcomes at a glance, with a link to all of them; each opens in its
+    own typed form."""
 
     model = Outcome
-    extra = 0
     fields = ["title", "type", "country", "date", "year", "is_published"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # In the order of the outcomes' list the link opens; countries in the same query.
+        return super().get_queryset(request).select_related("country")
 
 
 admin.site.unregister(Partnership)

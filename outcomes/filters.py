@@ -28,7 +28,7 @@ from partnerships.filters import (
 
 def year_choices() -> list[tuple[int, str]]:
     # Apart: the distinct years of a million outcomes take 300 ms, and only /outcomes/ needs them.
-    return data_cache.cached("year-choices", (), _read_year_choices)
+    return data_cache.cached("year-choices", (), _read_year_choices, local=True)
 
 
 def _read_year_choices():

@@ -20,6 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -36,6 +37,14 @@ from partnerships.models import (
     Source,
     Sourced,
     provenance_fields,
+)
+
+# Dated outcomes first, oldest first; undated ones after, by year then title.
+DATE_ORDER = (
+    F("date").asc(nulls_last=True),
+    F("year").asc(nulls_last=True),
+    F("title").asc(),
+    F("pk").asc(),
 )
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
@@ -192,11 +201,20 @@ class OutcomeQuerySet(models.QuerySet):
 
     def in_date_order(self) -> Self:
         """Dated outcomes first, oldest first; undated ones after, by year then title."""
-        return self.order_by(
-            models.F("date").asc(nulls_last=True),
-            models.F("year").asc(nulls_last=True),
-            "title",
-            "pk",
+        return self.order_by(*DATE_ORDER)
+
+    def first_of_each_type(self, limit: int) -> Self:
+        """The first ``limit`` of each type in date order, each row with ``type_total``, how many
+        of its type there are: a partnership's page shows that much of each, in one query, however
+        many outcomes it has."""
+        by_type = {"partition_by": [F("type")]}
+        return (
+            self.annotate(
+                type_rank=models.Window(RowNumber(), order_by=DATE_ORDER, **by_type),
+                type_total=models.Window(models.Count("pk"), **by_type),
+            )
+            .filter(type_rank__lte=limit)
+            .order_by("type", *DATE_ORDER)
         )
 
 

@@ -5,7 +5,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.curated_admin import CuratedAdmin, RestoringVersionAdmin
+from core.curated_admin import CuratedAdmin, CuratedInline, RestoringVersionAdmin
 from core.imports import CuratedImportMixin
 from partnerships.admin_scope import COORDINATORS, PartnershipScopeMixin, sees_all_partnerships
 from partnerships.models import (
@@ -118,9 +118,9 @@ class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class MemberCountryInline(admin.TabularInline):
+class MemberCountryInline(CuratedInline):
     model = MemberCountry
-    extra = 0
+    related = ["country", "cross_border_country"]
     fields = ["position", "country", "cross_border_country"]
     autocomplete_fields = ["country", "cross_border_country"]
 
@@ -146,16 +146,16 @@ class MembershipFormSet(forms.BaseInlineFormSet):
             )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CuratedInline):
     model = Membership
     formset = MembershipFormSet
-    extra = 0
+    related = ["partnership", "cluster"]
     autocomplete_fields = ["cluster"]
 
 
-class TargetMarketInline(admin.TabularInline):
+class TargetMarketInline(CuratedInline):
     model = TargetMarket
-    extra = 0
+    related = ["country", "region"]
     fields = ["position", "country", "region", "tentative"]
     autocomplete_fields = ["country", "region"]
 

@@ -43,7 +43,7 @@ def country_choices() -> list[tuple[str, str]]:
 
 def partnership_choices() -> list[tuple[str, str]]:
     # Apart: one option per partnership (10,000 of them, 0.7 MB cached) that only /outcomes/ needs.
-    return data_cache.cached("partnership-choices", (), _read_partnership_choices)
+    return data_cache.cached("partnership-choices", (), _read_partnership_choices, local=True)
 
 
 def _read_partnership_choices():
@@ -51,7 +51,7 @@ def _read_partnership_choices():
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
-    return data_cache.cached("filter-choices", (), _read_filter_choices)
+    return data_cache.cached("filter-choices", (), _read_filter_choices, local=True)
 
 
 def _read_filter_choices():

@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
 from partnerships.models import Cluster
+from partnerships.rows import table_rows
 
 
 class PartnershipListView(FilteredListView):
@@ -20,6 +21,7 @@ class PartnershipListView(FilteredListView):
             else None
         )
         context["target_countries"] = codes or []
+        context["object_list"] = table_rows(context["object_list"], target_countries=codes or ())
         return context
 
 

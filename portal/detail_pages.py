@@ -4,10 +4,13 @@ namespace (portal/urls.py)."""
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
@@ -17,13 +20,19 @@ from core.counts import count_together
 from core.pagination import Excerpt
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Membership, Partnership, Sector
+from partnerships.rows import table_rows
 from portal import statistics
 
 
 def _small_map(title, categories, names=None):
-    names = statistics.all_country_names() if names is None else names
+    def areas():
+        return worldmap.category_areas(
+            categories, statistics.all_country_names() if names is None else names
+        )
+
     return {
-        "areas": worldmap.category_areas(categories, names),
+        # Made only when the map is drawn: its fragment is kept until the data changes.
+        "areas": SimpleLazyObject(areas),
         "legend": [(shade, label) for label, shade, category in categories if category],
         "map_size": (worldmap.WIDTH, worldmap.HEIGHT),
         "title": title,
@@ -39,7 +48,6 @@ class PartnershipDetailView(DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
-        outcomes = partnership.outcomes.published().with_related().in_date_order()
         members = {code for entry in partnership.member_countries.all() for code in entry.codes}
         firm, tentative = set(), set()
         for target in partnership.targets.all():
@@ -56,7 +64,7 @@ class PartnershipDetailView(DetailView):
             )
         )
         return super().get_context_data(
-            outcomes_by_type=_group_by_type(outcomes),
+            outcomes_by_type=outcomes_by_type(partnership),
             memberships=memberships,
             coordinator=next(
                 (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
@@ -81,18 +89,35 @@ class PartnershipDetailView(DetailView):
         )
 
 
-def _group_by_type(outcomes):
-    """[("Memoranda of Understanding (6)", [outcomes])] in the order of Outcome.Type, skipping empty types."""
+@dataclass(frozen=True)
+class OutcomesOfType:
+    """A partnership's outcomes of one type: the first rows, how many there are, and the
+    outcome list filtered to them (linked when there are more than shown)."""
+
+    label: str
+    outcomes: Excerpt[Outcome]
+    list_url: str
+
+
+def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
+    """The first ``DETAIL_ROWS`` outcomes of each type in date order, in the order of
+    Outcome.Type, skipping empty types: one query, whatever the number of outcomes (thousands for
+    the largest partnerships, whose whole list made a page of megabytes)."""
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    for outcome in outcomes:
+    for outcome in (
+        partnership.outcomes.published().select_related("country").first_of_each_type(DETAIL_ROWS)
+    ):
         groups[outcome.type].append(outcome)
+    list_url = reverse("outcomes:outcome-list")
     return [
-        (
-            gettext("%(type)s (%(count)s)") % {"type": Outcome.Type(t).label, "count": len(items)},
-            items,
+        OutcomesOfType(
+            label=gettext("%(type)s (%(count)s)")
+            % {"type": Outcome.Type(kind).label, "count": f"{rows[0].type_total:,}"},
+            outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
+            list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
-        for t, items in groups.items()
-        if items
+        for kind, rows in groups.items()
+        if rows
     ]
 
 
@@ -102,10 +127,12 @@ class SectorDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             partnerships=Excerpt.of(
-                Partnership.objects.published()
-                .in_sectors([self.object.slug])
-                .with_related()
-                .order_by("name", "pk"),
+                table_rows(
+                    Partnership.objects.published()
+                    .in_sectors([self.object.slug])
+                    .with_related()
+                    .order_by("name", "pk")[: DETAIL_ROWS + 1]
+                ),
                 DETAIL_ROWS,
             ),
             outcomes=Excerpt.of(
@@ -173,14 +200,15 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     # regions contain the country is known, so the regions' countries are not read.
     first_targeting = _first_ids(targeting)
     first_members = _first_ids(published.with_member_country([code]))
-    rows = list(
+    rows = table_rows(
         published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
         .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
-        .order_by("name", "pk")
-        .with_related(region_countries=False)
+        .order_by("name", "pk"),
+        target_countries=[code],
+        regions_with={code: regions_with_it},
     )
     for row in rows:
-        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+        row.routes_here = row.cells.routes[code]
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
@@ -226,7 +254,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
 def _countries_by_code():
     """Every country, read once until the data changes: a country page's own row and its map's
     names, in one query for all the country pages."""
-    return data_cache.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
+    return data_cache.cached(
+        "countries", (), lambda: {c.code: c for c in Country.objects.all()}, local=True
+    )
 
 
 def _origins_and_regions(code, targeting):

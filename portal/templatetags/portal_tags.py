@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import exports
+from outcomes.rows import table_rows as outcome_table_rows
 
 register = template.Library()
 
@@ -69,9 +70,9 @@ def page_range_around(paginator, number) -> list:
 
 
 @register.filter
-def routes_to(partnership, code) -> str:
-    """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
-    return ", ".join(partnership.routes_to(code))
+def outcome_rows(outcomes, with_partnership=True) -> list:
+    """The outcomes of a table, each with its ``cells`` (outcomes/rows.py), read once a table."""
+    return outcome_table_rows(outcomes, with_partnership=bool(with_partnership))
 
 
 BAR_ROW = 22  # pixels per bar in the SVG bar charts
