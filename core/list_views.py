@@ -1,18 +1,20 @@
 """The list page every app's lists are built on: filters with facet counts, sorting, pagination
 and the downloads of the same rows, all taken from the list's declaration (core/public_lists.py)."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.utils.translation import gettext
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language, gettext
 from django.views.generic import ListView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from core import exports
+from core import data_cache, exports
 from core.pagination import CachedCountPaginator
 from core.public_lists import PublicList
 
@@ -96,13 +98,18 @@ class FilteredListView(FilterView):
                 )
                 % {"problems": problems}
             )
+        etag = export_etag(request, self.public_list.export_class.columns)
+        if not_modified := get_conditional_response(request, etag=etag):
+            return not_modified
         export = self.public_list.export_class(
             filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
         )
         try:
-            return exports.export_response(export, fmt, bom=bom == "1")
+            response = exports.export_response(export, fmt, bom=bom == "1")
         except exports.ExportRefused as refusal:
             return bad_request(str(refusal))
+        response["ETag"] = etag
+        return response
 
     def get_paginator(self, queryset, per_page, **kwargs) -> CachedCountPaginator:
         return CachedCountPaginator(
@@ -139,6 +146,23 @@ class FilteredListView(FilterView):
             page_problem=self.page_problem,
         )
         return context
+
+
+def export_etag(request: HttpRequest, columns: list[exports.Column]) -> str:
+    """The validator of an export, known before a row is read: a streamed file cannot be hashed.
+
+    The same while the data's generation (core/data_cache.py) and its last change, the parameters,
+    the language and the export's columns are: a change of any of them makes a new file.
+    """
+    parts = (
+        data_cache.generation(),
+        data_cache.data_updated_at(),
+        request.get_host(),
+        sorted(request.GET.lists()),
+        get_language(),
+        [(column.name, column.kind) for column in columns],
+    )
+    return f'"{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"'
 
 
 def bad_request(message: str) -> HttpResponseBadRequest:

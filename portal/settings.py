@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.PolicyHeadersMiddleware",
+    "portal.middleware.OpenDataCorsMiddleware",
+    # Above the page cache: a kept page is answered 304 like a fresh one.
+    "portal.middleware.ConditionalGetMiddleware",
     # Before anything that reads the database: a NUL in the URL never reaches a lookup.
     "portal.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +92,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Read by any site (Access-Control-Allow-Origin: *, portal/middleware.py), as exports are too.
+OPEN_DATA_PREFIXES = ("/api/", "/feeds/", "/catalog.")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
