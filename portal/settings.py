@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its templates: sitemap.xml (portal/sitemaps.py).
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "crispy_forms",
