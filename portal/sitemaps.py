@@ -5,9 +5,9 @@ page, so it is never listed. Served as an index (/sitemap.xml) of one sitemap pe
 each split in pages of 50,000 addresses as the protocol asks.
 """
 
-from django.contrib.sitemaps import Sitemap
 import datetime
 
+from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, QuerySet
 from django.urls import reverse
 
