@@ -1,5 +1,6 @@
 """The OpenAPI schema: documents the filters, matches the exports, and the API keeps to it (schemathesis)."""
 
+import json
 import re
 
 import pytest
@@ -93,3 +94,21 @@ def test_the_docs_load_nothing_from_another_site(client):
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_schema_is_tidy(client):
+    """No empty ``servers`` list; every component referred to; every address a URI."""
+    schema = client.get("/api/openapi.json").json()
+    assert "servers" not in schema or schema["servers"]
+    components = schema["components"]["schemas"]
+    text = json.dumps({"paths": schema["paths"], "components": components})
+    referred = set(re.findall(r'"#/components/schemas/([^"]+)"', text))
+    assert set(components) == referred
+    assert "Input" not in components
+    for name, component in components.items():
+        for field, spec in component.get("properties", {}).items():
+            if field in {"url", "api_url", "next", "previous", "docs", "openapi"}:
+                formats = {spec.get("format")} | {s.get("format") for s in spec.get("anyOf", [])}
+                assert formats & {"uri", "uri-template"}, (name, field)
+            if field in {"website", "evidence_url"}:
+                assert spec["format"] == "uri-reference", (name, field)
