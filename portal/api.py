@@ -13,6 +13,7 @@ from pydantic import WithJsonSchema
 
 from core import public_lists
 from core.api_lists import BadParameters, ReadRouter, Url, list_router
+from portal.api_docs import ReferencePage
 
 
 class PortalApi(NinjaAPI):
@@ -52,6 +53,8 @@ api = PortalApi(
         "same rows in the same order; fields are named as in the exports. See /about/exports/."
     ),
     urls_namespace="api",
+    # The reference at /api/docs, drawn from the schema as a page of the portal, not Swagger UI.
+    docs=ReferencePage(),
 )
 index_router = ReadRouter(tags=["index"])
 api.add_router("", index_router)
@@ -69,7 +72,7 @@ class EndpointOut(Schema):
 class IndexOut(Schema):
     title: str
     description: str
-    docs: Url = Field(description=_("The interactive documentation."))
+    docs: Url = Field(description=_("The reference documentation, drawn from the schema."))
     openapi: Url = Field(description=_("The OpenAPI 3 schema, with every parameter and field."))
     endpoints: list[EndpointOut]
 

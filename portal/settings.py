@@ -54,8 +54,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
-    "ninja",
     "partnerships",
     "outcomes",
     # Last: its post_migrate (the curators' roles) needs every other app's permissions.
