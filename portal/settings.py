@@ -92,6 +92,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# The open data's licence and publisher, as the DCAT-AP catalogue states them (portal/catalogue.py):
+# a licence from the EU's vocabulary (CC BY 4.0, as the Commission reuses its documents under), and
+# the publisher's name and address, by default the portal itself.
+OPEN_DATA_LICENCE = env_str(
+    "OPEN_DATA_LICENCE", "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+)
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME", "")
+OPEN_DATA_PUBLISHER_URI = env_str("OPEN_DATA_PUBLISHER_URI", "")
 # Read by any site (Access-Control-Allow-Origin: *, portal/middleware.py), as exports are too.
 OPEN_DATA_PREFIXES = ("/api/", "/feeds/", "/catalog.")
 WSGI_APPLICATION = "portal.wsgi.application"

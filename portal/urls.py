@@ -5,7 +5,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from partnerships import urls as partnership_urls
-from portal import detail_pages, discovery, views
+from portal import catalogue, detail_pages, discovery, views
 from portal.api import api
 from portal.sitemaps import SITEMAPS
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("favicon.ico", discovery.favicon, name="favicon"),
+    path("catalog.jsonld", catalogue.catalogue_view, name="catalogue"),
     path("manifest.webmanifest", discovery.web_manifest, name="web-manifest"),
     path(
         "sitemap.xml",
