@@ -379,7 +379,8 @@ def crawl(client, urls) -> dict[str, tuple[int, str]]:
             "page"
         }:
             continue
-        for link in links(url, content.decode(), response.get("Content-Type", "")):
+        # Binary answers (the favicon) hold no links; decoding them must not fail.
+        for link in links(url, content.decode(errors="replace"), response.get("Content-Type", "")):
             # The statistics' maps narrow the page to each country (180 KB each): the same filters
             # are tried on the lists, and on the statistics by the probes.
             if link not in seen and not link.startswith("/statistics/?"):
