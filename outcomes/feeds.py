@@ -38,7 +38,7 @@ class PortalAtom1Feed(Atom1Feed):
     def latest_post_date(self) -> datetime.datetime:
         if self.items:
             return super().latest_post_date()
-        return self.feed["updated_when_empty"]
+        return self.feed["updated_when_empty"]() or NEVER
 
 
 class OutcomeFeed(Feed):
@@ -58,7 +58,8 @@ class OutcomeFeed(Feed):
         return reverse("outcomes:outcome-list")
 
     def feed_extra_kwargs(self, obj) -> dict:
-        return {"updated_when_empty": data_cache.data_updated_at() or NEVER}
+        # Read only for a feed without entries: a feed with some costs no query for it.
+        return {"updated_when_empty": data_cache.data_updated_at}
 
     def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published()
