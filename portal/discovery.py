@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -53,9 +53,7 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
             "Browse the European Strategic Cluster Partnerships and the results they achieve "
             "with countries outside the EU."
         ),
-        "lang": request.LANGUAGE_CODE
-        if hasattr(request, "LANGUAGE_CODE")
-        else settings.LANGUAGE_CODE,
+        "lang": get_language() or settings.LANGUAGE_CODE,
         "start_url": reverse("home"),
         "scope": "/",
         "display": "browser",
