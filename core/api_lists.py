@@ -9,7 +9,7 @@ wherever it appears. See docs/api.md.
 
 import inspect
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from django import forms
 from django.conf import settings
@@ -25,11 +25,18 @@ from django_filters import FilterSet, OrderingFilter
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase, paginate
+from pydantic import WithJsonSchema
 
 from core.pagination import CachedCountPaginator
 from core.public_lists import PublicList
 
 MAX_PAGE_SIZE = 100
+
+# An absolute address: a plain string in the data, ``format: uri`` in the schema.
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+# An address curators may leave blank (a website): an absolute one or "", which is a URI
+# reference but no URI.
+UrlOrBlank = Annotated[str, WithJsonSchema({"type": "string", "format": "uri-reference"})]
 
 
 class ReadRouter(Router):
@@ -268,8 +275,8 @@ class PageLinks(PaginationBase):
 
     class Output(Schema):
         count: int = Field(description=_("How many rows the parameters select, on all pages."))
-        next: str | None = Field(description=_("The next page's address; null on the last page."))
-        previous: str | None = Field(
+        next: Url | None = Field(description=_("The next page's address; null on the last page."))
+        previous: Url | None = Field(
             description=_("The previous page's address; null on the first page.")
         )
         results: list[Any]

@@ -1,6 +1,7 @@
 """The list page every app's lists are built on: filters with facet counts, sorting, pagination
 and the downloads of the same rows, all taken from the list's declaration (core/public_lists.py)."""
 
+import hashlib
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import get_conditional_response
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.generic import ListView
@@ -98,13 +100,18 @@ class FilteredListView(FilterView):
                 )
                 % {"problems": problems}
             )
+        etag = export_etag(request, self.public_list.export_class.columns)
+        if not_modified := get_conditional_response(request, etag=etag):
+            return not_modified
         export = self.public_list.export_class(
             filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
         )
         try:
-            return exports.export_response(export, fmt, bom=bom == "1")
+            response = exports.export_response(export, fmt, bom=bom == "1")
         except exports.ExportRefused as refusal:
             return bad_request(str(refusal))
+        response["ETag"] = etag
+        return response
 
     def get_paginator(self, queryset, per_page, **kwargs) -> CachedCountPaginator:
         return CachedCountPaginator(
@@ -160,6 +167,23 @@ class FilteredListView(FilterView):
             return render()
         name = f"filter-form:{self.public_list.name}"
         return mark_safe(data_cache.cached(name, (get_language(), state), lambda: str(render())))
+
+
+def export_etag(request: HttpRequest, columns: list[exports.Column]) -> str:
+    """The validator of an export, known before a row is read: a streamed file cannot be hashed.
+
+    The same while the data's generation (core/data_cache.py) and its last change, the parameters,
+    the language and the export's columns are: a change of any of them makes a new file.
+    """
+    parts = (
+        data_cache.generation(),
+        data_cache.data_updated_at(),
+        request.get_host(),
+        sorted(request.GET.lists()),
+        get_language(),
+        [(column.name, column.kind) for column in columns],
+    )
+    return f'"{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"'
 
 
 def bad_request(message: str) -> HttpResponseBadRequest:

@@ -20,17 +20,31 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from core import data_cache
 from core.country_codes import normalise_country_code
 from outcomes.models import Outcome
 from partnerships.models import Country, Partnership, Sector
 
 ENTRIES = 50
+# When nothing was ever published: an empty feed's <updated> must not move at each request.
+NEVER = datetime.datetime(2014, 1, 1, tzinfo=datetime.UTC)
+
+
+class PortalAtom1Feed(Atom1Feed):
+    """Atom whose <updated>, and so the Last-Modified header, of a feed without entries is the last
+    change of the public data rather than the time of the request (Django's default): a reader
+    polling it gets 304 until something changes."""
+
+    def latest_post_date(self) -> datetime.datetime:
+        if self.items:
+            return super().latest_post_date()
+        return self.feed["updated_when_empty"]() or NEVER
 
 
 class OutcomeFeed(Feed):
     """Every newly published outcome; the subclasses narrow it to one partnership, country or sector."""
 
-    feed_type = Atom1Feed
+    feed_type = PortalAtom1Feed
     title = _("EU Cluster Internationalisation Portal: new outcomes")
     subtitle = _("MoUs, roadmaps, offices, missions and exchanges newly published on the portal.")
 
@@ -42,6 +56,10 @@ class OutcomeFeed(Feed):
 
     def link(self, obj=None) -> str:
         return reverse("outcomes:outcome-list")
+
+    def feed_extra_kwargs(self, obj) -> dict:
+        # Read only for a feed without entries: a feed with some costs no query for it.
+        return {"updated_when_empty": data_cache.data_updated_at}
 
     def outcomes(self, obj) -> QuerySet:
         return Outcome.objects.published()

@@ -5,6 +5,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from core.api_lists import Url, UrlOrBlank
 from outcomes import types as outcome_types
 from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
@@ -29,8 +30,8 @@ class OutcomeOut(Schema):
     )
     venue: str
     direction: str
-    evidence_url: str
+    evidence_url: UrlOrBlank = Field(description=_("A link to its evidence; empty where none."))
     source: str = Field(description=SOURCE_DESCRIPTION)
     as_of: datetime.date | None = Field(description=AS_OF_DESCRIPTION)
-    url: str = Field(description=_("Its page on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("Its page on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))

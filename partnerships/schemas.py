@@ -10,6 +10,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from core.api_lists import Url, UrlOrBlank
 from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
 
@@ -35,13 +36,13 @@ class PartnershipOut(Schema):
     start_date: datetime.date | None
     end_date: datetime.date | None
     status: str = Field(description=_("active, ended or planned; empty without an end date."))
-    website: str
+    website: UrlOrBlank = Field(description=_("Its address; empty where not known."))
     contact_email: str
     source: str = Field(description=SOURCE_DESCRIPTION)
     as_of: datetime.date | None = Field(description=AS_OF_DESCRIPTION)
     slug: str
-    url: str = Field(description=_("Its page on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("Its page on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))
 
 
 class ClusterOut(Schema):
@@ -54,10 +55,10 @@ class ClusterOut(Schema):
     )
     country_name: str
     label: str = Field(description=_("bronze, silver or gold; empty where not known."))
-    website: str
+    website: UrlOrBlank = Field(description=_("Its address; empty where not known."))
     slug: str
-    url: str = Field(description=_("Its page on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("Its page on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))
 
 
 class SectorOut(Schema):
@@ -65,8 +66,8 @@ class SectorOut(Schema):
     name: str
     description: str
     partnership_count: int = Field(description=_("How many published partnerships work in it."))
-    url: str = Field(description=_("Its page on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("Its page on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))
 
 
 class CountryOut(Schema):
@@ -76,8 +77,8 @@ class CountryOut(Schema):
     direct_target_count: int = Field(
         description=_("How many published partnerships target it directly (not through a region).")
     )
-    url: str = Field(description=_("Its page on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("Its page on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))
 
 
 class RegionOut(Schema):
@@ -85,8 +86,8 @@ class RegionOut(Schema):
     name: str
     description: str
     countries: list[str] = Field(description=_("ISO codes of the countries it contains."))
-    url: str = Field(description=_("The partnerships that target it, on the portal."))
-    api_url: str = Field(description=_("This record in the API."))
+    url: Url = Field(description=_("The partnerships that target it, on the portal."))
+    api_url: Url = Field(description=_("This record in the API."))
 
     @staticmethod
     def resolve_countries(region) -> list[str]:

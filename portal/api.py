@@ -1,6 +1,7 @@
 """The portal's open data API at /api/: read-only JSON of the published data. See docs/api.md."""
 
 from functools import cache
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -8,11 +9,42 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
+from pydantic import WithJsonSchema
 
 from core import public_lists
-from core.api_lists import BadParameters, ReadRouter, list_router
+from core.api_lists import BadParameters, ReadRouter, Url, list_router
+from portal.api_docs import ReferencePage
 
-api = NinjaAPI(
+
+class PortalApi(NinjaAPI):
+    """django-ninja's API with a tidier schema: no empty ``servers`` list (the default, this
+    server, is meant), and no component that nothing refers to (the pagination's ``Input``,
+    whose fields are the query parameters ``page`` and ``page_size``)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> dict:
+        schema = super().get_openapi_schema(**kwargs)
+        if not schema.get("servers"):
+            schema.pop("servers", None)
+        components = schema.get("components", {}).get("schemas", {})
+        used = _referred(schema["paths"])
+        while extra := _referred([components[name] for name in used]) - used:
+            used |= extra
+        for name in set(components) - used:
+            del components[name]
+        return schema
+
+
+def _referred(part: object) -> set[str]:
+    """The names of the components that ``part`` of the schema refers to with ``$ref``."""
+    if isinstance(part, dict):
+        found = {part["$ref"].rsplit("/", 1)[-1]} if isinstance(part.get("$ref"), str) else set()
+        return found.union(*(_referred(value) for value in part.values()))
+    if isinstance(part, list | tuple):
+        return set().union(*(_referred(value) for value in part))
+    return set()
+
+
+api = PortalApi(
     title=_("EU Cluster Internationalisation Portal: open data API"),
     version="1",
     description=_(
@@ -21,6 +53,8 @@ api = NinjaAPI(
         "same rows in the same order; fields are named as in the exports. See /about/exports/."
     ),
     urls_namespace="api",
+    # The reference at /api/docs, drawn from the schema as a page of the portal, not Swagger UI.
+    docs=ReferencePage(),
 )
 index_router = ReadRouter(tags=["index"])
 api.add_router("", index_router)
@@ -29,7 +63,7 @@ api.add_router("", list_router(public_lists.registered()))
 
 
 class EndpointOut(Schema):
-    url: str = Field(
+    url: Annotated[str, WithJsonSchema({"type": "string", "format": "uri-template"})] = Field(
         description=_("The endpoint's address; a part in braces is filled in, {slug}.")
     )
     summary: str = Field(description=_("What it answers."))
@@ -38,8 +72,8 @@ class EndpointOut(Schema):
 class IndexOut(Schema):
     title: str
     description: str
-    docs: str = Field(description=_("The interactive documentation."))
-    openapi: str = Field(description=_("The OpenAPI 3 schema, with every parameter and field."))
+    docs: Url = Field(description=_("The reference documentation, drawn from the schema."))
+    openapi: Url = Field(description=_("The OpenAPI 3 schema, with every parameter and field."))
     endpoints: list[EndpointOut]
 
 

@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.middleware import http
+from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext
 from reversion import middleware as reversion_middleware
 
@@ -77,4 +80,48 @@ class PolicyHeadersMiddleware:
         response.headers.setdefault(
             "Cross-Origin-Resource-Policy", settings.SECURE_CROSS_ORIGIN_RESOURCE_POLICY
         )
+        return response
+
+
+class ConditionalGetMiddleware(http.ConditionalGetMiddleware):
+    """Django's ETag and 304 Not Modified, for HEAD as for GET.
+
+    Django's skips HEAD, thinking its body already gone; here it is still there (the server drops
+    it), so HEAD gets the ETag GET gets, and the same headers. A response that carries its own
+    validator (a feed's Last-Modified, an export's ETag: FilteredListView.export) keeps it; a
+    streamed one without one gets none, as its body cannot be hashed.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if self.needs_etag(response) and not response.has_header("ETag"):
+            set_response_etag(response)
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if etag or last_modified:
+            return get_conditional_response(
+                request, etag=etag, last_modified=last_modified, response=response
+            )
+        return response
+
+
+class OpenDataCorsMiddleware:
+    """``Access-Control-Allow-Origin: *`` on the open data, so that a web page elsewhere can read it.
+
+    The API, the feeds, the catalogue and every export, for GET and HEAD only: nothing public is
+    written, and no cookie is sent across sites (no ``Allow-Credentials``), so the curators' session
+    is never reached. The ETag and the export's file name are exposed to such scripts too.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD") and (
+            request.path.startswith(settings.OPEN_DATA_PREFIXES) or "export" in request.GET
+        ):
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
         return response

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its templates: sitemap.xml (portal/sitemaps.py).
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "crispy_forms",
@@ -52,8 +54,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Serves the API docs' Swagger UI from its own static files instead of a CDN.
-    "ninja",
     "partnerships",
     "outcomes",
     # Last: its post_migrate (the curators' roles) needs every other app's permissions.
@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.PolicyHeadersMiddleware",
+    "portal.middleware.OpenDataCorsMiddleware",
+    # Above the page cache: a kept page is answered 304 like a fresh one.
+    "portal.middleware.ConditionalGetMiddleware",
     # Before anything that reads the database: a NUL in the URL never reaches a lookup.
     "portal.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +92,16 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# The open data's licence and publisher, as the DCAT-AP catalogue states them (portal/catalogue.py):
+# a licence from the EU's vocabulary (CC BY 4.0, as the Commission reuses its documents under), and
+# the publisher's name and address, by default the portal itself.
+OPEN_DATA_LICENCE = env_str(
+    "OPEN_DATA_LICENCE", "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0"
+)
+OPEN_DATA_PUBLISHER_NAME = env_str("OPEN_DATA_PUBLISHER_NAME", "")
+OPEN_DATA_PUBLISHER_URI = env_str("OPEN_DATA_PUBLISHER_URI", "")
+# Read by any site (Access-Control-Allow-Origin: *, portal/middleware.py), as exports are too.
+OPEN_DATA_PREFIXES = ("/api/", "/feeds/", "/catalog.")
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
 from partnerships import urls as partnership_urls
-from portal import detail_pages, views
+from portal import catalogue, detail_pages, discovery, views
 from portal.api import api
+from portal.sitemaps import SITEMAPS
 
 if settings.ADMIN_REQUIRE_OTP:
     # As django-otp documents: the one admin site, with its registrations, now also asks for a
@@ -28,6 +30,22 @@ partnership_pages = [
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", discovery.robots_txt, name="robots-txt"),
+    path("favicon.ico", discovery.favicon, name="favicon"),
+    path("catalog.jsonld", catalogue.catalogue_view, name="catalogue"),
+    path("manifest.webmanifest", discovery.web_manifest, name="web-manifest"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("feeds/", include("outcomes.feed_urls")),

@@ -7,7 +7,7 @@ from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from django_filters import FilterSet
 
 from core import counts, data_cache, exports, public_lists, worldmap
-from core.list_views import bad_request
+from core.list_views import bad_request, export_etag
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from partnerships.filters import PartnershipFilter
@@ -224,7 +224,13 @@ class StatisticsView(TemplateView):
                 gettext("The export was not made because some filters are not valid.")
             )
         base_url = request.build_absolute_uri("/").rstrip("/")
-        return exports.export_response(statistics.ChartExport(chart, base_url), fmt)
+        export = statistics.ChartExport(chart, base_url)
+        etag = export_etag(request, export.columns)
+        if not_modified := get_conditional_response(request, etag=etag):
+            return not_modified
+        response = exports.export_response(export, fmt)
+        response["ETag"] = etag
+        return response
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         by_slug = {chart.slug: chart for chart in self.charts}

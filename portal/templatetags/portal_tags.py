@@ -1,3 +1,4 @@
+import json
 import re
 from base64 import b32encode
 from typing import Any
@@ -5,6 +6,7 @@ from typing import Any
 import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import get_template
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
@@ -12,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from core import exports
 from outcomes.rows import table_rows as outcome_table_rows
+from portal import structured_data
 
 register = template.Library()
 
@@ -183,4 +186,50 @@ def _flat_attrs(attrs):
         f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
         for name, value in attrs.items()
         if value is not False
+    )
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name) -> None:
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context) -> str:
+        # Already rendered (and escaped) by the template: kept as the markup it is.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token) -> CaptureNode:
+    """``{% capture as name %}…{% endcapture %}``: what is inside, rendered once, as ``name``.
+
+    base.html uses it to write a page's ``title`` and ``description`` blocks into the ``<title>``,
+    the description and the Open Graph card without the page writing them twice (a block can be
+    rendered only once).
+    """
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Write {% capture as name %}.")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+# As json_script escapes: no "</script>" or "<!--" can end the block early.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, obj) -> str:
+    """The schema.org description of ``obj``'s page (portal/structured_data.py) as a JSON-LD block.
+
+    A data block, never run: the Content-Security-Policy, which refuses inline scripts, does not
+    apply to it.
+    """
+    description = structured_data.describe(obj, context["request"])
+    if description is None:
+        return ""
+    data = json.dumps(description, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(data.translate(JSON_ESCAPES))
     )

@@ -35,6 +35,14 @@ def test_public_pages_have_no_serious_accessibility_violations(portal, page):
     assert problems == {}
 
 
+def test_the_api_reference_has_no_violation_of_any_impact(portal, page):
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(portal + "/api/docs")
+        found = Axe().run(page).response["violations"]
+        assert [(v["impact"], v["id"], v["nodes"][0]["target"]) for v in found] == [], width
+
+
 def test_admin_forms_have_no_serious_accessibility_violations(portal, page):
     User.objects.create_superuser("root", "root@example.eu", "a-long-test-password-1")
     elca = Partnership.objects.get(slug="elca").pk
