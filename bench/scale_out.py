@@ -4,7 +4,8 @@
 Builds everything itself in a temporary folder: a PostgreSQL primary (``initdb``) and a
 streaming replica of it (``pg_basebackup -R``) on free ports from ``--pg-ports``, the
 seed data and editors on the primary, ``--nodes`` gunicorn nodes on their own ports
-(``DATABASE_REPLICA_URLS`` naming the replica, ``REDIS_URL`` the shared Redis), and
+(``DATABASE_REPLICA_URLS`` naming the replica, ``REDIS_URL`` one Redis they share, a
+redis-server of its own unless ``--redis`` names one), and
 HAProxy in front (``apt-get install haproxy``) with health checks on ``/healthz``.
 
 Then, under a paced load of mixed public pages, API calls, feeds and exports
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_and_faults import (  # noqa: E402
+from load_and_faults import (
     CHECK,
     EDITOR_PASSWORD,
     PG_BIN,
@@ -160,22 +161,24 @@ defaults
     timeout client 60s
     timeout server 60s
     timeout queue 30s
+    # A busy node answers its probe slowly; only a node that does not answer at all is out.
+    timeout check 10s
     # A node that refuses the connection (stopped) or closes it unanswered: try another.
     retries 3
     option redispatch
     retry-on conn-failure empty-response
-    # Never resend a write the node may have received.
-    http-request disable-l7-retry if !METH_GET !METH_HEAD
     # A new connection to the node per request: none is reused just as the node closes it.
     option http-server-close
 frontend portal
     bind 127.0.0.1:{port}
     default_backend nodes
 backend nodes
+    # Never resend a write the node may have received.
+    http-request disable-l7-retry if !METH_GET !METH_HEAD
     balance leastconn
     option httpchk GET /healthz
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 maxconn 16
+    default-server inter 2s fall 2 rise 2
 {servers}
 """
 
@@ -230,7 +233,9 @@ class Load:
     phase: str = "setup"
     results: list = field(default_factory=list)
     acknowledged: list = field(default_factory=list)
-    visible: list = field(default_factory=list)  # (title, acknowledged at, on the page, on the replica)
+    visible: list = field(
+        default_factory=list
+    )  # (title, acknowledged at, on the page, on the replica)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopped: threading.Event = field(default_factory=threading.Event)
 
@@ -261,7 +266,9 @@ def get(load: Load, kind: str, path: str, due: float):
     try:
         reply = request(load.port, "GET", path)
         ok = reply.status == 200
-        load.record(kind, due, reply.status, "" if ok else f"{path} {reply.status}")
+        # The body's start tells the balancer's own 503 ("No server is available") from the portal's.
+        note = "" if ok else f"{path} {reply.status} {reply.body[:80]!r}"
+        load.record(kind, due, reply.status, note)
     except OSError as error:
         load.record(kind, due, None, f"{path}: {error!r}")
 
@@ -380,17 +387,19 @@ def closed_loop(port: int, site: dict, clients: int, seconds: float) -> tuple[fl
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--nodes", type=int, default=2, choices=[2, 3], help="app nodes (default 2)")
+    parser.add_argument(
+        "--nodes", type=int, default=2, choices=[2, 3], help="app nodes (default 2)"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node (2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
     parser.add_argument("--phase", type=float, default=20, help="seconds per phase (20)")
-    parser.add_argument("--rate", type=float, default=15, help="paced GETs per second (15)")
+    parser.add_argument("--rate", type=float, default=6, help="paced GETs per second (6)")
     parser.add_argument("--curators", type=int, default=1, help="editors writing (1)")
     parser.add_argument("--write-interval", type=float, default=2, help="seconds between a curator's MoUs (2)")  # fmt: skip
     parser.add_argument("--clients", type=int, default=8, help="closed-loop clients for the throughput (8)")  # fmt: skip
     parser.add_argument("--throughput-seconds", type=float, default=15, help="per configuration (15)")  # fmt: skip
-    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/16"),
-                        help="the shared Redis, emptied first (default redis://127.0.0.1:6379/16)")  # fmt: skip
+    parser.add_argument("--redis", default="",
+                        help="a Redis URL for the nodes to share, emptied first (default: a redis-server of its own)")  # fmt: skip
     parser.add_argument("--pg-ports", default="55460-55469", help="ports for PostgreSQL (55460-55469)")  # fmt: skip
     parser.add_argument("--app-ports", default="8160-8169", help="ports for HAProxy and the nodes (8160-8169)")  # fmt: skip
     parser.add_argument("--output", type=Path, help="also write the report to this file")
@@ -417,8 +426,18 @@ def main():
         taken.add(node_ports[-1])
     balancer = Balancer(folder, lb_port)
     nodes: list[Node] = []
+    redis_server = None
     try:
-        print(f"In {folder}: primary :{primary.port}, replica :{replica.port}, HAProxy :{lb_port}, nodes {node_ports}", flush=True)  # fmt: skip
+        if not args.redis:
+            redis_port = free_port_in(app_ports, taken)
+            redis_server = subprocess.Popen(
+                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--maxmemory", "128mb", "--maxmemory-policy", "allkeys-lru"],
+                stdout=open(folder / "redis.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            )  # fmt: skip
+            args.redis = f"redis://127.0.0.1:{redis_port}/0"
+            time.sleep(0.5)
+        print(f"In {folder}: primary :{primary.port}, replica :{replica.port}, HAProxy :{lb_port}, nodes {node_ports}, Redis {args.redis}", flush=True)  # fmt: skip
         primary.init_primary()
         replica.init_replica_of(primary)
         run([str(PYTHON), "-c", f"import redis; redis.Redis.from_url({args.redis!r}).flushdb()"])
@@ -500,6 +519,9 @@ def main():
         balancer.stop()
         for node in nodes:
             node.stop()
+        if redis_server is not None:
+            redis_server.terminate()
+            redis_server.wait(timeout=10)
         for server in (replica, primary):
             if server.data.exists():
                 subprocess.run(as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop"]), capture_output=True)  # fmt: skip
@@ -521,7 +543,9 @@ def report(load: Load, check, one, many, args, events, health) -> str:
     for event in events:
         out(f"- {event}")
     out("")
-    out("| phase | GETs | failed GETs | p50 ms | p95 ms | p95 / calm | writes acknowledged | writes failed |")
+    out(
+        "| phase | GETs | failed GETs | p50 ms | p95 ms | p95 / calm | writes acknowledged | writes failed |"
+    )
     out("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     by_phase = defaultdict(list)
     for r in load.results:

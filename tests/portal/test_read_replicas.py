@@ -34,7 +34,6 @@ postgresql_only = pytest.mark.skipif(
 )
 
 
-
 def _add_alias(alias: str, **changes) -> None:
     connections.settings[alias] = {**connections["default"].settings_dict, **changes}
 
@@ -115,8 +114,8 @@ def test_a_visitors_pages_api_feeds_and_exports_read_the_replica(client, replica
 
 
 @postgresql_only
-@pytest.mark.django_db(databases=["default", "replica1"])
-def test_a_curator_reads_the_primary(client, replica, partnership, editor):
+@with_replica
+def test_a_curator_reads_the_primary(client, replica, published, editor):
     client.force_login(editor)
 
     response, primary, replica_sql = _queries(client, "/partnerships/")
@@ -265,7 +264,9 @@ class _Server:
 @pytest.fixture(scope="module")
 def streaming():
     """A primary and a streaming replica of it, on ports 55466 and 55467, for this module."""
-    if not (PG_BIN / "initdb").exists() or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
+        pytest.skip("replicas are PostgreSQL streaming replicas")
+    if not (PG_BIN / "initdb").exists():
         pytest.skip(f"needs PostgreSQL's server programs in {PG_BIN}")
     # Not pytest's tmp_path: its folders are the test user's alone, and the servers run as postgres.
     folder = Path(tempfile.mkdtemp(prefix="portal-streaming-"))
@@ -332,7 +333,7 @@ def test_a_lagging_replica_is_measured_and_skipped(streamed):
         assert db_router.report()["streamed"]["state"] == "lagging"
     finally:
         standby.sql("SELECT pg_wal_replay_resume()")
-    _until(lambda: db_router.check("streamed").usable())
+    _until(lambda: db_router.check("streamed").usable(), seconds=30)
     assert db_router._choose(None)[0] == "streamed"
 
 
@@ -347,5 +348,5 @@ def test_a_stopped_replica_is_skipped_and_used_again_once_back(streamed):
     finally:
         standby.start()
     # Back, it counts as lagging until it streams from the primary again.
-    _until(lambda: db_router.check("streamed").usable())
+    _until(lambda: db_router.check("streamed").usable(), seconds=30)
     assert db_router._choose(None)[0] == "streamed"
