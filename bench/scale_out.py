@@ -26,6 +26,7 @@ when a GET failed or an acknowledged write is missing.
 """
 
 import argparse
+import http.client
 import json
 import os
 import queue
@@ -132,7 +133,7 @@ class Node:
         ]  # fmt: skip
         log = open(self.folder / "portal.log", "ab")  # noqa: SIM115 (handed to the process)
         self.process = subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # a busy machine takes its time to import Django
         while time.monotonic() < deadline:
             try:
                 if request(self.port, "GET", "/healthz").status == 200:
@@ -269,7 +270,7 @@ def get(load: Load, kind: str, path: str, due: float):
         # The body's start tells the balancer's own 503 ("No server is available") from the portal's.
         note = "" if ok else f"{path} {reply.status} {reply.body[:80]!r}"
         load.record(kind, due, reply.status, note)
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:  # refused, or cut off mid-body
         load.record(kind, due, None, f"{path}: {error!r}")
 
 
@@ -339,7 +340,7 @@ def curator(load: Load, number: int, replica: Server, interval: float):
                 with load.lock:
                     load.acknowledged.append(title)
                 watch_visibility(load, replica, title, acknowledged)
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:
             load.record("admin save", due, None, repr(error))
         time.sleep(max(0.0, due + interval - time.monotonic()))
 
@@ -355,7 +356,7 @@ def watch_visibility(load: Load, replica: Server, title: str, acknowledged: floa
             try:
                 if title.encode() in request(load.port, "GET", path).body:
                     on_page = time.monotonic() - acknowledged
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
         if on_replica is None and replica_has(replica, title):
             on_replica = time.monotonic() - acknowledged
