@@ -7,7 +7,14 @@ key that names the current *generation* of the data. Any save or delete of
 curated data clears the date and starts a new generation, so every cached figure
 is forgotten at once without listing keys. With the default local-memory cache
 each process has its own entries, so the timeout bounds staleness where another
-process made the change; with Redis (``REDIS_URL``) all processes share them.
+process made the change; with Redis (``REDIS_URL``) all processes, on every node, share them.
+
+With read replicas (core/db_router.py) a generation also names the primary's WAL
+position after the change that started it: a request reads a replica only once
+it has replayed that far, and what a request read from a replica chosen earlier
+is not kept under a newer generation (``may_keep``). The generation is started
+again once the change commits, so that nothing rendered from the data before
+the commit is kept as current.
 
 It knows no model: each public app registers itself in its ``AppConfig.ready``, so
 that a change to any of its models starts a new generation (``register_app``), and
@@ -23,10 +30,11 @@ from collections.abc import Callable
 from django.apps import AppConfig
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.db import DatabaseError, transaction
 from django.db.models import Max, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core import counts
+from core import counts, db_router
 
 CACHE_KEY = "portal:data-updated-at"
 GENERATION_KEY = "portal:data-generation"
@@ -57,7 +65,8 @@ def data_updated_at() -> datetime.datetime | None:
         ]
         latest = list(counts.combined(newest, all=True)) if newest else []
         value = max((moment for moment in latest if moment), default="")
-        cache.set(CACHE_KEY, value, TIMEOUT)
+        if may_keep(generation()):
+            cache.set(CACHE_KEY, value, TIMEOUT)
     return value or None
 
 
@@ -68,7 +77,7 @@ def generation() -> str:
     if value is None:
         value = cache.get(GENERATION_KEY)
         if value is None:
-            value = uuid.uuid4().hex
+            value = _new_generation()
             cache.add(GENERATION_KEY, value, None)
             value = cache.get(GENERATION_KEY, value)
         if getattr(_request, "open", False):
@@ -92,13 +101,35 @@ request_started.connect(_request_started, dispatch_uid="data-cache-request-start
 request_finished.connect(_request_finished, dispatch_uid="data-cache-request-finished")
 
 
-def key(name: str, parts) -> str:
-    """The cache key of ``parts`` under ``name`` in the current generation of the data.
+def _new_generation() -> str:
+    """A new generation's name: random, and with replicas the primary's WAL position now."""
+    try:
+        position = db_router.primary_position()
+    except DatabaseError:  # The primary is down: nothing can be read as newer than anything.
+        position = None
+    name = uuid.uuid4().hex
+    return name if position is None else f"{name}.{position}"
+
+
+def generation_position(name: str | None = None) -> int | None:
+    """The primary's WAL position a generation (the current one by default) started at, if known."""
+    _, _, position = (name or generation()).partition(".")
+    return int(position) if position else None
+
+
+def may_keep(name: str) -> bool:
+    """Whether what this request computed may be kept under generation ``name``: not when it was
+    read from a replica that had not yet replayed the change that started the generation."""
+    return db_router.reads_current(generation_position(name))
+
+
+def key(name: str, parts, current: str | None = None) -> str:
+    """The cache key of ``parts`` under ``name`` in generation ``current`` (the current one by default).
 
     ``parts`` must be canonical (validated, in a fixed order): every distinct value is an entry.
     """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"portal:{generation()}:{name}:{digest}"
+    return f"portal:{current or generation()}:{name}:{digest}"
 
 
 def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool = False) -> T:
@@ -110,9 +141,10 @@ def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool
     read and unpickled from the cache, 10,000 partnerships' options or 250 countries cost
     milliseconds a page. Only for values nobody changes, and of a bounded number of ``parts``.
     """
-    cache_key = key(name, parts)
+    current = generation()
+    cache_key = key(name, parts, current)
     if local:
-        if _local.get("generation") != (current := generation()):
+        if _local.get("generation") != current:
             _local.clear()
             _local["generation"] = current
         if cache_key in _local:
@@ -120,6 +152,8 @@ def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool
     value = cache.get(cache_key)
     if value is None:
         value = compute()
+        if not may_keep(current):  # Read from a replica behind this generation.
+            return value
         cache.set(cache_key, value, TIMEOUT)
     if local:
         _local[cache_key] = value
@@ -131,8 +165,24 @@ _local: dict[str, object] = {}
 
 
 def forget(**kwargs) -> None:
+    """The data changed: forget the date and start a new generation, now and once committed.
+
+    Now, so that this transaction's own later reads see no kept figure; again after the
+    commit, since another request may have kept a page of the data before the commit
+    under the generation started in between."""
     _request.generation = None  # A write in this request: what it reads next is new.
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        callback is _start_generation for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(_start_generation, robust=True)
+
+
+def _start_generation() -> None:
+    _request.generation = None
+    cache.delete(CACHE_KEY)
+    cache.set(GENERATION_KEY, _new_generation(), None)
 
 
 def register_model(model: type[Model]) -> Callable[[], None]:

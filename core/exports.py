@@ -28,7 +28,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -158,7 +158,8 @@ class _Echo:
 
 
 def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
-    _check_database()
+    alias = _alias(export)
+    _check_database(alias)
 
     def lines():
         names = [column.name for column in export.columns]
@@ -181,7 +182,9 @@ def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
                 ]
             )
 
-    response = StreamingHttpResponse(_streamed(lines()), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _streamed(lines(), alias), content_type="text/csv; charset=utf-8"
+    )
     return _attachment(response, export.filename("csv"))
 
 
@@ -314,7 +317,8 @@ def _copied_blocks(alias: str, sql: str, params) -> Iterator[bytes]:
 
 
 def json_response(export: Export) -> StreamingHttpResponse:
-    _check_database()
+    alias = _alias(export)
+    _check_database(alias)
     names = [column.name for column in export.columns]
 
     def chunks():
@@ -327,7 +331,7 @@ def json_response(export: Export) -> StreamingHttpResponse:
             separator = ",\n"
         yield "\n]\n"
 
-    response = StreamingHttpResponse(_streamed(chunks()), content_type="application/json")
+    response = StreamingHttpResponse(_streamed(chunks(), alias), content_type="application/json")
     return _attachment(response, export.filename("json"))
 
 
@@ -335,7 +339,13 @@ def _joined(block: list) -> bytes:
     return b"".join(block) if isinstance(block[0], bytes) else "".join(block).encode()
 
 
-def _streamed(pieces: Generator, *, send_first: bool = False) -> Iterator[bytes]:
+def _alias(export: Export) -> str:
+    """The database the export's rows are read from: a replica for a visitor (core/db_router.py)."""
+    queryset = export.queryset
+    return queryset.db if isinstance(queryset, QuerySet) else DEFAULT_DB_ALIAS
+
+
+def _streamed(pieces: Generator, alias: str, *, send_first: bool = False) -> Iterator[bytes]:
     """The pieces (all text or all bytes) as bytes, in blocks of about 64 kB, read inside one transaction.
 
     A block per row would cost the server a write per row. The transaction lets
@@ -344,7 +354,7 @@ def _streamed(pieces: Generator, *, send_first: bool = False) -> Iterator[bytes]
     query and store its result before the first row leaves.
     """
     # The pieces are closed before the transaction ends: a client that leaves stops their query first.
-    with transaction.atomic(), contextlib.closing(pieces):
+    with transaction.atomic(using=alias), contextlib.closing(pieces):
         if send_first:
             # The zip's fixed parts leave at once: the download starts before a block of
             # deflated rows is gathered.
@@ -362,7 +372,7 @@ def _streamed(pieces: Generator, *, send_first: bool = False) -> Iterator[bytes]
             yield _joined(block)
 
 
-def _check_database() -> None:
+def _check_database(alias: str) -> None:
     """Fail now if the database cannot be reached, so the visitor gets the 503 page.
 
     Once a streamed file has started as 200 it can only be cut off. The stream's
@@ -370,7 +380,7 @@ def _check_database() -> None:
     would hold that transaction open past the view, for as long as the response
     object lives.
     """
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SELECT 1")
 
 
@@ -406,7 +416,7 @@ def xlsx_response(export: Export) -> StreamingHttpResponse:
         )
     )
     response = StreamingHttpResponse(
-        _streamed(workbook, send_first=True),
+        _streamed(workbook, _alias(export), send_first=True),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     return _attachment(response, export.filename("xlsx"))

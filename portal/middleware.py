@@ -1,6 +1,7 @@
 """The portal's middleware."""
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.middleware import http
@@ -8,6 +9,8 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext
 from reversion import middleware as reversion_middleware
+
+from core import data_cache, db_router
 
 
 class RevisionMiddleware(reversion_middleware.RevisionMiddleware):
@@ -125,3 +128,56 @@ class OpenDataCorsMiddleware:
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
         return response
+
+
+class ReplicaReadsMiddleware:
+    """Lets a visitor's GET read a replica (core/db_router.py); everything else reads the primary.
+
+    The primary serves curators (logged in), the admin, every writing method, and a browser for
+    ``REPLICA_PIN_SECONDS`` after one of its requests wrote (a cookie): whoever changed something
+    sees it at once. A replica also serves only once it has replayed the data cache's generation,
+    so a visitor never gets a page older than the kept ones. A GET during which a replica failed
+    is answered again from the primary: a replica going down costs no request.
+    """
+
+    SAFE_METHODS = ("GET", "HEAD")
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.admin_prefix = f"/{settings.ADMIN_URL}"
+        # The route lasts until the response is sent, streamed exports included.
+        request_finished.connect(db_router.end, dispatch_uid="portal-replica-reads-end")
+
+    def __call__(self, request: HttpRequest):
+        if not db_router.replicas():
+            return self.get_response(request)
+        db_router.begin(
+            replica_allowed=self._replica_allowed(request), needed=data_cache.generation_position
+        )
+        with db_router.watching_replicas():
+            response = self.get_response(request)
+        if (
+            db_router.replica_failed()
+            and response.status_code >= 500
+            and request.method in self.SAFE_METHODS
+        ):
+            db_router.begin(replica_allowed=False)
+            response = self.get_response(request)
+        if db_router.wrote() and response.status_code < 500:
+            response.set_cookie(
+                settings.REPLICA_PIN_COOKIE,
+                "1",
+                max_age=settings.REPLICA_PIN_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def _replica_allowed(self, request: HttpRequest) -> bool:
+        return (
+            request.method in self.SAFE_METHODS
+            and settings.REPLICA_PIN_COOKIE not in request.COOKIES
+            and not request.path.startswith(self.admin_prefix)
+            and not request.user.is_authenticated
+        )

@@ -5,7 +5,9 @@ with a CSRF token, no messages, nothing per person. Rendering one costs 50 to
 100 ms of templates even when every count comes from the cache, so the
 rendered page itself is kept under the data's current generation
 (core/data_cache.py): the first save or delete of curated data starts a new
-generation and every kept page is forgotten with it. Curators, who are logged
+generation and every kept page is forgotten with it, on every node, since the
+generation lives in the shared cache. A page read from a replica that had not
+yet replayed the change that started the generation is served, not kept. Curators, who are logged
 in, always get a fresh page; so do exports, the admin and anything but a
 successful GET.
 
@@ -58,13 +60,18 @@ class PublicPageCacheMiddleware:
         if state is None or not self._cacheable_request(request):
             return self.get_response(request)
 
-        key = data_cache.key("page", (request.path, state))
+        current = data_cache.generation()
+        key = data_cache.key("page", (request.path, state), current)
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
         response = self.get_response(request)
-        if _is_canonical(request, state) and self._cacheable_response(response):
+        if (
+            _is_canonical(request, state)
+            and self._cacheable_response(response)
+            and data_cache.may_keep(current)
+        ):
             cache.set(key, (response.content, response["Content-Type"]), data_cache.TIMEOUT)
         return response
 

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After authentication: only visitors' reads may go to a replica (core/db_router.py).
+    "portal.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Every write through the site (admin forms, bulk actions, imports) is one transaction and one
     # revision in the history; a failed one keeps neither.
@@ -130,6 +132,34 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Streaming replicas of the primary (PostgreSQL), none by default: visitors' pages, the API, feeds
+# and exports read one that has replayed the latest change and lags less than
+# REPLICA_MAX_LAG_SECONDS; curators, writes and requests that wrote use the primary
+# (core/db_router.py, docs/operations.md). A replica that is down or behind is skipped.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URLS must name replicas of DATABASE_URL's database, of the same kind."
+        )
+    # A replica that does not answer is skipped after 2 s, not after the kernel's minutes.
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 2
+    # Tests read the primary's test database through it: a replica with no lag.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 5)
+# After a request that wrote, the same browser reads the primary this long (read-your-writes
+# for whatever the data cache's generation does not cover: sessions, logins, accounts).
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+REPLICA_PIN_COOKIE = "portal-primary"
 
 # django-axes checks for a lockout before any other backend is asked.
 AUTHENTICATION_BACKENDS = [

@@ -2,6 +2,7 @@ import logging
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django_filters import FilterSet
 
-from core import counts, data_cache, exports, public_lists, worldmap
+from core import counts, data_cache, db_router, exports, public_lists, worldmap
 from core.list_views import bad_request, export_etag
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
@@ -149,7 +150,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "unavailable", "database": "down", "cache": cache_state}, status=503
         )
     status = "degraded" if cache_problem else "ok"
-    return JsonResponse({"status": status, "database": "up", "cache": cache_state})
+    answer = {"status": status, "database": "up", "cache": cache_state}
+    if db_router.replicas():
+        # A replica down or behind is skipped by every request, so it degrades nothing: reported
+        # for monitoring, with its lag (pg_last_xact_replay_timestamp()), never a 503.
+        answer["replicas"] = db_router.report()
+        answer["replica_max_lag_seconds"] = settings.REPLICA_MAX_LAG_SECONDS
+    return JsonResponse(answer)
 
 
 class StatisticsView(TemplateView):
