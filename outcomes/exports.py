@@ -30,24 +30,28 @@ class OutcomeExport(Export):
             description=_(
                 "The outcome's number on the portal; an import with it updates that outcome."
             ),
+            label=_("Number"),
         ),
         value_column(
             "partnership",
             "partnership__name",
             width=40,
             description=_("The name of the partnership that achieved it."),
+            label=_("Partnership"),
         ),
         value_column(
             "partnership_slug",
             "partnership__slug",
             width=25,
             description=_("The partnership's identifier."),
+            label=_("Partnership identifier"),
         ),
         value_column(
             "type",
             "type",
             width=9,
             description=lazy(lambda: f"{outcome_types.values_text()}.", str)(),
+            label=_("Type"),
         ),
         value_column(
             "kind",
@@ -56,25 +60,46 @@ class OutcomeExport(Export):
             description=_(
                 "The kind within the type, e.g. joint_strategy, joint_office, business_trip."
             ),
+            label=_("Kind"),
         ),
-        value_column("level", "level", width=6, description=_("For an MoU: c2c, b2b or a2a.")),
-        value_column("title", "title", width=45, description=_("A short description.")),
+        value_column(
+            "level",
+            "level",
+            width=6,
+            description=_("For an MoU: c2c, b2b or a2a."),
+            label=_("Level"),
+        ),
+        value_column(
+            "title", "title", width=45, description=_("A short description."), label=_("Title")
+        ),
         value_column(
             "country",
             "country",
             width=8,
             description=_("ISO code of the country it is with or in."),
+            label=_("Country code"),
         ),
         value_column(
-            "country_name", "country__name", width=25, description=_("That country's name.")
+            "country_name",
+            "country__name",
+            width=25,
+            description=_("That country's name."),
+            label=_("Country"),
         ),
-        value_column("city", "city", width=15, description=_("The city, where there is one.")),
+        value_column(
+            "city",
+            "city",
+            width=15,
+            description=_("The city, where there is one."),
+            label=_("City"),
+        ),
         value_column(
             "date",
             "date",
             "date",
             width=12,
             description=_("The date (ISO 8601); for an MoU, the signing date."),
+            label=_("Date"),
         ),
         value_column(
             "year",
@@ -82,35 +107,61 @@ class OutcomeExport(Export):
             "number",
             width=6,
             description=_("The year, also where only the year is known."),
+            label=_("Year"),
         ),
         value_column(
             "counterpart",
             "counterpart__name",
             width=30,
             description=_("For an MoU: the organisation it was signed with."),
+            label=_("Counterpart"),
         ),
         value_column(
             "venue",
             "venue",
             width=14,
             description=_("For an MoU: trade_fair, dedicated_office or other."),
+            label=_("Venue"),
         ),
         value_column(
             "direction",
             "direction",
             width=9,
             description=_("For a mission or exchange: incoming or outgoing."),
+            label=_("Direction"),
         ),
         value_column(
             "evidence_url",
             "evidence_url",
             width=30,
             description=_("A link to evidence of the outcome."),
+            label=_("Evidence"),
         ),
-        value_column("source", "citation", width=60, description=SOURCE_DESCRIPTION),
-        value_column("as_of", "as_of", "date", width=12, description=AS_OF_DESCRIPTION),
-        value_column("url", "url", width=45, description=_("Its page on the portal.")),
+        value_column(
+            "source",
+            "citation",
+            width=60,
+            description=SOURCE_DESCRIPTION,
+            label=_("Source"),
+        ),
+        value_column(
+            "as_of",
+            "as_of",
+            "date",
+            width=12,
+            description=AS_OF_DESCRIPTION,
+            label=_("Information as of"),
+        ),
+        value_column(
+            "url",
+            "url",
+            width=45,
+            description=_("Its page on the portal."),
+            label=_("Page on the portal"),
+        ),
     ]
+
+    print_columns = ("date", "partnership", "type", "title", "country_name")
 
     def annotations(self) -> dict[str, Any]:
         # An outcome's page is its list's URL plus its id; reverse() per row would cost seconds a million rows.
