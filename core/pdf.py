@@ -24,6 +24,7 @@ FORMAT = "pdf"
 # More rows than this make a PDF nobody reads (40 pages) and a wait; a file is the answer.
 PDF_ROW_LIMIT = 2000
 STYLESHEET = "css/report.css"
+SVG_STYLESHEET = "css/report-svg.css"
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def render_pdf(html: str) -> bytes:
 
 
 def pdf_response(request: HttpRequest, document: Document, stem: str) -> HttpResponse:
-    html = render_to_string("pdf/document.html", {"document": document}, request=request)
+    with open(finders.find(SVG_STYLESHEET), encoding="utf-8") as svg_style:
+        context = {"document": document, "svg_style": svg_style.read()}
+    html = render_to_string("pdf/document.html", context, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     filename = f"{stem}-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
