@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from outcomes.views import OutcomesReportView
 from partnerships import urls as partnership_urls
 from portal import detail_pages, views
 from portal.api import api
@@ -30,6 +31,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("reports/outcomes/", OutcomesReportView.as_view(), name="outcomes-report"),
     path("feeds/", include("outcomes.feed_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", api.urls),

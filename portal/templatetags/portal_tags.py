@@ -6,11 +6,13 @@ import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core import exports
+from core import exports, provenance
+from core.citation import Citation
 
 register = template.Library()
 
@@ -183,3 +185,21 @@ def _flat_attrs(attrs):
         for name, value in attrs.items()
         if value is not False
     )
+
+
+@register.inclusion_tag("includes/_cite.html", takes_context=True)
+def cite_this(context, title) -> dict[str, Any]:
+    """ "Cite this": the page's permanent address (its canonical state: filters in one order, nothing
+    else) and its citation as text, BibTeX and CSL-JSON."""
+    from portal.context_processors import SITE_NAME
+
+    request = context["request"]
+    key = getattr(request, "page_key", None) or request.path
+    citation = Citation(
+        title=str(title),
+        publisher=str(SITE_NAME),
+        address=request.build_absolute_uri(key),
+        accessed=timezone.localdate(),
+        as_of=provenance.current().as_of,
+    )
+    return {"citation": citation}
