@@ -2,7 +2,6 @@
 (core/provenance.py): the sources that published partnerships name, the newest of them dating
 the information, and the licence under which they may be reused."""
 
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
@@ -23,9 +22,11 @@ def citation(source: Source) -> str:
 
 
 def _read() -> tuple:
-    sources = Source.objects.filter(partnership__is_published=True).distinct()
-    newest = sources.aggregate(newest=Max("date"))["newest"]
-    return newest, "; ".join(citation(source) for source in sources.order_by("-date", "title"))
+    sources = list(
+        Source.objects.filter(partnership__is_published=True).distinct().order_by("-date", "title")
+    )
+    newest = max((source.date for source in sources if source.date), default=None)
+    return newest, "; ".join(citation(source) for source in sources)
 
 
 def provenance() -> Provenance:

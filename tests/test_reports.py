@@ -33,9 +33,14 @@ def test_the_xlsx_of_escps_targeting_north_africa_is_for_people(client, seeded):
     table, about = book.worksheets
     header = [cell.value for cell in table[1]]
     assert header[:3] == ["Partnership", "Acronym", "Kind"]
-    assert {"Members", "Member countries", "Target countries", "Target country codes"} <= set(header)
+    assert {"Members", "Member countries", "Target countries", "Target country codes"} <= set(
+        header
+    )
     assert not {"partner_count", "member_country_entries"} & set(header)
-    rows = [dict(zip(header, (cell.value for cell in row), strict=True)) for row in table.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(header, (cell.value for cell in row), strict=True))
+        for row in table.iter_rows(min_row=2)
+    ]
     assert rows, "the seed has ESCPs targeting North Africa"
     assert all("North Africa" in row["Target regions"] for row in rows)
     assert any("United States" in (row["Target countries"] or "") for row in rows)
@@ -66,7 +71,9 @@ def test_xlsx_text_is_stored_as_text_with_no_quote_showing(client, seeded):
 
 
 def test_labelled_csv_has_human_headers_and_machine_csv_keeps_its_names(client, seeded):
-    labelled = body(client.get("/partnerships/", {"export": "csv", "labels": "1"})).decode("utf-8-sig")
+    labelled = body(client.get("/partnerships/", {"export": "csv", "labels": "1"})).decode(
+        "utf-8-sig"
+    )
     header, *rows = list(csv.reader(io.StringIO(labelled)))
     assert header[:2] == ["Partnership", "Acronym"]
     assert "Target countries" in header and "Members" in header
@@ -87,7 +94,9 @@ def test_the_pdf_of_the_escp_overview_has_its_13_rows_and_every_column(client, s
         # Long names wrap inside their cell: the acronym or the first words are on one line.
         assert entry["name"].split(" - ")[0][:18] in flat, entry["name"]
     assert "Rows 13" in flat or "Rows\n13" in text or " 13 " in flat
-    assert "European Strategic Cluster Partnerships Overview" in flat  # the caption cites the source
+    assert (
+        "European Strategic Cluster Partnerships Overview" in flat
+    )  # the caption cites the source
     assert "Source:" in flat and "1 / " in flat  # the footer and page numbers
 
 
@@ -108,7 +117,15 @@ def test_the_pdf_of_china_holds_its_map(client, seeded):
 
 
 @pytest.mark.parametrize(
-    "path", ["/partnerships/", "/outcomes/", "/clusters/", "/sectors/", "/countries/", "/sectors/aerospace/"]
+    "path",
+    [
+        "/partnerships/",
+        "/outcomes/",
+        "/clusters/",
+        "/sectors/",
+        "/countries/",
+        "/sectors/aerospace/",
+    ],
 )
 def test_every_list_and_page_gives_a_pdf(client, seeded, path):
     assert "EU Cluster Internationalisation Portal" in pdf_text(client.get(path, {"export": "pdf"}))

@@ -11,7 +11,7 @@ from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core import exports, provenance
+from core import data_cache, exports
 from core.citation import Citation
 
 register = template.Library()
@@ -200,6 +200,6 @@ def cite_this(context, title) -> dict[str, Any]:
         publisher=str(SITE_NAME),
         address=request.build_absolute_uri(key),
         accessed=timezone.localdate(),
-        as_of=provenance.current().as_of,
+        as_of=updated.date() if (updated := data_cache.data_updated_at()) else None,
     )
     return {"citation": citation}
