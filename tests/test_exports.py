@@ -27,23 +27,23 @@ def csv_rows(response):
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def machine_names() -> dict[str, str]:
-    """Each people's heading (XLSX, labels=1 CSV) with its column's machine name."""
+def machine_names(response) -> dict[str, str]:
+    """Each people's heading of this file's export (XLSX, labels=1 CSV) with its column's name."""
     from outcomes.exports import OutcomeExport
     from partnerships.exports import ClusterExport, PartnershipExport
 
-    return {
-        column.heading: column.name
-        for export in (PartnershipExport, OutcomeExport, ClusterExport)
-        for column in export.columns_for(export, people=True)
-    }
+    filename = response["Content-Disposition"].split('filename="')[1]
+    export = next(
+        e for e in (PartnershipExport, OutcomeExport, ClusterExport) if filename.startswith(e.stem)
+    )
+    return {column.heading: column.name for column in export.people_columns or export.columns}
 
 
 def xlsx_rows(response):
     """The XLSX's first sheet, and its rows keyed by the columns' machine names."""
     sheet = openpyxl.load_workbook(io.BytesIO(body(response))).worksheets[0]
     header, *rows = sheet.iter_rows(values_only=True)
-    names = machine_names()
+    names = machine_names(response)
     return sheet, [
         dict(zip([names[heading] for heading in header], row, strict=True)) for row in rows
     ]
@@ -161,7 +161,8 @@ def test_formula_cells_come_out_inert_in_csv_and_xlsx(client, data, trigger):
     assert sheet["G1"].value == "Title"
     # Stored as text, which a spreadsheet never runs: no quote shows.
     assert cell.data_type == "s"
-    assert cell.value == title
+    # XML reads a carriage return back as a line feed.
+    assert cell.value in (title, title.replace("\r", "\n"))
 
 
 def test_a_leading_nul_is_neutralised_and_xlsx_drops_control_characters(client, data):
