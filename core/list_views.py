@@ -177,7 +177,10 @@ class FilteredListView(FilterView):
         export = self.public_list.export_class(
             filterset.qs,
             base_url=request.build_absolute_uri("/").rstrip("/"),
-            about=about(request, self.page_heading, filterset.active_filters()),
+            # Only the files for people say where they come from: CSV and JSON stay as they were.
+            about=about(request, self.page_heading, filterset.active_filters())
+            if fmt in ("xlsx", pdf.FORMAT)
+            else None,
         )
         try:
             if fmt == pdf.FORMAT:
