@@ -1,12 +1,14 @@
 """Where the portal's tables come from, for the files and documents made of them
-(core/provenance.py): the sources that published partnerships name, the newest of them dating
-the information, and the licence under which they may be reused."""
+(core/provenance.py): the sources that published partnerships name, the newest "as of" of those
+partnerships (their provenance fields) dating the information, and the licence under which they
+may be reused."""
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
 from core.provenance import Provenance
-from partnerships.models import Source
+from partnerships.models import Partnership, Source
 
 # The sources are European Commission documents, reusable under the Commission's reuse policy.
 LICENCE = _(
@@ -15,18 +17,15 @@ LICENCE = _(
 )
 
 
-def citation(source: Source) -> str:
-    """ "Jose Freitas, EU Cluster Internationalisation with 3rd-countries …, European Commission, …" """
-    parts = [source.author, str(source), source.publisher, source.event, source.url]
-    return ", ".join(part for part in parts if part)
-
-
 def _read() -> tuple:
+    """The newest "as of" of the published partnerships (the newest source's date where none gives
+    one), and the citations of the sources they name, worded as on the pages: two queries."""
     sources = list(
         Source.objects.filter(partnership__is_published=True).distinct().order_by("-date", "title")
     )
-    newest = max((source.date for source in sources if source.date), default=None)
-    return newest, "; ".join(citation(source) for source in sources)
+    as_of = Partnership.objects.published().aggregate(newest=Max("as_of"))["newest"]
+    newest = as_of or max((source.date for source in sources if source.date), default=None)
+    return newest, "; ".join(source.citation() for source in sources)
 
 
 def provenance() -> Provenance:
