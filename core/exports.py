@@ -6,9 +6,16 @@ read, so memory stays flat however many rows there are and the first bytes
 leave before the query is done. XLSX streams too (a zip written as it goes,
 core/xlsx_stream.py), within ``XLSX_ROW_LIMIT`` rows.
 
-Text cells that a spreadsheet would run as a formula are neutralised with a
-leading single quote (OWASP's advice): those beginning with ``= + - @``, tab,
-carriage return or NUL. Numbers stay numbers, negative ones included.
+Text cells that a spreadsheet would run as a formula are neutralised: in CSV
+with a leading single quote (OWASP's advice), those beginning with ``= + - @``,
+tab, carriage return or NUL; in XLSX by storing every text cell as text, which
+a spreadsheet never runs, so no quote shows. Numbers stay numbers, negative ones
+included.
+
+CSV and JSON carry the columns' machine names, a contract (docs/exports.md).
+XLSX, and CSV with ``labels=1``, are for people: the export's ``people_columns``
+(names beside codes) under their human labels, and the workbook has a second
+sheet, "About this table", from the export's ``About``.
 
 On PostgreSQL, a CSV export whose columns are all read from values() (see
 ``value_column``) is written by the database's COPY: the cell rules below
@@ -32,9 +39,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, gettext_lazy
 
+from core.provenance import Provenance
 from core.xlsx_stream import Sheet, xlsx_stream
 
 # The one list of export formats, each with the name people know it by: the list pages, the
@@ -74,6 +83,27 @@ class Column:
     description: str = ""
     # The values() key the cell is read from, where it is one: then PostgreSQL can write the cell.
     source: str = ""
+    # Its heading in the files for people (XLSX, CSV with labels=1): "Members", not partner_count.
+    label: str | Promise = ""
+
+    @property
+    def heading(self) -> str:
+        return str(self.label or self.name)
+
+
+@dataclass(frozen=True)
+class About:
+    """What a file for people says about its table: the "About this table" sheet, a PDF's header
+    and footer. The view that knows the request fills it in."""
+
+    title: str
+    filters: list[str]  # each filter in words: "Target region: North Africa"
+    address: str  # the page's address, with its filters
+    made_at: datetime.datetime
+    provenance: Provenance
+
+    def filters_in_words(self) -> str:
+        return "; ".join(self.filters) if self.filters else gettext("none: every row")
 
 
 def value_column(name: str, source: str, kind: str = "text", **options) -> Column:
@@ -86,11 +116,25 @@ class Export:
 
     stem: str = "export"
     columns: list[Column] = []
+    # The columns of the files for people, where they differ: names beside the codes.
+    people_columns: list[Column] | None = None
+    # The headings of the people's columns a PDF's table shows (A4 holds a few); empty for all.
+    print_columns: tuple[str, ...] = ()
 
-    def __init__(self, queryset, base_url: str) -> None:
+    def __init__(self, queryset, base_url: str, about: About | None = None) -> None:
         self.queryset = queryset
         # "https://host" without a trailing slash; url columns add the record's path.
         self.base_url = base_url
+        self.about = about
+
+    def columns_for(self, *, people: bool) -> list[Column]:
+        return (self.people_columns or self.columns) if people else self.columns
+
+    def printed_columns(self) -> list[Column]:
+        columns = self.columns_for(people=True)
+        if not self.print_columns:
+            return columns
+        return [column for column in columns if column.name in self.print_columns]
 
     def fetch(self) -> Iterable:
         return self.queryset.iterator(chunk_size=CHUNK_SIZE)
@@ -108,9 +152,10 @@ class Export:
     def row_count(self) -> int:
         return self.queryset.count()
 
-    def rows(self) -> Iterator[list]:
+    def rows(self, columns: list[Column] | None = None) -> Iterator[list]:
+        columns = self.columns if columns is None else columns
         for item in self.fetch():
-            yield [column.get(item) for column in self.columns]
+            yield [column.get(item) for column in columns]
 
     def filename(self, extension: str) -> str:
         return f"{self.stem}-{timezone.localdate().isoformat()}.{extension}"
@@ -128,25 +173,33 @@ def _kept(value):
     return value
 
 
-# What a spreadsheet cell (XLSX) holds for each column kind: lists joined, text neutralised,
-# numbers and dates kept as they are.
-_SPREADSHEET_CELL = {
+def _csv_date(value):
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+# What a CSV cell holds for each column kind: lists joined, text neutralised, numbers kept,
+# dates in ISO 8601.
+_CSV_CELL = {
     "text": _text_cell,
     "list": lambda value: neutralise(LIST_SEPARATOR.join(str(item) for item in value)),
+    "number": _kept,
+    "date": _csv_date,
+}
+
+# People's lists (XLSX, PDF) read "China; India".
+PEOPLE_LIST_SEPARATOR = "; "
+
+# An XLSX cell: text as it is (stored as text, so never run), lists joined, numbers and dates kept.
+_SPREADSHEET_CELL = {
+    "text": lambda value: value if type(value) is str else str(value),
+    "list": lambda value: PEOPLE_LIST_SEPARATOR.join(str(item) for item in value),
     "number": _kept,
     "date": _kept,
 }
 
 
-def _csv_date(value):
-    return value.isoformat() if isinstance(value, datetime.date) else value
-
-
-# A CSV cell: the same, with dates written in ISO 8601.
-_CSV_CELL = {**_SPREADSHEET_CELL, "date": _csv_date}
-
-
-def _spreadsheet_cell(value, kind):
+def people_cell(value, kind: str) -> Any:
+    """A cell as people read it, in a spreadsheet or a PDF: lists joined, text as it is."""
     return "" if value is None else _SPREADSHEET_CELL[kind](value)
 
 
@@ -157,13 +210,16 @@ class _Echo:
         return value
 
 
-def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
+def csv_response(
+    export: Export, *, bom: bool = True, labels: bool = False
+) -> StreamingHttpResponse:
     alias = _alias(export)
     _check_database(alias)
+    columns = export.columns_for(people=labels)
 
     def lines():
-        names = [column.name for column in export.columns]
-        query = _csv_copy_query(export)
+        names = [column.heading if labels else column.name for column in columns]
+        query = None if labels else _csv_copy_query(export)
         if query is not None:
             # COPY ends lines with "\n" alone: the header does too, so the file has one line end.
             header = csv.writer(_Echo(), lineterminator="\n").writerow(names)
@@ -172,8 +228,8 @@ def csv_response(export: Export, *, bom: bool = True) -> StreamingHttpResponse:
             return
         writer = csv.writer(_Echo())
         yield ("\ufeff" if bom else "") + writer.writerow(names)
-        cell_makers = [_CSV_CELL[column.kind] for column in export.columns]
-        for row in export.rows():
+        cell_makers = [_CSV_CELL[column.kind] for column in columns]
+        for row in export.rows(columns):
             # The per-cell work is the export's cost over a million rows: one call per cell, no more.
             yield writer.writerow(
                 [
@@ -400,21 +456,26 @@ def xlsx_response(export: Export) -> StreamingHttpResponse:
             )
             % {"limit": f"{XLSX_ROW_LIMIT:,}", "count": f"{count:,}"}
         )
-    kinds = [column.kind for column in export.columns]
+    columns = export.columns_for(people=True)
+    kinds = [column.kind for column in columns]
 
     def cells():
-        for row in export.rows():
-            yield [_spreadsheet_cell(value, kind) for value, kind in zip(row, kinds, strict=True)]
+        # Text is written as an inline string, which a spreadsheet never runs: no quote needed.
+        for row in export.rows(columns):
+            yield [people_cell(value, kind) for value, kind in zip(row, kinds, strict=True)]
 
-    # Streamed as its rows are read (core/xlsx_stream.py): the first bytes leave at once.
-    workbook = xlsx_stream(
+    sheets = [
         Sheet(
             export.stem,
-            [column.name for column in export.columns],
-            [column.width for column in export.columns],
+            [column.heading for column in columns],
+            [column.width for column in columns],
             cells(),
         )
-    )
+    ]
+    if export.about is not None:
+        sheets.append(_about_sheet(export.about, count))
+    # Streamed as its rows are read (core/xlsx_stream.py): the first bytes leave at once.
+    workbook = xlsx_stream(*sheets)
     response = StreamingHttpResponse(
         _streamed(workbook, _alias(export), send_first=True),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -422,9 +483,28 @@ def xlsx_response(export: Export) -> StreamingHttpResponse:
     return _attachment(response, export.filename("xlsx"))
 
 
-def export_response(export: Export, fmt: str, *, bom: bool = True) -> HttpResponse:
+def _about_sheet(about: About, count: int) -> Sheet:
+    """The sheet "About this table": what the table holds, from where, as of when, and under
+    which licence, one labelled line each."""
+    provenance = about.provenance
+    lines = [
+        (gettext("Title"), about.title),
+        (gettext("Filters"), about.filters_in_words()),
+        (gettext("Address"), about.address),
+        (gettext("Exported"), timezone.localtime(about.made_at).replace(microsecond=0)),
+        (gettext("Information as of"), provenance.as_of),
+        (gettext("Source"), provenance.source),
+        (gettext("Licence"), str(provenance.licence)),
+        (gettext("Rows"), count),
+    ]
+    return Sheet(gettext("About this table"), [gettext("About this table"), ""], [24, 100], lines)
+
+
+def export_response(
+    export: Export, fmt: str, *, bom: bool = True, labels: bool = False
+) -> HttpResponse:
     if fmt == "csv":
-        return csv_response(export, bom=bom)
+        return csv_response(export, bom=bom, labels=labels)
     if fmt == "json":
         return json_response(export)
     return xlsx_response(export)

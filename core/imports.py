@@ -328,6 +328,22 @@ class PortalResource(resources.ModelResource):
             queryset = queryset.select_for_update(of=("self",))
         return queryset
 
+    def with_machine_names(self, dataset) -> Any:
+        """A file for people (an XLSX export) in the export's own columns: each heading back to
+        its column's name, and the columns added for people (names beside codes) left out."""
+        export_class = self.public_list.export_class
+        people = export_class.people_columns or export_class.columns
+        machine = {column.name for column in export_class.columns}
+        names = {column.heading: column.name for column in people}
+        headers = [str(header).strip() for header in dataset.headers or []]
+        if not headers or any(header in machine for header in headers):
+            return dataset
+        for header in headers:
+            if names.get(header, header) not in machine and header in names:
+                del dataset[header]
+        dataset.headers = [names.get(str(header).strip(), header) for header in dataset.headers]
+        return dataset
+
     def column_problem(self, headers) -> str | None:
         """What is wrong with a file's header row for this import, or None."""
         headers = [str(h).strip() for h in headers or []]
@@ -357,6 +373,7 @@ class PortalResource(resources.ModelResource):
     def import_data_inner(
         self, dataset, dry_run, raise_errors, using_transactions, *args, **kwargs
     ) -> Result:
+        dataset = self.with_machine_names(dataset)
         # A file with the wrong columns is refused whole, before its rows are read one by one.
         problem = (
             gettext("The file has no rows to import. Start from an export of the same list.")

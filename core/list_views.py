@@ -9,25 +9,96 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.views.generic import ListView
 from django_filters import FilterSet
 from django_filters.views import FilterView
 
-from core import data_cache, exports
+from core import data_cache, exports, pdf, provenance
 from core.pagination import CachedCountPaginator
 from core.public_lists import PublicList
 
+# The parameters that ask for a file rather than the page, left out of the page's address.
+FILE_PARAMETERS = ("export", "bom", "labels", "page")
 
-class PublicListView(ListView):
+
+def page_address(request: HttpRequest) -> str:
+    """The page's own address, with its filters and without what asked for a file."""
+    pairs = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if name not in FILE_PARAMETERS
+        for value in values
+        if value
+    ]
+    return request.build_absolute_uri(request.path) + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def about(request: HttpRequest, title: str, filters: list[dict] | None = None) -> exports.About:
+    """What a file made of this page says about itself; ``filters`` as active_filters() gives them."""
+    return exports.About(
+        title=str(title),
+        filters=[f"{chip['name']}: {chip['value']}" for chip in filters or []],
+        address=page_address(request),
+        made_at=timezone.now(),
+        provenance=provenance.current(),
+    )
+
+
+class PdfMixin:
+    """``?export=pdf`` gives the page as an A4 document: the view says what is on it in
+    ``pdf_document()``; a selection too long for paper answers 400 with what to do instead."""
+
+    pdf_stem = "report"
+
+    @classmethod
+    def page_parameters(cls) -> set[str]:
+        return {"export"}
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if "export" in request.GET:
+            if request.GET["export"] != pdf.FORMAT:
+                return bad_request(gettext("This page is made as a PDF only: use export=pdf."))
+            try:
+                document = self.pdf_document()
+            except exports.ExportRefused as refusal:
+                return bad_request(str(refusal))
+            return pdf.pdf_response(request, document, self.pdf_stem)
+        return super().get(request, *args, **kwargs)
+
+    def pdf_document(self) -> pdf.Document:
+        raise NotImplementedError
+
+
+class PublicListView(PdfMixin, ListView):
     """A list page without filters (sectors, countries): its declaration's rows, on one page."""
 
     public_list: PublicList
 
+    @property
+    def pdf_stem(self) -> str:
+        return self.public_list.name
+
     def get_queryset(self) -> QuerySet:
         return self.public_list.rows()
+
+    def pdf_document(self) -> pdf.Document:
+        self.object_list = self.get_queryset()
+        table = self.pdf_table(self.object_list)
+        pdf.check_rows(len(table.rows))
+        return pdf.Document(
+            about=about(self.request, self.public_list.title),
+            figures=[(gettext("Rows"), len(table.rows))],
+            tables=[table],
+        )
+
+    def pdf_table(self, rows) -> pdf.Table:
+        """The list as a table for its PDF: each page says which columns."""
+        raise NotImplementedError
 
 
 class FilteredListView(FilterView):
@@ -58,7 +129,7 @@ class FilteredListView(FilterView):
     @classmethod
     def page_parameters(cls) -> set[str]:
         """The parameters this page knows; any other is dropped by a redirect (portal/page_cache.py)."""
-        return {*cls.public_list.filterset_class.base_filters, cls.page_kwarg, "export", "bom"}
+        return {*cls.public_list.filterset_class.base_filters, cls.page_kwarg, *FILE_PARAMETERS}
 
     @classmethod
     def page_state(cls, query) -> list | None:
@@ -82,12 +153,19 @@ class FilteredListView(FilterView):
     def export(self, request: HttpRequest) -> HttpResponse:
         """The list as a file: every row the filters select, in the page's order."""
         fmt = request.GET["export"]
-        if fmt not in exports.FORMATS:
+        if fmt not in exports.FORMATS and fmt != pdf.FORMAT:
             return bad_request(exports.unknown_format(fmt))
         bom = request.GET.get("bom", "1")
         if bom not in ("0", "1"):
             return bad_request(
                 gettext("bom must be 1 (the default: a byte-order mark so Excel reads UTF-8) or 0.")
+            )
+        labels = request.GET.get("labels", "0")
+        if labels not in ("0", "1"):
+            return bad_request(
+                gettext(
+                    "labels must be 0 (the default: the columns' stable names) or 1 (headings for people)."
+                )
             )
         filterset = self.get_filterset(self.get_filterset_class())
         if not filterset.is_valid():
@@ -104,14 +182,47 @@ class FilteredListView(FilterView):
         if not_modified := get_conditional_response(request, etag=etag):
             return not_modified
         export = self.public_list.export_class(
-            filterset.qs, base_url=request.build_absolute_uri("/").rstrip("/")
+            filterset.qs,
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+            # Only the files for people say where they come from: CSV and JSON stay as they were.
+            about=about(request, self.page_heading, filterset.active_filters())
+            if fmt in ("xlsx", pdf.FORMAT)
+            else None,
         )
         try:
-            response = exports.export_response(export, fmt, bom=bom == "1")
+            if fmt == pdf.FORMAT:
+                return pdf.pdf_response(request, self.pdf_document(export), export.stem)
+            response = exports.export_response(export, fmt, bom=bom == "1", labels=labels == "1")
         except exports.ExportRefused as refusal:
             return bad_request(str(refusal))
         response["ETag"] = etag
         return response
+
+    def pdf_document(self, export: exports.Export) -> pdf.Document:
+        """The selection on paper: its figures, maps and charts (``pdf_parts``), and its table."""
+        count = export.row_count()
+        pdf.check_rows(count)
+        columns = export.printed_columns()
+        rows = [
+            [
+                exports.people_cell(value, column.kind)
+                for value, column in zip(row, columns, strict=True)
+            ]
+            for row in export.rows(columns)
+        ]
+        parts = self.pdf_parts(export.queryset)
+        return pdf.Document(
+            about=export.about,
+            figures=[(gettext("Rows"), count), *parts.get("figures", [])],
+            maps=parts.get("maps", []),
+            charts=parts.get("charts", []),
+            tables=[pdf.Table(self.page_heading, [column.heading for column in columns], rows)],
+            lead=parts.get("lead", ""),
+        )
+
+    def pdf_parts(self, rows: QuerySet) -> dict[str, Any]:
+        """Headline figures, maps and charts of the selection for its PDF, by page: none here."""
+        return {}
 
     def get_paginator(self, queryset, per_page, **kwargs) -> CachedCountPaginator:
         return CachedCountPaginator(

@@ -8,13 +8,14 @@ is a value column, so on PostgreSQL the database writes the CSV lines itself.
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from core.exports import Export, value_column
+from core.exports import Column, Export, value_column
 from outcomes import types as outcome_types
 from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
@@ -30,24 +31,28 @@ class OutcomeExport(Export):
             description=_(
                 "The outcome's number on the portal; an import with it updates that outcome."
             ),
+            label=_("Number"),
         ),
         value_column(
             "partnership",
             "partnership__name",
             width=40,
             description=_("The name of the partnership that achieved it."),
+            label=_("Partnership"),
         ),
         value_column(
             "partnership_slug",
             "partnership__slug",
             width=25,
             description=_("The partnership's identifier."),
+            label=_("Partnership identifier"),
         ),
         value_column(
             "type",
             "type",
             width=9,
             description=lazy(lambda: f"{outcome_types.values_text()}.", str)(),
+            label=_("Type"),
         ),
         value_column(
             "kind",
@@ -56,25 +61,46 @@ class OutcomeExport(Export):
             description=_(
                 "The kind within the type, e.g. joint_strategy, joint_office, business_trip."
             ),
+            label=_("Kind"),
         ),
-        value_column("level", "level", width=6, description=_("For an MoU: c2c, b2b or a2a.")),
-        value_column("title", "title", width=45, description=_("A short description.")),
+        value_column(
+            "level",
+            "level",
+            width=6,
+            description=_("For an MoU: c2c, b2b or a2a."),
+            label=_("Level"),
+        ),
+        value_column(
+            "title", "title", width=45, description=_("A short description."), label=_("Title")
+        ),
         value_column(
             "country",
             "country",
             width=8,
             description=_("ISO code of the country it is with or in."),
+            label=_("Country code"),
         ),
         value_column(
-            "country_name", "country__name", width=25, description=_("That country's name.")
+            "country_name",
+            "country__name",
+            width=25,
+            description=_("That country's name."),
+            label=_("Country"),
         ),
-        value_column("city", "city", width=15, description=_("The city, where there is one.")),
+        value_column(
+            "city",
+            "city",
+            width=15,
+            description=_("The city, where there is one."),
+            label=_("City"),
+        ),
         value_column(
             "date",
             "date",
             "date",
             width=12,
             description=_("The date (ISO 8601); for an MoU, the signing date."),
+            label=_("Date"),
         ),
         value_column(
             "year",
@@ -82,35 +108,61 @@ class OutcomeExport(Export):
             "number",
             width=6,
             description=_("The year, also where only the year is known."),
+            label=_("Year"),
         ),
         value_column(
             "counterpart",
             "counterpart__name",
             width=30,
             description=_("For an MoU: the organisation it was signed with."),
+            label=_("Counterpart"),
         ),
         value_column(
             "venue",
             "venue",
             width=14,
             description=_("For an MoU: trade_fair, dedicated_office or other."),
+            label=_("Venue"),
         ),
         value_column(
             "direction",
             "direction",
             width=9,
             description=_("For a mission or exchange: incoming or outgoing."),
+            label=_("Direction"),
         ),
         value_column(
             "evidence_url",
             "evidence_url",
             width=30,
             description=_("A link to evidence of the outcome."),
+            label=_("Evidence"),
         ),
-        value_column("source", "citation", width=60, description=SOURCE_DESCRIPTION),
-        value_column("as_of", "as_of", "date", width=12, description=AS_OF_DESCRIPTION),
-        value_column("url", "url", width=45, description=_("Its page on the portal.")),
+        value_column(
+            "source",
+            "citation",
+            width=60,
+            description=SOURCE_DESCRIPTION,
+            label=_("Source"),
+        ),
+        value_column(
+            "as_of",
+            "as_of",
+            "date",
+            width=12,
+            description=AS_OF_DESCRIPTION,
+            label=_("Information as of"),
+        ),
+        value_column(
+            "url",
+            "url",
+            width=45,
+            description=_("Its page on the portal."),
+            label=_("Page on the portal"),
+        ),
     ]
+
+    print_columns = ("date", "partnership", "type", "title", "country_name")
 
     def annotations(self) -> dict[str, Any]:
         # An outcome's page is its list's URL plus its id; reverse() per row would cost seconds a million rows.
@@ -159,3 +211,111 @@ def _citation() -> Case:
 FIELDS = [
     column.source for column in OutcomeExport.columns if column.source not in {"url", "citation"}
 ]
+
+
+def _results_in_words(groups: list[tuple[str, list[tuple[str, int]]]]) -> str:
+    """ "4 MoUs (United States, Japan, Brazil, India) + 1 roadmap", as the source lists a project's
+    results; ``groups`` is [(type, [(country name, count)])] in the types' order."""
+    by_value = {t.value: t for t in outcome_types.DEFINED}
+    parts = []
+    for type_value, countries in groups:
+        known = by_value.get(type_value)
+        total = sum(n for _, n in countries)
+        singular = str(known.verbose_name) if known else type_value
+        plural = str(known.plural) if known else type_value
+        part = ngettext("%(count)s %(singular)s", "%(count)s %(plural)s", total) % {
+            "count": total,
+            "singular": singular,
+            "plural": plural,
+        }
+        named = [f"{n} {name}" if n > 1 else name for name, n in countries if name]
+        if named:
+            part += f" ({', '.join(named)})"
+        parts.append(part)
+    return " + ".join(parts)
+
+
+class ResultsExport(Export):
+    """One row per partnership with published outcomes: its results in words, as the source's
+    "Examples from 6 CIP Cluster Internationalisation Projects" lists them."""
+
+    stem = "outcomes-report"
+    columns = [
+        Column(
+            "partnership",
+            lambda p: p.display_name,
+            width=45,
+            description=_("The partnership, with its acronym after a dash."),
+            label=_("Partnership"),
+        ),
+        Column(
+            "sectors",
+            lambda p: [s.name for s in p.sectors.all()],
+            "list",
+            width=30,
+            description=_("The sectors it works in."),
+            label=_("Sectors"),
+        ),
+        Column(
+            "outcomes",
+            lambda p: p.outcome_count,
+            "number",
+            width=10,
+            description=_("How many published outcomes it has."),
+            label=_("Outcomes"),
+        ),
+        Column(
+            "results",
+            lambda p: p.results,
+            width=90,
+            description=_(
+                "Its outcomes in words: “4 MoUs (United States of America, Japan, Brazil, India) "
+                "+ 1 roadmap”, by type, with the countries and how many with each."
+            ),
+            label=_("Results"),
+        ),
+    ]
+
+    def fetch(self) -> Iterator[Any]:
+        """Partnerships in chunks, each chunk's outcomes counted by type and country in one query."""
+        from outcomes.models import Outcome
+
+        order = {t.value: index for index, t in enumerate(outcome_types.DEFINED)}
+        chunk: list = []
+
+        def flushed():
+            counts: dict[int, dict[str, dict[str, int]]] = {}
+            rows = (
+                Outcome.objects.published()
+                .filter(partnership__in=[p.pk for p in chunk])
+                .values_list("partnership_id", "type", "country__name")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for partnership_id, type_value, country, n in rows:
+                by_type = counts.setdefault(partnership_id, {}).setdefault(type_value, {})
+                by_type[country or ""] = by_type.get(country or "", 0) + n
+            for partnership in chunk:
+                by_type = counts.get(partnership.pk, {})
+                partnership.outcome_count = sum(sum(c.values()) for c in by_type.values())
+                partnership.results = _results_in_words(
+                    [
+                        (t, sorted(c.items(), key=lambda item: (-item[1], item[0])))
+                        for t, c in sorted(by_type.items(), key=lambda item: order.get(item[0], 99))
+                    ]
+                )
+                yield partnership
+
+        # The page hands its page of rows as a list; an export, the whole queryset.
+        partnerships = (
+            self.queryset.iterator(chunk_size=500)
+            if isinstance(self.queryset, QuerySet)
+            else self.queryset
+        )
+        for partnership in partnerships:
+            chunk.append(partnership)
+            if len(chunk) == 500:
+                yield from flushed()
+                chunk = []
+        if chunk:
+            yield from flushed()

@@ -4,10 +4,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.public_lists import PublicList, RecordKey
-from outcomes.exports import OutcomeExport
+from outcomes.exports import OutcomeExport, ResultsExport
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from outcomes.schemas import OutcomeOut
+from partnerships.filters import PartnershipFilter
+from partnerships.models import Partnership
 
 OUTCOMES = PublicList(
     name="outcomes",
@@ -24,4 +26,20 @@ OUTCOMES = PublicList(
     not_found=_("There is no published outcome %(outcome_id)s."),
 )
 
-PUBLIC_LISTS = (OUTCOMES,)
+# The source's "Examples from 6 CIP Cluster Internationalisation Projects", regenerated: each
+# partnership with published outcomes and its results in words. A page, its files, no API.
+OUTCOMES_REPORT = PublicList(
+    name="outcomes-report",
+    title=_("Outcomes report"),
+    rows=lambda: (
+        Partnership.objects.published()
+        .filter(pk__in=Outcome.objects.published().values("partnership"))
+        .prefetch_related("sectors")
+        .order_by("name", "pk")
+    ),
+    page_url_name="outcomes-report",
+    filterset_class=PartnershipFilter,
+    export_class=ResultsExport,
+)
+
+PUBLIC_LISTS = (OUTCOMES, OUTCOMES_REPORT)

@@ -24,9 +24,10 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
-        from core import curated_admin, data_cache, public_lists
+        from core import curated_admin, data_cache, provenance, public_lists
         from partnerships import db_triggers, lists
         from partnerships.models import Cluster, Partnership
+        from partnerships.provenance import provenance as partnership_provenance
 
         # See partnerships/db_triggers.py for why the triggers live outside the migrations.
         pre_migrate.connect(_uninstall_triggers, sender=self)
@@ -38,3 +39,5 @@ class PartnershipsConfig(AppConfig):
         data_cache.register_dated(Partnership.objects.published, Cluster.objects.published)
         # Its lists in the API and on /about/exports/.
         public_lists.register(*lists.PUBLIC_LISTS)
+        # Where the tables come from, for the About sheet, PDFs and citations.
+        provenance.register(partnership_provenance)

@@ -78,6 +78,14 @@ REGIONS = PublicList(
     not_found=_("There is no region “%(slug)s”."),
 )
 
+# The caption of the ESCP overview report, on its page, in its PDF and in its files.
+ESCP_OVERVIEW_CAPTION = _(
+    "After the table “European Strategic Cluster Partnerships Overview” in Jose Freitas, "
+    "“EU Cluster Internationalisation with 3rd-countries - Some Findings from 6 Pilot Projects”, "
+    "European Commission, DG Enterprise and Industry, January 2014; regenerated from the "
+    "portal's data."
+)
+
 # The source's ESCP overview table, regenerated from the data: a page and its export, no API.
 ESCP_OVERVIEW = PublicList(
     name="escp-overview",

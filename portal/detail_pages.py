@@ -14,9 +14,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
-from core import data_cache, worldmap
+from core import data_cache, pdf, worldmap
 from core.country_codes import normalise_country_code
 from core.counts import count_together
+from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Country, Membership, Partnership, Sector
@@ -39,7 +40,47 @@ def _small_map(title, categories, names=None):
     }
 
 
-class PartnershipDetailView(DetailView):
+def _outcome_table(caption, outcomes) -> pdf.Table:
+    return pdf.Table(
+        caption,
+        [gettext("Date"), gettext("Type"), gettext("Title"), gettext("Country")],
+        [
+            [
+                outcome.date or outcome.year or "",
+                outcome.get_type_display(),
+                outcome.title,
+                outcome.country.name if outcome.country_id else "",
+            ]
+            for outcome in outcomes
+        ],
+    )
+
+
+def _partnership_table(caption, partnerships, extra_heading=None, extra=None) -> pdf.Table:
+    columns = [gettext("Partnership"), gettext("Sectors"), gettext("Members")]
+    return pdf.Table(
+        caption,
+        columns + ([extra_heading] if extra_heading else []),
+        [
+            [
+                p.display_name,
+                ", ".join(sector.name for sector in p.sectors.all()),
+                p.declared_members,
+                *([extra(p)] if extra else []),
+            ]
+            for p in partnerships
+        ],
+    )
+
+
+def _limited(rows) -> list:
+    """Every row, within the PDF's limit."""
+    rows = list(rows[: pdf.PDF_ROW_LIMIT + 1])
+    pdf.check_rows(len(rows))
+    return rows
+
+
+class PartnershipDetailView(PdfMixin, DetailView):
     queryset = (
         Partnership.objects.published()
         .with_related()
@@ -88,6 +129,35 @@ class PartnershipDetailView(DetailView):
             **kwargs,
         )
 
+    def pdf_document(self) -> pdf.Document:
+        self.object = partnership = self.get_object()
+        context = self.get_context_data(object=partnership)
+        outcomes = _limited(partnership.outcomes.published().with_related().in_date_order())
+        members = context["memberships"]
+        return pdf.Document(
+            about=about(self.request, partnership.display_name),
+            lead=", ".join(s.name for s in partnership.sectors.all()),
+            figures=[
+                (gettext("Members"), partnership.partner_count or len(members)),
+                (gettext("Countries"), partnership.country_count or "–"),
+                (gettext("Outcomes"), len(outcomes)),
+            ],
+            maps=[{**context["small_map"], "id": "pdf-small-map"}],
+            tables=[
+                pdf.Table(
+                    gettext("Target markets"),
+                    [gettext("Target markets")],
+                    [[partnership.target_markets or "–"]],
+                ),
+                pdf.Table(
+                    gettext("Members"),
+                    [gettext("Cluster"), gettext("Country")],
+                    [[m.cluster.name, m.cluster.country.name] for m in members],
+                ),
+                _outcome_table(gettext("Outcomes"), outcomes),
+            ],
+        )
+
 
 @dataclass(frozen=True)
 class OutcomesOfType:
@@ -121,8 +191,30 @@ def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
     ]
 
 
-class SectorDetailView(DetailView):
+class SectorDetailView(PdfMixin, DetailView):
     queryset = Sector.objects.published()
+
+    def pdf_document(self) -> pdf.Document:
+        self.object = sector = self.get_object()
+        partnerships = _limited(
+            Partnership.objects.published()
+            .in_sectors([sector.slug])
+            .with_related()
+            .order_by("name", "pk")
+        )
+        outcomes = Outcome.objects.published().in_sectors([sector.slug]).with_related()
+        latest = Excerpt.of(outcomes, DETAIL_ROWS)
+        return pdf.Document(
+            about=about(self.request, sector.name),
+            figures=[
+                (gettext("Partnerships"), len(partnerships)),
+                (gettext("Outcomes"), outcomes.count()),
+            ],
+            tables=[
+                _partnership_table(gettext("Partnerships"), partnerships),
+                _outcome_table(gettext("Latest outcomes"), latest),
+            ],
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
@@ -143,7 +235,7 @@ class SectorDetailView(DetailView):
         )
 
 
-class CountryDetailView(DetailView):
+class CountryDetailView(PdfMixin, DetailView):
     """One country: who is there, who targets it (directly or through a region), what was done there."""
 
     model = Country
@@ -170,6 +262,37 @@ class CountryDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(page=country_page(self.object, self.countries), **kwargs)
+
+    def pdf_document(self) -> pdf.Document:
+        self.object = country = self.get_object()
+        page = country_page(country, self.countries)
+        code = country.code
+        published = Partnership.objects.published()
+        targeting = _limited(
+            published.targeting_country([code]).with_related().order_by("name", "pk")
+        )
+        outcomes = Outcome.objects.published().with_country([code])
+        return pdf.Document(
+            about=about(self.request, country.name),
+            figures=[
+                (gettext("Partnerships targeting it"), len(targeting)),
+                (
+                    gettext("Partnerships with members here"),
+                    published.with_member_country([code]).count(),
+                ),
+                (gettext("Outcomes here"), outcomes.count()),
+            ],
+            maps=[{**page.small_map, "id": "pdf-small-map"}],
+            tables=[
+                _partnership_table(
+                    gettext("Partnerships targeting %(country)s") % {"country": country.name},
+                    targeting,
+                    gettext("How"),
+                    lambda p: ", ".join(p.routes_to(code)),
+                ),
+                _outcome_table(gettext("Latest outcomes"), page.outcomes),
+            ],
+        )
 
 
 @dataclass(frozen=True)

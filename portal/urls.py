@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 
+from outcomes.views import OutcomesReportView
 from partnerships import urls as partnership_urls
 from portal import catalogue, detail_pages, discovery, views
 from portal.api import api
@@ -48,6 +49,7 @@ urlpatterns = [
     ),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("reports/outcomes/", OutcomesReportView.as_view(), name="outcomes-report"),
     path("feeds/", include("outcomes.feed_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", api.urls),

@@ -110,6 +110,7 @@ def test_every_registered_list_is_served_from_its_declaration(client):
         "regions",
         "escp-overview",
         "outcomes",
+        "outcomes-report",
     ]
     paths = api.get_openapi_schema(path_prefix=reverse("api:index"))["paths"]
     help_page = client.get("/about/exports/").content.decode()

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from outcomes.models import Outcome
+from partnerships.exports import PartnershipExport
 from partnerships.models import Country, Partnership, Sector
 from tests.source_document import TARGET_REGIONS, overview_entries, overview_rows
 
@@ -123,13 +124,18 @@ def export_rows(client, fmt):
         ]
     if fmt == "json":
         return json.loads(body(response))
-    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).active
+    # The XLSX is for people: headings in words, names beside the codes; read back as the columns.
+    sheet = openpyxl.load_workbook(io.BytesIO(body(response))).worksheets[0]
     header, *values = sheet.iter_rows(values_only=True)
+    names = {column.heading: column.name for column in PartnershipExport.columns}
     rows = [dict(zip(header, row, strict=True)) for row in values]
     return [
         {
-            k: (v.split(";") if v else []) if k in LISTS else ("" if v is None else v)
+            names[k]: (v.split("; ") if v else [])
+            if names[k] in LISTS
+            else ("" if v is None else v)
             for k, v in row.items()
+            if k in names
         }
         for row in rows
     ]

@@ -8,11 +8,13 @@ from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from core import exports
+from core import data_cache, exports
+from core.citation import Citation
 from outcomes.rows import table_rows as outcome_table_rows
 from portal import structured_data
 
@@ -233,3 +235,21 @@ def json_ld(context, obj) -> str:
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(data.translate(JSON_ESCAPES))
     )
+
+
+@register.inclusion_tag("includes/_cite.html", takes_context=True)
+def cite_this(context, title) -> dict[str, Any]:
+    """ "Cite this": the page's permanent address (its canonical state: filters in one order, nothing
+    else) and its citation as text, BibTeX and CSL-JSON."""
+    from portal.context_processors import SITE_NAME
+
+    request = context["request"]
+    key = getattr(request, "page_key", None) or request.path
+    citation = Citation(
+        title=str(title),
+        publisher=str(SITE_NAME),
+        address=request.build_absolute_uri(key),
+        accessed=timezone.localdate(),
+        as_of=updated.date() if (updated := data_cache.data_updated_at()) else None,
+    )
+    return {"citation": citation}
