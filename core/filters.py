@@ -72,6 +72,28 @@ def _not_on_this_portal_now(what) -> str:
 _not_on_this_portal = lazy(_not_on_this_portal_now, str)
 
 
+class SearchTextField(forms.CharField):
+    """Search words as one canonical text: lower case, single spaces.
+
+    Every search is case-insensitive, so ``Mission``, ``mission `` and ``MISSION`` select the
+    same rows, and share one cached count, one set of facet counts and one kept page.
+    """
+
+    def clean(self, value) -> str:
+        return " ".join(super().clean(value).lower().split())
+
+
+class SearchFilter(django_filters.CharFilter):
+    """``q``: search words, canonical (``SearchTextField``), at most 200 characters."""
+
+    field_class = SearchTextField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
 class CountryCodesField(forms.MultipleChoiceField):
     """One or more ISO 3166-1 alpha-2 codes; EU aliases and any case are accepted."""
 

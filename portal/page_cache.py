@@ -65,7 +65,7 @@ class PublicPageCacheMiddleware:
             return HttpResponse(content, content_type=content_type)
         response = self.get_response(request)
         if _is_canonical(request, state) and self._cacheable_response(response):
-            cache.set(key, (response.content, response["Content-Type"]), data_cache.TIMEOUT)
+            cache.set(key, (response.content, response["Content-Type"]), data_cache.timeout())
         return response
 
     @staticmethod

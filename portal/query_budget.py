@@ -1,0 +1,113 @@
+"""A public page or API request stops querying before its worker is killed: "too broad", not silence.
+
+gunicorn kills a worker that takes longer than its timeout (30 s, gunicorn.conf.py), and the
+visitor gets an empty reply. So every GET of a page or the API runs under a budget:
+
+- on PostgreSQL each statement gets ``statement_timeout`` (``STATEMENT_TIMEOUT_SECONDS``), set on
+  the connection before the request's first query and reset after its last, so a kept page that
+  asks nothing costs nothing;
+- on any database, no statement starts after ``QUERY_DEADLINE_SECONDS`` from the request's start.
+
+A request that runs over answers 503 with "this search is too broad, add a filter" (a page, or
+the API's JSON ``detail``). 503 rather than a 4xx: the request is valid, the server declines to
+spend more on it; a 4xx would tell link checkers and clients that the URL is wrong. It is sent
+with ``Cache-Control: no-store`` and without ``Retry-After``, since the same request would run
+over again. Exports (which stream for minutes by design), the admin and writes are not limited.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.db.utils import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+
+STATUS = 503
+
+
+class TooBroad(Exception):
+    """The request ran out of its query budget."""
+
+    def __init__(self) -> None:
+        super().__init__(message())
+
+
+def message() -> str:
+    return gettext(
+        "This search is too broad to answer in time. Add a filter (a country, a sector, a type or "
+        "a year) or more precise words, and try again."
+    )
+
+
+class _Budget:
+    """The connection's execute wrapper for one request."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + settings.QUERY_DEADLINE_SECONDS
+        self.armed = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if time.monotonic() > self.deadline:
+            raise TooBroad
+        if not self.armed and connection.vendor == "postgresql":
+            self.armed = True
+            milliseconds = int(settings.STATEMENT_TIMEOUT_SECONDS * 1000)
+            context["cursor"].cursor.execute("SET statement_timeout = %s", [milliseconds])
+        try:
+            return execute(sql, params, many, context)
+        except OperationalError as error:
+            if _cancelled(error):
+                raise TooBroad from error
+            raise
+
+    def disarm(self) -> None:
+        if self.armed:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET statement_timeout")
+
+
+def _cancelled(error: OperationalError) -> bool:
+    # psycopg2's QueryCanceled: SQLSTATE 57014, "canceling statement due to statement timeout".
+    return getattr(error.__cause__, "pgcode", None) == "57014"
+
+
+def _limited(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and "export" not in request.GET
+        and not request.path.startswith((f"/{settings.ADMIN_URL}", f"/{settings.STATIC_URL}"))
+    )
+
+
+class QueryBudgetMiddleware:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _limited(request):
+            return self.get_response(request)
+        budget = _Budget()
+        try:
+            with connection.execute_wrapper(budget):
+                return self.get_response(request)
+        finally:
+            budget.disarm()
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Raised by a view (the API's too) or while its template renders. Raised by a middleware
+        # further in, it reaches the site's 500 handler, which answers the same (portal/views.py).
+        return too_broad(request) if isinstance(exception, TooBroad) else None
+
+
+def too_broad(request: HttpRequest) -> HttpResponse:
+    """The page that says the request was too broad, with the form to narrow it."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message(), "errors": {}}, status=STATUS)
+    else:
+        response = render(request, "too_broad.html", {"message": message()}, status=STATUS)
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store"
+    return response
