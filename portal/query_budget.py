@@ -55,13 +55,19 @@ class _Budget:
         if not self.armed and connection.vendor == "postgresql":
             self.armed = True
             milliseconds = int(settings.STATEMENT_TIMEOUT_SECONDS * 1000)
-            context["cursor"].cursor.execute("SET statement_timeout = %s", [milliseconds])
+            # On a cursor of its own: the query's may be a server-side one, which runs one statement.
+            with context["connection"].connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = %s", [milliseconds])
         try:
             return execute(sql, params, many, context)
         except OperationalError as error:
             if _cancelled(error):
                 raise TooBroad from error
             raise
+
+    def lift(self) -> None:
+        """No deadline for what is left of the request: the page that says it was too broad."""
+        self.deadline = float("inf")
 
     def disarm(self) -> None:
         if self.armed:
@@ -89,7 +95,7 @@ class QueryBudgetMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _limited(request):
             return self.get_response(request)
-        budget = _Budget()
+        budget = request.query_budget = _Budget()
         try:
             with connection.execute_wrapper(budget):
                 return self.get_response(request)
@@ -104,6 +110,9 @@ class QueryBudgetMiddleware:
 
 def too_broad(request: HttpRequest) -> HttpResponse:
     """The page that says the request was too broad, with the form to narrow it."""
+    budget = getattr(request, "query_budget", None)
+    if budget is not None:
+        budget.lift()
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message(), "errors": {}}, status=STATUS)
     else:
