@@ -1,7 +1,8 @@
 """A public page or API request stops querying before its worker is killed: "too broad", not silence.
 
 gunicorn kills a worker that takes longer than its timeout (30 s, gunicorn.conf.py), and the
-visitor gets an empty reply. So every GET of a page or the API runs under a budget:
+visitor gets an empty reply. So every search (a GET of a page or the API with ``q``) runs under a
+budget:
 
 - on PostgreSQL each statement gets ``statement_timeout`` (``STATEMENT_TIMEOUT_SECONDS``), set on
   the connection before the request's first query and reset after its last, so a kept page that
@@ -12,7 +13,11 @@ A request that runs over answers 503 with "this search is too broad, add a filte
 the API's JSON ``detail``). 503 rather than a 4xx: the request is valid, the server declines to
 spend more on it; a 4xx would tell link checkers and clients that the URL is wrong. It is sent
 with ``Cache-Control: no-store`` and without ``Retry-After``, since the same request would run
-over again. Exports (which stream for minutes by design), the admin and writes are not limited.
+over again. Exports (which stream for minutes by design), the admin and writes are not limited,
+nor are the lists without a search: their states are few (the filters' options), each computed
+once per generation of the data, and the first visitor after a change of the data waits for the
+whole list's exact counts (about 15 s for the million outcomes on a busy machine) rather than
+being refused.
 """
 
 import time
@@ -81,8 +86,10 @@ def _cancelled(error: OperationalError) -> bool:
 
 
 def _limited(request: HttpRequest) -> bool:
+    # A search, in the pages and the API alike.
     return (
         request.method in ("GET", "HEAD")
+        and bool(request.GET.get("q"))
         and "export" not in request.GET
         and not request.path.startswith((f"/{settings.ADMIN_URL}", f"/{settings.STATIC_URL}"))
     )
