@@ -5,6 +5,7 @@ every parameter is checked: a bad value becomes a message next to its filter
 and is left out of the filtering (the view answers 400), never a 500.
 """
 
+import random
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
-from django.db.models import QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core import data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
+from core.index_lookups import AnyOf
 
 
 def calls(queryset_method: Callable) -> Callable:
@@ -94,6 +96,11 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
         super().__init__(*args, **kwargs)
+
+
+# Up to this many rows matched by a search, its facets are counted exactly; past it, over this many
+# of them (chosen at random, the same each time) and scaled up, said to be estimates.
+FACET_EXACT_ROWS = 2_000
 
 
 class CountryCodesField(forms.MultipleChoiceField):
@@ -175,14 +182,14 @@ class FacetedFilterSet(django_filters.FilterSet):
     def _country_params(cls) -> list[str]:
         return [name for name, f in cls.base_filters.items() if isinstance(f, CountryCodesFilter)]
 
-    def filtered_except(self, skipped) -> QuerySet:
+    def filtered_except(self, skipped, *, hits=None) -> QuerySet:
         queryset = self.queryset.all()
         if not self.is_bound:
             return queryset
         self.is_valid()  # Fills cleaned_data with the values that are valid.
         for name, value in self.form.cleaned_data.items():
             if name != skipped and name not in self.state_params:
-                queryset = self._filter(queryset, name, value)
+                queryset = self._filter(queryset, name, value, hits=hits)
         return queryset
 
     def facet_counts(self, cache_name: str = "") -> dict[str, dict[str, int]]:
@@ -193,9 +200,19 @@ class FacetedFilterSet(django_filters.FilterSet):
         """
 
         def count():
+            hits = self.hits_sample()
             tallies = {
-                name: tally(self.filtered_except(name)) for name, tally in self.facets().items()
+                name: tally(self.filtered_except(name, hits=hits))
+                for name, tally in self.facets().items()
             }
+            if hits is not None:
+                factor = len(self._search_hits) / len(hits)
+                counts = count_together(tallies)
+                scaled = {
+                    name: {value: estimated(n * factor) for value, n in by_value.items()}
+                    for name, by_value in counts.items()
+                }
+                return scaled, True
             sample = self.sample()
             return count_together(tallies, sample=sample), sample is not None
 
@@ -242,12 +259,21 @@ class FacetedFilterSet(django_filters.FilterSet):
             queryset = self._filter(queryset, name, value)
         return queryset
 
-    def _filter(self, queryset, name, value) -> QuerySet:
+    def _filter(self, queryset, name, value, *, hits=None) -> QuerySet:
         if name == self.search_param and value:
-            hits = self.search_hits()
+            hits = hits if hits is not None else self.search_hits()
             if hits is not None:
-                return queryset.filter(pk__in=hits)
+                return queryset.filter(AnyOf(F("pk"), hits))
         return self.filters[name].filter(queryset, value)
+
+    def hits_sample(self) -> list | None:
+        """A fixed share of a search's keys when it has more than ``FACET_EXACT_ROWS``: its
+        facets are counted over them and scaled up; None to count them all."""
+        hits = self.search_hits()
+        if hits is None or len(hits) <= FACET_EXACT_ROWS:
+            return None
+        # The same keys each time for the same search: a page and its reload agree.
+        return random.Random(len(hits)).sample(sorted(hits), FACET_EXACT_ROWS)
 
     def sample(self) -> Sample | None:
         """The sample a broad search is counted on; None to count every row."""
