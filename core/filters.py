@@ -228,8 +228,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The keys of the rows the search alone selects, read once; None without a search, or
         for a broad one: more rows than the pages reach (LIST_MAX_ROWS).
 
-        The other filters and every facet's count then select from these keys instead of
-        searching again: each count used to run the whole search anew, six times a page.
+        Every facet's count and the total then select from these keys instead of searching again:
+        each count used to run the whole search anew, six times a page. The page's rows search
+        as before: once its counts are cached, that is the only search it runs.
         """
         if not hasattr(self, "_search_hits"):
             self.is_valid()
@@ -253,11 +254,6 @@ class FacetedFilterSet(django_filters.FilterSet):
         reading at most one row more than the limit, so it costs the same for any search.
         """
         return self.search_hits() is None and bool(getattr(self, "_search_hits", None))
-
-    def filter_queryset(self, queryset) -> QuerySet:
-        for name, value in self.form.cleaned_data.items():
-            queryset = self._filter(queryset, name, value)
-        return queryset
 
     def _filter(self, queryset, name, value, *, hits=None) -> QuerySet:
         if name == self.search_param and value:

@@ -37,9 +37,9 @@ def test_a_search_reads_its_rows_once_for_the_page_and_every_facet(client, outco
         response = client.get("/outcomes/", {"q": "roadmap"})
     assert response.context["result_count"] == 6
     assert "Roadmap (6)" in response.text  # The type facet, exact.
-    # The names the search matches (counterparts, partnerships) and its rows, once each; the six
-    # facets and the total select by the rows' keys. Each used to search again.
-    assert len(searching(queries.captured_queries, "roadmap")) == 3
+    # The names the search matches (counterparts, partnerships), its rows' keys and the page's
+    # rows, once each; the six facets and the total select by the keys. Each used to search again.
+    assert len(searching(queries.captured_queries, "roadmap")) == 4
 
 
 def test_a_search_differing_only_in_case_and_spaces_is_not_counted_again(client, outcomes):
