@@ -280,11 +280,14 @@ class FacetedFilterSet(django_filters.FilterSet):
     def total(self) -> tuple[int, bool]:
         """How many rows the filters select, and whether it is an estimate: exact as far as the
         pages reach, estimated past that for a broad search (``broad_search``)."""
-        rows = self.qs
+        only_search = [name for name, _ in self.filter_state()] == [self.search_param]
         sample = self.sample()
         if sample is None:
-            return rows.count(), False
-        only_search = [name for name, _ in self.filter_state()] == [self.search_param]
+            hits = self.search_hits()
+            if hits is not None and only_search:
+                return len(hits), False
+            return self.filtered_except(None).count(), False
+        rows = self.filtered_except(None)
         exact = len(self._search_hits) if only_search else count_upto(rows, settings.LIST_MAX_ROWS)
         if exact <= settings.LIST_MAX_ROWS:
             return exact, False
