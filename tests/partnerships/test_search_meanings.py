@@ -18,7 +18,12 @@ def found(client, **params) -> set[str]:
 def test_a_country_name_finds_the_partnerships_working_with_it(client, seeded):
     brazil = found(client, q="brazil")
     # Before, no partnership's name or description held the word: 0 results.
-    assert {"ict4future", "textile2020", "mind-the-gap", "food-health-wellbeing-partnership"} <= brazil
+    assert {
+        "ict4future",
+        "textile2020",
+        "mind-the-gap",
+        "food-health-wellbeing-partnership",
+    } <= brazil
     assert found(client, target_country="BR") <= brazil
     assert "elca" not in brazil  # China only.
     # Any case, and the page offers the filter the word names.
@@ -38,9 +43,10 @@ def test_a_region_name_finds_the_partnerships_targeting_it(client, seeded):
     north_africa = found(client, q="north africa")
     assert "escp-for-personalized-healthcare" in north_africa
     assert found(client, target_region="north-africa") <= north_africa
-    assert "Filter by target region: North Africa" in client.get(
-        "/partnerships/", {"q": "North  Africa"}
-    ).text
+    assert (
+        "Filter by target region: North Africa"
+        in client.get("/partnerships/", {"q": "North  Africa"}).text
+    )
 
 
 def test_words_that_name_nothing_still_match_text(client, seeded):

@@ -143,9 +143,13 @@ def test_a_search_out_of_time_answers_too_broad_not_an_empty_reply(client, outco
 def test_a_statement_past_its_timeout_is_too_broad_and_the_timeout_is_reset(settings):
     settings.STATEMENT_TIMEOUT_SECONDS = 0.05
     budget = query_budget._Budget()
-    with connection.execute_wrapper(budget), connection.cursor() as cursor:
-        with pytest.raises(query_budget.TooBroad), transaction.atomic():
-            cursor.execute("SELECT pg_sleep(2)")
+    with (
+        connection.execute_wrapper(budget),
+        connection.cursor() as cursor,
+        pytest.raises(query_budget.TooBroad),
+        transaction.atomic(),
+    ):
+        cursor.execute("SELECT pg_sleep(2)")
     budget.disarm()
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
