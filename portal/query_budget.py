@@ -6,7 +6,8 @@ budget:
 
 - on PostgreSQL each statement gets ``statement_timeout`` (``STATEMENT_TIMEOUT_SECONDS``), set on
   the connection before the request's first query and reset after its last, so a kept page that
-  asks nothing costs nothing;
+  asks nothing costs nothing (two session commands sent on the driver's own cursor, which the
+  page's query counts do not include);
 - on any database, no statement starts after ``QUERY_DEADLINE_SECONDS`` from the request's start.
 
 A request that runs over answers 503 with "this search is too broad, add a filter" (a page, or
@@ -75,8 +76,9 @@ class _Budget:
         self.deadline = float("inf")
 
     def disarm(self) -> None:
-        if self.armed:
-            with connection.cursor() as cursor:
+        # As it was set: a session command on the connection itself, beside the page's queries.
+        if self.armed and connection.connection is not None:
+            with connection.connection.cursor() as cursor:
                 cursor.execute("RESET statement_timeout")
 
 
