@@ -1,7 +1,8 @@
 """A public page or API request stops querying before its worker is killed: "too broad", not silence.
 
-gunicorn kills a worker that takes longer than its timeout (30 s, gunicorn.conf.py), and the
-visitor gets an empty reply. So every search (a GET of a page or the API with ``q``) runs under a
+A sync gunicorn worker that took longer than its timeout (30 s) was killed and the visitor got an
+empty reply; a threaded one (gunicorn.conf.py) is not killed, and a runaway search holds its thread
+and the visitor for as long as it runs. So every search (a GET of a page or the API with ``q``) runs under a
 budget:
 
 - on PostgreSQL each statement gets ``statement_timeout`` (``STATEMENT_TIMEOUT_SECONDS``), set on

@@ -215,7 +215,7 @@ PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # past every row before it: seconds over a million outcomes, for any visitor who asks. The exports,
 # which hold every row, are the way to the rest; search engines stop at 10,000 results for the same reason.
 LIST_MAX_ROWS = env_int("LIST_MAX_ROWS", 10_000)
-# A search (a page or API request with q) stops querying before gunicorn kills its worker
+# A search (a page or API request with q) stops querying within gunicorn's timeout
 # (GUNICORN_TIMEOUT, 30 s): no statement runs longer than STATEMENT_TIMEOUT_SECONDS (PostgreSQL's
 # statement_timeout) and none starts after QUERY_DEADLINE_SECONDS, so that 15 + 10 < 30 and a
 # runaway search answers "too broad, add a filter" (portal/query_budget.py) instead of an empty
