@@ -137,7 +137,8 @@ class FilteredListView(FilterView):
             if context["paginator"]
             else len(context["object_list"]),
             count_is_estimate=bool(context["paginator"] and context["paginator"].is_estimate),
-            facets_estimated=getattr(self.filterset, "facets_estimated", False),
+            # Read after the filter form is written, which counts the facets.
+            facets_estimated=lambda: getattr(self.filterset, "facets_estimated", False),
             active_filters=self.filterset.active_filters(),
             page_problem=self.page_problem,
         )
