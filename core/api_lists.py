@@ -133,12 +133,12 @@ def _add_record(router: ReadRouter, public_list: PublicList) -> None:
     )(one_row)
 
 
-def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.QuerySet, list]:
-    """The rows the list's page shows for this request's parameters, in its order, and the
-    filters as validated: the key of the list's cached total, so that a made-up parameter,
-    which changes no row, adds no entry to the cache."""
+def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.QuerySet, list, Any]:
+    """The rows the list's page shows for this request's parameters, in its order, the
+    filters as validated (the key of the list's cached total, so that a made-up parameter,
+    which changes no row, adds no entry to the cache), and how the page counts them."""
     if public_list.filterset_class is None:
-        return public_list.rows(), []
+        return public_list.rows(), [], None
     filterset = public_list.filterset_class(
         request.GET or None, queryset=public_list.rows(), request=request
     )
@@ -149,7 +149,7 @@ def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.Quer
                 for name, errors in filterset.errors.items()
             }
         )
-    return filterset.qs, filterset.filter_state()
+    return filterset.qs, filterset.filter_state(), filterset.total
 
 
 def filter_parameters(filterset_class: type[FilterSet]) -> dict:
@@ -223,7 +223,7 @@ class ApiRows:
     """
 
     def __init__(
-        self, public_list: PublicList, request: HttpRequest, queryset, filter_state=()
+        self, public_list: PublicList, request: HttpRequest, queryset, filter_state=(), counter=None
     ) -> None:
         self.public_list = public_list
         self.queryset = queryset
@@ -231,6 +231,7 @@ class ApiRows:
         self.base_url = request.build_absolute_uri("/").rstrip("/")
         # The page of the same list shares it (core/list_views.py).
         self.count_key = (public_list.name, list(filter_state))
+        self.counter = counter
 
     def count(self) -> int:
         return self.queryset.count()
@@ -275,6 +276,12 @@ class PageLinks(PaginationBase):
 
     class Output(Schema):
         count: int = Field(description=_("How many rows the parameters select, on all pages."))
+        count_is_estimate: bool = Field(
+            description=_(
+                "Whether count is estimated from a sample: for a search that matches more rows "
+                "than the pages reach, to two significant figures."
+            )
+        )
         next: Url | None = Field(description=_("The next page's address; null on the last page."))
         previous: Url | None = Field(
             description=_("The previous page's address; null on the first page.")
@@ -293,6 +300,7 @@ class PageLinks(PaginationBase):
             pagination.page_size,
             count_key=queryset.count_key,
             max_rows=settings.LIST_MAX_ROWS,
+            counter=queryset.counter,
         )
         try:
             page = paginator.page(pagination.page)
@@ -300,6 +308,7 @@ class PageLinks(PaginationBase):
             raise HttpError(404, paginator.no_such_page(pagination.page)) from None
         return {
             "count": paginator.count,
+            "count_is_estimate": paginator.is_estimate,
             "next": _page_link(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_link(request, page.previous_page_number())
             if page.has_previous()

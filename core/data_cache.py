@@ -5,9 +5,17 @@
 (facet counts, result counts, the home page's figures, the statistics) under a
 key that names the current *generation* of the data. Any save or delete of
 curated data clears the date and starts a new generation, so every cached figure
-is forgotten at once without listing keys. With the default local-memory cache
-each process has its own entries, so the timeout bounds staleness where another
-process made the change; with Redis (``REDIS_URL``) all processes, on every node, share them.
+is forgotten at once without listing keys. With Redis (``REDIS_URL``) all
+processes, on every node, share the entries and the generation, so they are kept with no
+time-to-live: the generation alone decides when they are stale, and Redis's LRU
+policy drops old generations (docs/operations.md). With the default local-memory
+cache each process has its own entries and cannot see another's change, so there
+``TIMEOUT`` bounds staleness.
+
+A value that is missing is computed once, however many requests want it at the
+same moment: the first takes a lock (``cache.add``) and computes, the others wait
+for its value (``cached``). A cold search over a million outcomes is seconds of
+database work; three identical requests used to do it three times.
 
 With read replicas (core/db_router.py) a generation also names the primary's WAL
 position after the change that started it: a request reads a replica only once
@@ -24,11 +32,14 @@ names the published rows the date is read from (``register_dated``).
 import datetime
 import hashlib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 
 from django.apps import AppConfig
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Model, QuerySet
@@ -38,7 +49,11 @@ from core import counts, db_router
 
 CACHE_KEY = "portal:data-updated-at"
 GENERATION_KEY = "portal:data-generation"
+# How long a process's own (local-memory) cache keeps a value; a shared cache keeps it until the
+# data changes (timeout()).
 TIMEOUT = 300
+# How often a request that waits for another's computation looks for its value.
+WAIT_STEP_SECONDS = 0.05
 
 
 # Registered by the apps in their AppConfig.ready (register_dated).
@@ -66,8 +81,15 @@ def data_updated_at() -> datetime.datetime | None:
         latest = list(counts.combined(newest, all=True)) if newest else []
         value = max((moment for moment in latest if moment), default="")
         if may_keep(generation()):
-            cache.set(CACHE_KEY, value, TIMEOUT)
+            cache.set(CACHE_KEY, value, timeout())
     return value or None
+
+
+def timeout() -> int | None:
+    """How long a value computed from the data is kept: until the data changes (no time-to-live)
+    where all processes share the cache and its generation, ``TIMEOUT`` in a process's own memory,
+    which another process's change does not reach."""
+    return TIMEOUT if isinstance(caches["default"], LocMemCache) else None
 
 
 def generation() -> str:
@@ -135,8 +157,11 @@ def key(name: str, parts, current: str | None = None) -> str:
 def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool = False) -> T:
     """``compute()``, or its value for the same ``parts`` while the data has not changed.
 
-    A cache that fails (full, or down) is a miss: the value is computed (the site's cache
-    backend, portal/cache.py). ``local``: also kept in this process's memory for the current
+    One computation per missing value: the request that takes the lock computes, the others
+    wait for its value as long as a request may query (``settings.QUERY_DEADLINE_SECONDS``), and
+    compute it themselves only if the lock goes without a value (its computation failed) or the
+    wait runs out. A cache that fails (full, or down) is a miss: the value is computed, with no
+    waiting (the site's cache backend, portal/cache.py). ``local``: also kept in this process's memory for the current
     generation, for the few values every page reads whole (the filters' options, every country):
     read and unpickled from the cache, 10,000 partnerships' options or 250 countries cost
     milliseconds a page. Only for values nobody changes, and of a bounded number of ``parts``.
@@ -151,13 +176,44 @@ def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool
             return _local[cache_key]
     value = cache.get(cache_key)
     if value is None:
-        value = compute()
-        if not may_keep(current):  # Read from a replica behind this generation.
-            return value
-        cache.set(cache_key, value, TIMEOUT)
+        if not may_keep(current):  # Read from a replica behind this generation: not kept.
+            return compute()
+        value = _computed_once(cache_key, compute)
     if local:
         _local[cache_key] = value
     return value
+
+
+def _computed_once[T](cache_key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` by the request that takes the lock; the others wait for its value."""
+    lock_key = f"{cache_key}:computing"
+    wait = settings.QUERY_DEADLINE_SECONDS
+    # The lock outlives the longest computation a request may run, and then lapses, so that a
+    # worker killed while computing does not leave it held.
+    locked = cache.add(lock_key, 1, wait + settings.STATEMENT_TIMEOUT_SECONDS)
+    if not locked:
+        value = _wait_for(cache_key, lock_key, time.monotonic() + wait)
+        if value is not None:
+            return value
+    try:
+        value = compute()
+        cache.set(cache_key, value, timeout())
+    finally:
+        if locked:
+            cache.delete(lock_key)
+    return value
+
+
+def _wait_for(cache_key: str, lock_key: str, deadline: float):
+    """The value another request is computing, or None if its lock goes first or time runs out."""
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        value = cache.get(cache_key)
+        if value is not None:
+            return value
+        if cache.get(lock_key) is None:
+            return cache.get(cache_key)
+    return None
 
 
 # Values kept in this process for one generation (cached(..., local=True)), and that generation.

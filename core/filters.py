@@ -5,20 +5,24 @@ every parameter is checked: a bad value becomes a message next to its filter
 and is left out of the filtering (the view answers 400), never a 500.
 """
 
+import random
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import F, QuerySet, Value
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
 from core.country_codes import normalise_country_code
-from core.counts import count_together
+from core.counts import Sample, Tally, count_together, count_upto, estimated
+from core.index_lookups import AnyOf
 
 
 def calls(queryset_method: Callable) -> Callable:
@@ -72,6 +76,33 @@ def _not_on_this_portal_now(what) -> str:
 _not_on_this_portal = lazy(_not_on_this_portal_now, str)
 
 
+class SearchTextField(forms.CharField):
+    """Search words as one canonical text: lower case, single spaces.
+
+    Every search is case-insensitive, so ``Mission``, ``mission `` and ``MISSION`` select the
+    same rows, and share one cached count, one set of facet counts and one kept page.
+    """
+
+    def clean(self, value) -> str:
+        return " ".join(super().clean(value).lower().split())
+
+
+class SearchFilter(django_filters.CharFilter):
+    """``q``: search words, canonical (``SearchTextField``), at most 200 characters."""
+
+    field_class = SearchTextField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+
+
+# Up to this many rows matched by a search, its facets are counted exactly; past it, over this many
+# of them (chosen at random, the same each time) and scaled up, said to be estimates.
+FACET_EXACT_ROWS = 2_000
+
+
 class CountryCodesField(forms.MultipleChoiceField):
     """One or more ISO 3166-1 alpha-2 codes; EU aliases and any case are accepted."""
 
@@ -121,6 +152,11 @@ class FacetedFilterSet(django_filters.FilterSet):
     facet_option_limits: dict[str, int] = {}
     # Parameters that are not filters but are part of the page's state.
     state_params = ("sort", "page")
+    # The search's parameter: a search that alone matches more rows than pages reach has its
+    # total and facet counts estimated from a sample (``broad_search``).
+    search_param = "q"
+    # The share of the table's pages that sample reads.
+    sample_percent = 1.0
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
@@ -146,14 +182,14 @@ class FacetedFilterSet(django_filters.FilterSet):
     def _country_params(cls) -> list[str]:
         return [name for name, f in cls.base_filters.items() if isinstance(f, CountryCodesFilter)]
 
-    def filtered_except(self, skipped) -> QuerySet:
+    def filtered_except(self, skipped, *, hits=None) -> QuerySet:
         queryset = self.queryset.all()
         if not self.is_bound:
             return queryset
         self.is_valid()  # Fills cleaned_data with the values that are valid.
         for name, value in self.form.cleaned_data.items():
             if name != skipped and name not in self.state_params:
-                queryset = self.filters[name].filter(queryset, value)
+                queryset = self._filter(queryset, name, value, hits=hits)
         return queryset
 
     def facet_counts(self, cache_name: str = "") -> dict[str, dict[str, int]]:
@@ -164,13 +200,100 @@ class FacetedFilterSet(django_filters.FilterSet):
         """
 
         def count():
-            return count_together(
-                {name: tally(self.filtered_except(name)) for name, tally in self.facets().items()}
-            )
+            hits = self.hits_sample()
+            tallies = {
+                name: tally(self.filtered_except(name, hits=hits))
+                for name, tally in self.facets().items()
+            }
+            if hits is not None:
+                factor = len(self._search_hits) / len(hits)
+                counts = count_together(tallies)
+                scaled = {
+                    name: {value: estimated(n * factor) for value, n in by_value.items()}
+                    for name, by_value in counts.items()
+                }
+                return scaled, True
+            sample = self.sample()
+            return count_together(tallies, sample=sample), sample is not None
 
         if not cache_name:
-            return count()
-        return data_cache.cached(f"facets:{cache_name}", self.filter_state(), count)
+            counts, self.facets_estimated = count()
+        else:
+            counts, self.facets_estimated = data_cache.cached(
+                f"facets:{cache_name}", self.filter_state(), count
+            )
+        return counts
+
+    def search_hits(self) -> list | None:
+        """The keys of the rows the search alone selects, read once; None without a search, or
+        for a broad one: more rows than the pages reach (LIST_MAX_ROWS).
+
+        Every facet's count and the total then select from these keys instead of searching again:
+        each count used to run the whole search anew, six times a page. The page's rows search
+        as before: once its counts are cached, that is the only search it runs.
+        """
+        if not hasattr(self, "_search_hits"):
+            self.is_valid()
+            text = self.form.cleaned_data.get(self.search_param) if self.is_bound else None
+            hits = None
+            if text:
+                searched = self.filters[self.search_param].filter(self.queryset.all(), text)
+                hits = list(
+                    searched.order_by().values_list("pk", flat=True)[: settings.LIST_MAX_ROWS + 1]
+                )
+            self._search_hits = hits
+        hits = self._search_hits
+        return hits if hits is None or len(hits) <= settings.LIST_MAX_ROWS else None
+
+    def broad_search(self) -> bool:
+        """Whether the search alone matches more rows than the pages reach (LIST_MAX_ROWS).
+
+        Counting all of them is seconds over a million outcomes ("cluster" is in every one), and
+        each facet would count them again: such a search's total and facet counts are estimated
+        from a sample of the table (PostgreSQL; other databases count them all). Known from
+        reading at most one row more than the limit, so it costs the same for any search.
+        """
+        return self.search_hits() is None and bool(getattr(self, "_search_hits", None))
+
+    def _filter(self, queryset, name, value, *, hits=None) -> QuerySet:
+        if name == self.search_param and value:
+            hits = hits if hits is not None else self.search_hits()
+            if hits is not None:
+                return queryset.filter(AnyOf(F("pk"), hits))
+        return self.filters[name].filter(queryset, value)
+
+    def hits_sample(self) -> list | None:
+        """A fixed share of a search's keys when it has more than ``FACET_EXACT_ROWS``: its
+        facets are counted over them and scaled up; None to count them all."""
+        hits = self.search_hits()
+        if hits is None or len(hits) <= FACET_EXACT_ROWS:
+            return None
+        # The same keys each time for the same search: a page and its reload agree.
+        return random.Random(len(hits)).sample(sorted(hits), FACET_EXACT_ROWS)
+
+    def sample(self) -> Sample | None:
+        """The sample a broad search is counted on; None to count every row."""
+        if connections[self.queryset.db].vendor != "postgresql" or not self.broad_search():
+            return None
+        return Sample(self.queryset.model._meta.db_table, self.sample_percent)
+
+    def total(self) -> tuple[int, bool]:
+        """How many rows the filters select, and whether it is an estimate: exact as far as the
+        pages reach, estimated past that for a broad search (``broad_search``)."""
+        only_search = [name for name, _ in self.filter_state()] == [self.search_param]
+        sample = self.sample()
+        if sample is None:
+            hits = self.search_hits()
+            if hits is not None and only_search:
+                return len(hits), False
+            return self.filtered_except(None).count(), False
+        rows = self.filtered_except(None)
+        exact = len(self._search_hits) if only_search else count_upto(rows, settings.LIST_MAX_ROWS)
+        if exact <= settings.LIST_MAX_ROWS:
+            return exact, False
+        counted = count_together({"": Tally(rows, Value("all"))}, sample=sample)[""]
+        # Never less than the rows counted exactly: a sample can miss them.
+        return max(counted.get("all", 0), estimated(exact)), True
 
     def filter_state(self) -> list:
         """The valid filters' values, without page and sort: the key of what is cached for them.
@@ -217,8 +340,9 @@ class FacetedFilterSet(django_filters.FilterSet):
                 by_value = {value: by_value[value] for value in top}
             shown = {str(value) for value, count in by_value.items() if count} | chosen
             field.unlabelled_choices = choices = list(field.choices)
+            labelled = _about if getattr(self, "facets_estimated", False) else _exactly
             field.choices = [
-                (value, f"{label} ({by_value.get(str(value), 0)})")
+                (value, labelled(label, by_value.get(str(value), 0)))
                 for value, label in choices
                 if value and str(value) in shown
             ]
@@ -255,6 +379,14 @@ class FacetedFilterSet(django_filters.FilterSet):
             if not (key == name and item == value)
         ]
         return urlencode(pairs)
+
+
+def _exactly(label, n) -> str:
+    return f"{label} ({n})"
+
+
+def _about(label, n) -> str:
+    return gettext("%(label)s (about %(count)s)") % {"label": label, "count": f"{n:,}"}
 
 
 def _normalised(data, country_params):

@@ -231,6 +231,7 @@ class FilteredListView(FilterView):
             # The API's pages of this list share it (core/api_lists.py).
             count_key=(self.public_list.name, self.filterset.filter_state()),
             max_rows=settings.LIST_MAX_ROWS,
+            counter=self.filterset.total,
             **kwargs,
         )
 
@@ -253,6 +254,9 @@ class FilteredListView(FilterView):
             result_count=context["paginator"].count
             if context["paginator"]
             else len(context["object_list"]),
+            count_is_estimate=bool(context["paginator"] and context["paginator"].is_estimate),
+            # Read after the filter form is written, which counts the facets.
+            facets_estimated=lambda: getattr(self.filterset, "facets_estimated", False),
             active_filters=self.filterset.active_filters(),
             page_problem=self.page_problem,
         )

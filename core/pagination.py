@@ -21,14 +21,25 @@ class CachedCountPaginator(Paginator):
     as ``max_rows`` (settings.LIST_MAX_ROWS) and grows with every row after.
     """
 
-    def __init__(self, *args, count_key, max_rows, **kwargs) -> None:
+    def __init__(self, *args, count_key, max_rows, counter=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.count_key = count_key
         self.max_rows = max_rows
+        # Gives (total, whether it is an estimate): a FilterSet's ``total`` for a broad search.
+        self.counter = counter or (lambda: (Paginator.count.func(self), False))
 
     @cached_property
+    def _total(self) -> tuple[int, bool]:
+        return data_cache.cached("total", self.count_key, self.counter)
+
+    @property
     def count(self) -> int:
-        return data_cache.cached("count", self.count_key, lambda: Paginator.count.func(self))
+        return self._total[0]
+
+    @property
+    def is_estimate(self) -> bool:
+        """Whether the total is estimated from a sample (a broad search, core/filters.py)."""
+        return self._total[1]
 
     @cached_property
     def num_pages(self) -> int:

@@ -12,8 +12,8 @@ from core.counts import Tally
 from core.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
+    SearchFilter,
     StableOrderingFilter,
-    calls,
     facet,
 )
 from outcomes import types as outcome_types
@@ -57,10 +57,8 @@ class YearsFilter(django_filters.MultipleChoiceFilter):
 
 
 class OutcomeFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method=calls(OutcomeQuerySet.search),
-        max_length=200,
+    q = SearchFilter(
+        method="search",
         help_text=_("Words in the title, description, city, counterpart or partnership."),
     )
     type = facet(
@@ -132,6 +130,13 @@ class OutcomeFilter(FacetedFilterSet):
     class Meta:
         model = Outcome
         fields = []
+
+    def search(self, queryset, name, text) -> QuerySet:
+        # The names it matches read once, not again for each facet's count.
+        named = getattr(self, "_named", None)
+        if named is None or named[0] != text:
+            named = self._named = (text, OutcomeQuerySet.named_by(text))
+        return queryset.search(text, named=named[1])
 
 
 def partnerships_with_outcome_type(partnerships, types) -> QuerySet:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
-from core.index_lookups import EqualsAnyOf
+from core.index_lookups import AnyOf
 from outcomes import types as outcome_types
 from partnerships.models import (
     Country,
@@ -46,6 +46,9 @@ DATE_ORDER = (
     F("title").asc(),
     F("pk").asc(),
 )
+
+# Up to this many counterparts or partnerships named by a search are given to it as a list of ids.
+NAMED_AS_LIST = 1_000
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -146,25 +149,46 @@ class OutcomeQuerySet(models.QuerySet):
     def in_years(self, years) -> Self:
         return self.filter(year__in=years)
 
-    def search(self, text) -> Self:
+    def search(self, text, *, named: Q | None = None) -> Self:
         """The text in the title, description, city, counterpart's name or partnership's name or
         acronym. Every arm is a condition on the outcome's own columns, each with its index on
         PostgreSQL (trigram indexes for the texts, migration 0005), so that a search reads the
-        rows that match rather than all of them. The name arms need no ``published()`` of their
-        own: a draft's name can only select a draft outcome, which a published() list never holds."""
-        counterparts = Organisation.objects.filter(name__icontains=text).order_by().values("pk")
-        partnerships = (
-            Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text))
-            .order_by()
-            .values("pk")
-        )
+        rows that match rather than all of them. The name arms (``named_by``, which a FilterSet
+        reads once for all its counts) need no ``published()`` of their own: a draft's name can
+        only select a draft outcome, which a published() list never holds."""
         return self.filter(
             Q(title__icontains=text)
             | Q(description__icontains=text)
             | Q(city__icontains=text)
-            | Q(EqualsAnyOf(F("counterpart"), counterparts))
-            | Q(EqualsAnyOf(F("partnership"), partnerships))
+            | (named if named is not None else self.named_by(text))
         )
+
+    @staticmethod
+    def named_by(text) -> Q:
+        """Outcomes whose counterpart or partnership the text names.
+
+        Up to ``NAMED_AS_LIST`` names are given as their ids, one constant array, which the
+        columns' indexes answer beside the other arms (a BitmapOr). More (every demo partnership
+        is "... Cluster ...") are a subquery, which PostgreSQL probes as a hash for each row it
+        reads: ``= ANY(ARRAY(subquery))``, as it was, searched its 10,000 ids row by row (0.9 s
+        for a sample of 10,000 outcomes against 0.1 s), and a constant array of 10,000 cost
+        seconds to plan in each facet's count.
+        """
+        arms = Q()
+        for column, names in (
+            ("counterpart", Organisation.objects.filter(name__icontains=text)),
+            (
+                "partnership",
+                Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text)),
+            ),
+        ):
+            names = names.order_by().values_list("pk", flat=True)
+            ids = list(names[: NAMED_AS_LIST + 1])
+            if len(ids) > NAMED_AS_LIST:
+                arms |= Q(**{f"{column}__in": names})
+            elif ids:
+                arms |= Q(AnyOf(F(column), ids))
+        return arms
 
     # Facet counts, read together in one query per page (core/counts.py).
 

@@ -3,8 +3,7 @@
 The partnership list's "Has outcomes of type" filter belongs to the outcomes app, which adds it
 (outcomes/filters.py): this app does not know outcomes."""
 
-import django_filters
-from django.db.models import CharField, Value
+from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
@@ -12,10 +11,12 @@ from core import counts, data_cache
 from core.filters import (
     CountryCodesFilter,
     FacetedFilterSet,
+    SearchFilter,
     StableOrderingFilter,
     calls,
     facet,
 )
+from partnerships import search
 from partnerships.models import (
     Cluster,
     ClusterQuerySet,
@@ -25,6 +26,7 @@ from partnerships.models import (
     Region,
     Sector,
 )
+from partnerships.search import ReadSearch
 
 # The options of every list's filters, read in one query once until the data changes.
 
@@ -80,12 +82,11 @@ def _read_filter_choices():
 
 
 class PartnershipFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method=calls(PartnershipQuerySet.search),
-        max_length=200,
+    q = SearchFilter(
+        method="search",
         help_text=_(
-            "Words in a partnership's name, acronym or description, or a member cluster's name."
+            "Words in a partnership's name, acronym or description, or a member cluster's name; "
+            "a country, region or sector finds the partnerships related to it."
         ),
     )
     kind = facet(
@@ -149,11 +150,52 @@ class PartnershipFilter(FacetedFilterSet):
         model = Partnership
         fields = []
 
+    def search(self, queryset, name, text) -> QuerySet:
+        return queryset.searching(self.read_search())
+
+    def read_search(self) -> ReadSearch | None:
+        """The valid search, read once per FilterSet (each facet's count filters by it again)."""
+        if not hasattr(self, "_read_search"):
+            self.is_valid()
+            text = self.form.cleaned_data.get("q") if self.is_bound else ""
+            self._read_search = read_search(text) if text else None
+        return self._read_search
+
+    def search_meanings(self) -> list[dict]:
+        """What the search's words name, each as the filter to choose instead: its label, value
+        and the URL of this page with that filter and the search without those words."""
+        found = self.read_search()
+        if found is None:
+            return []
+        offers = []
+        for meaning in found.meanings:
+            if meaning.filter not in self.filters or meaning.value in self.data.getlist(
+                meaning.filter
+            ):
+                continue
+            query = self.data.copy()
+            query.pop("page", None)
+            rest = [m.words for m in found.meanings if m is not meaning] + list(found.words)
+            query.setlist("q", [" ".join(rest)] if rest else [])
+            query.appendlist(meaning.filter, meaning.value)
+            offers.append(
+                {
+                    "filter": _lower_first(str(self.filters[meaning.filter].label)),
+                    "value": meaning.label,
+                    "url": "?" + query.urlencode(),
+                }
+            )
+        return offers
+
+
+def read_search(text: str) -> ReadSearch:
+    """The countries, regions and sectors a search names, by the filters' options."""
+    choices = filter_choices()
+    return search.read(text, search.vocabulary(choices), dict(choices["country"]))
+
 
 class ClusterFilter(FacetedFilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method=calls(PartnershipQuerySet.search), max_length=200
-    )
+    q = SearchFilter(method=calls(ClusterQuerySet.search))
     country = facet(
         _("Country"),
         country_choices,
@@ -178,3 +220,8 @@ class ClusterFilter(FacetedFilterSet):
     class Meta:
         model = Cluster
         fields = []
+
+
+def _lower_first(label: str) -> str:
+    """ "Target country" inside a sentence: "Filter by target country: Brazil"."""
+    return label[:1].lower() + label[1:]

@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
+from partnerships import search
+from partnerships.search import ReadSearch
 
 
 def publication_time(published_at, is_published) -> datetime.datetime | None:
@@ -481,17 +483,25 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
     def search(self, text) -> Self:
-        """Words in the name, acronym, description or a named member cluster's name (a published
-        cluster's only: probing a draft's name letter by letter must find nothing)."""
-        members = Membership.objects.published().filter(
-            Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
-        )
-        return self.filter(
-            Q(name__icontains=text)
-            | Q(acronym__icontains=text)
-            | Q(description__icontains=text)
-            | Q(pk__in=members.values("partnership"))
-        )
+        """Each word in the name, acronym, description or a named member cluster's name."""
+        return self.searching(ReadSearch(meanings=(), words=tuple(text.split())))
+
+    def searching(self, found: ReadSearch) -> Self:
+        """A search read by ``partnerships.search.read``: for each country, region or sector it
+        names, the partnerships related to it (working with the country, targeting the region, in
+        the sector) or with its words in their text; each word left, in their text."""
+        related = {
+            search.TARGET_COUNTRY: Partnership.objects.targeting_country,
+            search.TARGET_REGION: Partnership.objects.targeting_region,
+            search.SECTOR: Partnership.objects.in_sectors,
+        }
+        condition = Q()
+        for meaning in found.meanings:
+            selected = related[meaning.filter]([meaning.value]).values("pk")
+            condition &= Q(pk__in=selected) | _text_match(meaning.words)
+        for word in found.words:
+            condition &= _text_match(word)
+        return self.filter(condition)
 
     def headline_figures(self) -> dict[str, int]:
         """The home page's figures, in a few aggregate queries."""
@@ -570,6 +580,20 @@ class PartnershipQuerySet(models.QuerySet):
             partnership__in=self.values("pk"), region__isnull=False
         )
         return Tally(targets, "region__slug", models.Count("partnership", distinct=True))
+
+
+def _text_match(text) -> Q:
+    """The text in a partnership's name, acronym, description or a named member cluster's name (a
+    published cluster's only: probing a draft's name letter by letter must find nothing)."""
+    members = Membership.objects.published().filter(
+        Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
+    )
+    return (
+        Q(name__icontains=text)
+        | Q(acronym__icontains=text)
+        | Q(description__icontains=text)
+        | Q(pk__in=members.values("partnership"))
+    )
 
 
 # A partnership's history holds the rows its form edits with it (a revert restores them too), not its

@@ -69,6 +69,7 @@ class PartnershipListView(FilteredListView):
         )
         context["target_countries"] = codes or []
         context["object_list"] = table_rows(context["object_list"], target_countries=codes or ())
+        context["search_meanings"] = self.filterset.search_meanings()
         return context
 
     def pdf_parts(self, rows: QuerySet) -> dict[str, Any]:

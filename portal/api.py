@@ -13,6 +13,7 @@ from pydantic import WithJsonSchema
 
 from core import public_lists
 from core.api_lists import BadParameters, ReadRouter, Url, list_router
+from portal import query_budget
 from portal.api_docs import ReferencePage
 
 
@@ -128,3 +129,10 @@ def invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpRespon
         {"detail": gettext("Some parameters are not valid."), "errors": errors},
         status=400,
     )
+
+
+@api.exception_handler(query_budget.TooBroad)
+def too_broad(request: HttpRequest, exc: query_budget.TooBroad) -> HttpResponse:
+    """A request that ran out of its query budget: 503 and what to do (portal/query_budget.py);
+    without DEBUG the middleware would answer the same."""
+    return query_budget.too_broad(request)

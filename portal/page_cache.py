@@ -72,7 +72,7 @@ class PublicPageCacheMiddleware:
             and self._cacheable_response(response)
             and data_cache.may_keep(current)
         ):
-            cache.set(key, (response.content, response["Content-Type"]), data_cache.TIMEOUT)
+            cache.set(key, (response.content, response["Content-Type"]), data_cache.timeout())
         return response
 
     @staticmethod

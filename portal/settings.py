@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # revision in the history; a failed one keeps neither.
     "portal.middleware.RevisionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Around the pages and the API, kept pages included: no query of a GET runs past its budget.
+    "portal.query_budget.QueryBudgetMiddleware",
     # After every middleware that sets headers, so that they treat a kept page like a fresh one;
     # after authentication, so that only visitors who are not logged in get kept pages.
     "portal.page_cache.PublicPageCacheMiddleware",
@@ -256,6 +258,13 @@ PAGE_SIZE = env_int("PAGE_SIZE", 25)
 # past every row before it: seconds over a million outcomes, for any visitor who asks. The exports,
 # which hold every row, are the way to the rest; search engines stop at 10,000 results for the same reason.
 LIST_MAX_ROWS = env_int("LIST_MAX_ROWS", 10_000)
+# A search (a page or API request with q) stops querying within gunicorn's timeout
+# (GUNICORN_TIMEOUT, 30 s): no statement runs longer than STATEMENT_TIMEOUT_SECONDS (PostgreSQL's
+# statement_timeout) and none starts after QUERY_DEADLINE_SECONDS, so that 15 + 10 < 30 and a
+# runaway search answers "too broad, add a filter" (portal/query_budget.py) instead of an empty
+# reply. Keep their sum below the worker timeout.
+STATEMENT_TIMEOUT_SECONDS = env_int("STATEMENT_TIMEOUT_SECONDS", 10)
+QUERY_DEADLINE_SECONDS = env_int("QUERY_DEADLINE_SECONDS", 15)
 
 # ---- HTTPS, cookies and sessions -------------------------------------------------------------
 # Production answers only over HTTPS (behind a proxy that sets X-Forwarded-Proto), and its cookies

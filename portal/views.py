@@ -25,7 +25,7 @@ from outcomes.models import Outcome
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, Partnership, Sector
 from portal import cache as portal_cache
-from portal import statistics
+from portal import query_budget, statistics
 from portal.api import api_endpoints
 from portal.context_processors import SITE_NAME
 
@@ -117,7 +117,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Django closes a broken connection at the end of the request and
     CONN_HEALTH_CHECKS checks a reused one, so the site recovers by itself.
     """
-    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    error = sys.exc_info()[1]
+    if isinstance(error, query_budget.TooBroad):
+        return query_budget.too_broad(request)
+    if not isinstance(error, OperationalError | InterfaceError):
         return defaults.server_error(request)
     page = loader.get_template("503.html").render(
         {"SITE_NAME": SITE_NAME, "request": request, "retry_after": RETRY_AFTER_SECONDS}

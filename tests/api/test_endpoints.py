@@ -234,7 +234,13 @@ def test_the_total_is_counted_again_once_the_data_changes(client):
 
 def test_an_empty_list_has_one_empty_page(client, db):
     body = client.get("/api/outcomes/").json()
-    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert body == {
+        "count": 0,
+        "count_is_estimate": False,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
