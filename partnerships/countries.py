@@ -7,7 +7,8 @@ codes EU documents write (UK, EL, ROK) are read by core/country_codes.py.
 from django_countries import countries
 
 # The 27 member states since 1 February 2020. A change of membership is a data
-# migration that updates Country.is_eu_member, so history stays in the log.
+# migration that updates Country.is_eu_member and its dates (EU_MEMBERSHIP below), so history
+# stays in the log.
 EU_MEMBER_STATES = frozenset(
     [
         "AT",
@@ -41,6 +42,33 @@ EU_MEMBER_STATES = frozenset(
 )
 
 
+# When each country joined the EU (and left it): the history behind is_eu_member, so that a page can
+# say that the United Kingdom was a member when a 2014 source was written. From the EU's own list
+# of accessions (european-union.europa.eu, "EU countries"); the founders' date is the Treaty of
+# Rome's entry into force.
+EU_MEMBERSHIP = {
+    **dict.fromkeys(["BE", "DE", "FR", "IT", "LU", "NL"], ("1958-01-01", None)),
+    **dict.fromkeys(["DK", "IE"], ("1973-01-01", None)),
+    "GB": ("1973-01-01", "2020-01-31"),
+    "GR": ("1981-01-01", None),
+    **dict.fromkeys(["ES", "PT"], ("1986-01-01", None)),
+    **dict.fromkeys(["AT", "FI", "SE"], ("1995-01-01", None)),
+    **dict.fromkeys(
+        ["CY", "CZ", "EE", "HU", "LV", "LT", "MT", "PL", "SK", "SI"], ("2004-05-01", None)
+    ),
+    **dict.fromkeys(["BG", "RO"], ("2007-01-01", None)),
+    "HR": ("2013-07-01", None),
+}
+
+
+def set_membership_dates(country_model) -> None:
+    """Fill in the membership dates of EU_MEMBERSHIP; for the migration and for test set-up."""
+    for code, (since, until) in EU_MEMBERSHIP.items():
+        country_model.objects.filter(code=code).update(
+            eu_member_since=since, eu_member_until=until
+        )
+
+
 def create_country_rows(country_model) -> None:
     """One row per ISO country, named by django-countries; for the migration and for test set-up."""
     country_model.objects.bulk_create(
@@ -50,3 +78,6 @@ def create_country_rows(country_model) -> None:
         ],
         ignore_conflicts=True,
     )
+    # The migration that creates the rows (0002) comes before the one that adds the dates (0006).
+    if any(field.name == "eu_member_since" for field in country_model._meta.get_fields()):
+        set_membership_dates(country_model)

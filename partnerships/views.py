@@ -1,10 +1,12 @@
 from typing import Any
 
+from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
 from partnerships.models import Cluster
+from partnerships.selectors import explain_rows
 
 
 class PartnershipListView(FilteredListView):
@@ -13,13 +15,21 @@ class PartnershipListView(FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # With a target country chosen, each row says whether it targets it directly or via a region.
-        codes = (
-            self.filterset.form.cleaned_data.get("target_country")
-            if self.filterset.is_valid()
-            else None
-        )
-        context["target_countries"] = codes or []
+        # With a country or region chosen, each row says why it is listed: "targets directly",
+        # "targets through North Africa", "2 MoUs, 1 office".
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        wanted = {
+            name: chosen.get(name) or []
+            for name in ("target_country", "works_with", "target_region")
+        }
+        if any(wanted.values()):
+            explain_rows(
+                context["object_list"],
+                target_countries=wanted["target_country"],
+                works_with=wanted["works_with"],
+                target_regions=wanted["target_region"],
+            )
+            context["why_heading"] = gettext("Why it is listed")
         return context
 
 

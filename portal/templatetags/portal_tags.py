@@ -68,12 +68,6 @@ def page_range_around(paginator, number) -> list:
     ]
 
 
-@register.filter
-def routes_to(partnership, code) -> str:
-    """ "directly" or "through Mediterranean Region": how a partnership targets a country."""
-    return ", ".join(partnership.routes_to(code))
-
-
 BAR_ROW = 22  # pixels per bar in the SVG bar charts
 BAR_SPACE = 330  # pixels for the longest bar
 
