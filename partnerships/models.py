@@ -635,11 +635,11 @@ class PartnershipQuerySet(models.QuerySet):
                 if code
             }
         )
+        # Target markets: countries targeted directly or as a region's third countries, as the
+        # statistics' table of target countries lists them.
+        figures["target_countries"] = len(self.tally_by_target_country().counts())
         targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
-        figures |= targets.aggregate(
-            target_countries=models.Count("country", distinct=True),
-            target_regions=models.Count("region", distinct=True),
-        )
+        figures |= targets.aggregate(target_regions=models.Count("region", distinct=True))
         return figures
 
     def with_related(self, *, region_countries=True) -> Self:

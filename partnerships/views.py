@@ -3,9 +3,10 @@ from typing import Any
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
+from core import data_cache
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
-from partnerships.models import Cluster
+from partnerships.models import Cluster, Country, Partnership
 from partnerships.selectors import explain_rows
 
 
@@ -64,8 +65,41 @@ class CountryListView(PublicListView):
 
 
 class ClusterListView(FilteredListView):
+    """The named cluster records, after what the partnerships declare of their members: most
+    member clusters are counted by the sources ("11 from 10 countries") without being named."""
+
     public_list = lists.CLUSTERS
     template_name = "partnerships/cluster_list.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(
+            declared=data_cache.cached("declared-members", (), declared_members), **kwargs
+        )
+
+
+# Partnerships shown by their declared members on the clusters page; the rest are a sort away.
+DECLARED_ROWS = 25
+
+
+def declared_members() -> dict[str, Any]:
+    """The member clusters the published partnerships declare: their total, the partnerships with
+    the most, and per country the partnerships declaring members there."""
+    partnerships = Partnership.objects.published()
+    by_country = partnerships.tally_by_member_country().counts()
+    names = dict(Country.objects.filter(code__in=by_country).values_list("code", "name"))
+    return {
+        "total": partnerships.headline_figures()["declared_partners"] or 0,
+        "declaring": partnerships.filter(partner_count__isnull=False).count(),
+        "partnerships": list(
+            partnerships.filter(partner_count__isnull=False)
+            .with_related(region_countries=False)
+            .order_by("-partner_count", "name", "pk")[:DECLARED_ROWS]
+        ),
+        "countries": sorted(
+            ((code, names.get(code, code), n) for code, n in by_country.items()),
+            key=lambda row: (-row[2], row[1]),
+        ),
+    }
 
 
 class ClusterDetailView(DetailView):

@@ -2,12 +2,15 @@
 together, so they are the portal's, above both apps. Their URL names stay in the partnerships
 namespace (portal/urls.py)."""
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import BooleanField, Case, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
@@ -46,9 +49,11 @@ class PartnershipDetailView(DetailView):
             codes = (
                 {target.country_id}
                 if target.country_id
-                else {c.code for c in target.region.countries.all()}
+                # Through a region, only its third countries are target markets.
+                else {c.code for c in target.region.countries.all() if not c.is_eu_member}
             )
             (tentative if target.tentative else firm).update(codes)
+        outcomes = list(outcomes)
         # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
         memberships = list(
             partnership.memberships.published().select_related(
@@ -57,6 +62,7 @@ class PartnershipDetailView(DetailView):
         )
         return super().get_context_data(
             outcomes_by_type=_group_by_type(outcomes),
+            outcome_figures=_outcome_figures(partnership, outcomes),
             memberships=memberships,
             coordinator=next(
                 (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
@@ -81,6 +87,16 @@ class PartnershipDetailView(DetailView):
         )
 
 
+def _outcome_figures(partnership, outcomes):
+    """Its outcomes counted, all and by type, each with the outcome list of exactly those."""
+    base = f"{reverse('outcomes:outcome-list')}?{urlencode({'partnership': partnership.slug})}"
+    by_type = Counter(outcome.type for outcome in outcomes)
+    return [(gettext("all outcomes"), len(outcomes), base)] + [
+        (str(Outcome.Type(kind).label), n, f"{base}&{urlencode({'type': kind})}")
+        for kind, n in sorted(by_type.items(), key=lambda item: list(Outcome.Type).index(item[0]))
+    ]
+
+
 def _group_by_type(outcomes):
     """[("Memoranda of Understanding (6)", [outcomes])] in the order of Outcome.Type, skipping empty types."""
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
@@ -100,7 +116,16 @@ class SectorDetailView(DetailView):
     queryset = Sector.objects.published()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        slug = self.object.slug
         return super().get_context_data(
+            figures=data_cache.cached(
+                "sector-figures",
+                slug,
+                lambda: {
+                    "partnerships": Partnership.objects.published().in_sectors([slug]).count(),
+                    "outcomes": Outcome.objects.published().in_sectors([slug]).count(),
+                },
+            ),
             partnerships=Excerpt.of(
                 Partnership.objects.published()
                 .in_sectors([self.object.slug])
@@ -117,7 +142,8 @@ class SectorDetailView(DetailView):
 
 
 class CountryDetailView(DetailView):
-    """One country: who is there, who targets it (directly or through a region), what was done there."""
+    """One country: who works with it (targets it, directly or through a region, or has outcomes
+    there), who is there, what was done there."""
 
     model = Country
     context_object_name = "country"
@@ -147,10 +173,12 @@ class CountryDetailView(DetailView):
 
 @dataclass(frozen=True)
 class CountryPage:
-    """What a country's page shows besides the country: its map and the first rows of each list."""
+    """What a country's page shows besides the country: its figures, its map and the first rows
+    of each list."""
 
+    figures: dict[str, int]  # each a link to its list (country_figures)
     small_map: dict[str, Any]
-    targeting: Excerpt[Partnership]  # each row with routes_here: how it targets the country
+    working: Excerpt[Partnership]  # each row with ``why``: "targets directly; 2 MoUs, 1 office"
     members: Excerpt[Partnership]
     outcomes: Excerpt[Outcome]
     offices: Excerpt[Outcome]
@@ -158,29 +186,42 @@ class CountryPage:
 
 
 def country_page(country: Country, countries: dict[str, Country] | None = None) -> CountryPage:
-    """The lists and map of a country's page: who is there, who targets it (directly or through a
-    region), what was done there. Three of its parts are kept until the data changes: the map's
-    colours and the country's regions, the first offices, and every country's name (``countries``,
-    where the caller has read them already)."""
+    """The figures, lists and map of a country's page: who works with it (its target market,
+    directly or through a region, or where it has outcomes), who is there, what was done there.
+    Its figures, the map's colours and the country's regions, the first offices, and every
+    country's name (``countries``, where the caller has read them already) are kept until the
+    data changes."""
     code = country.code
     published = Partnership.objects.published()
-    targeting = published.targeting_country([code])
+    working = published.working_with([code])
     origins, regions_with_it = data_cache.cached(
-        "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
+        "country-origins-and-regions", code, lambda: _origins_and_regions(code, working)
     )
     # Each list shows its first rows and links to the full, filtered list; the two partnership
     # lists are read with their related rows in one go, each row marked with its lists. Which
-    # regions contain the country is known, so the regions' countries are not read.
-    first_targeting = _first_ids(targeting)
+    # regions hold the country is known, so the regions' countries are not read.
+    first_working = _first_ids(working)
     first_members = _first_ids(published.with_member_country([code]))
     rows = list(
-        published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
-        .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
+        published.filter(Q(pk__in=first_working) | Q(pk__in=first_members))
+        .annotate(works_with_it=_is_in(first_working), member_here=_is_in(first_members))
         .order_by("name", "pk")
         .with_related(region_countries=False)
     )
+    engaged = published.filter(pk__in=first_working).engagements_in([code])
     for row in rows:
         row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+        row.why = "; ".join(
+            filter(
+                None,
+                [
+                    gettext("targets %(routes)s") % {"routes": row.routes_here}
+                    if row.routes_here
+                    else "",
+                    engaged.get((row.pk, code), ""),
+                ],
+            )
+        )
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
@@ -200,12 +241,12 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         DETAIL_ROWS,
     )
     small_map = _small_map(
-        gettext("%(country)s, and where the partnerships targeting it come from")
+        gettext("%(country)s, and where the partnerships working with it come from")
         % {"country": country.name},
         [
             (country.name, worldmap.FOCUS_SHADE, {code}),
             (
-                gettext("members of partnerships targeting %(country)s")
+                gettext("members of partnerships working with %(country)s")
                 % {"country": country.name},
                 worldmap.MEMBER_SHADE,
                 origins,
@@ -214,13 +255,28 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         names={c.code: c.name for c in (countries or _countries_by_code()).values()},
     )
     return CountryPage(
+        figures=data_cache.cached("country-figures", code, lambda: country_figures(code)),
         small_map=small_map,
-        targeting=Excerpt.of([row for row in rows if row.targets_it], DETAIL_ROWS),
+        working=Excerpt.of([row for row in rows if row.works_with_it], DETAIL_ROWS),
         members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
         outcomes=outcomes,
         offices=offices,
         clusters=Excerpt.of(Cluster.objects.published().located_in([code]), DETAIL_ROWS),
     )
+
+
+def country_figures(code: str) -> dict[str, int]:
+    """A country's figures, each counted by the same QuerySet method as the list it links to."""
+    published = Partnership.objects.published()
+    outcomes = Outcome.objects.published().with_country([code])
+    return {
+        "working": published.working_with([code]).count(),
+        "targeting": published.targeting_country([code]).count(),
+        "members": published.with_member_country([code]).count(),
+        "outcomes": outcomes.count(),
+        "offices": outcomes.of_type([Outcome.Type.OFFICE]).count(),
+        "clusters": Cluster.objects.published().located_in([code]).count(),
+    }
 
 
 def _countries_by_code():
@@ -229,12 +285,12 @@ def _countries_by_code():
     return data_cache.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
 
 
-def _origins_and_regions(code, targeting):
-    """The member countries of the partnerships targeting a country (for its map), and the ids of
-    the regions that contain it (for how each targets it), in one UNION query."""
+def _origins_and_regions(code, working):
+    """The member countries of the partnerships working with a country (for its map), and the ids
+    of the regions that hold it as a third country (for how each targets it), in one UNION query."""
     counts = count_together(
         {
-            "origins": targeting.tally_by_member_country(),
+            "origins": working.tally_by_member_country(),
             "regions": Country.objects.filter(code=code).tally_by_region(),
         }
     )
