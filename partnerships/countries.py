@@ -64,9 +64,7 @@ EU_MEMBERSHIP = {
 def set_membership_dates(country_model) -> None:
     """Fill in the membership dates of EU_MEMBERSHIP; for the migration and for test set-up."""
     for code, (since, until) in EU_MEMBERSHIP.items():
-        country_model.objects.filter(code=code).update(
-            eu_member_since=since, eu_member_until=until
-        )
+        country_model.objects.filter(code=code).update(eu_member_since=since, eu_member_until=until)
 
 
 def create_country_rows(country_model) -> None:

@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -259,6 +260,20 @@ def register_engagements(engagements: Engagements) -> None:
         _ENGAGEMENTS.append(engagements)
 
 
+def describe_engagement_counts(counts: dict[str, int]) -> dict[int, str]:
+    """{"18:mou": 2, "18:office": 1} (``tally_engagements_by_kind``) as {18: "2 MoUs, 1 office"}."""
+    by_partnership: dict[int, dict[str, int]] = {}
+    for key, n in counts.items():
+        partnership, kind = key.split(":", 1)
+        by_partnership.setdefault(int(partnership), {})[kind] = n
+    return {
+        partnership: ", ".join(
+            filter(None, (engagements.describe(kinds) for engagements in _ENGAGEMENTS))
+        )
+        for partnership, kinds in by_partnership.items()
+    }
+
+
 def _engaged_in(codes) -> Q:
     """The partnerships with a registered engagement in one of these countries, as a condition."""
     engaged = Q(pk__in=[])
@@ -337,7 +352,9 @@ class Country(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(eu_member_until__isnull=True)
-                | Q(eu_member_since__isnull=False, eu_member_until__gte=models.F("eu_member_since")),
+                | Q(
+                    eu_member_since__isnull=False, eu_member_until__gte=models.F("eu_member_since")
+                ),
                 name="partnerships_country_left_after_joining",
             ),
         ]
@@ -582,6 +599,18 @@ class PartnershipQuerySet(models.QuerySet):
         codes = _codes(countries)
         targeting = TargetMarket.objects.reaching(codes).values("partnership")
         return self.filter(Q(pk__in=targeting) | _engaged_in(codes))
+
+    def tally_engagements_by_kind(self, codes) -> list[Tally]:
+        """These partnerships' published outcomes in these countries, counted per
+        "<partnership id>:<kind>" (words for them: ``describe_engagement_counts``)."""
+        key = Concat(Cast("partnership", models.CharField()), Value(":"), "kind")
+        return [
+            Tally(
+                engagements.rows().filter(partnership__in=self.values("pk"), country__in=codes),
+                key,
+            )
+            for engagements in _ENGAGEMENTS
+        ]
 
     def engagements_in(self, codes) -> dict[tuple[int, str], str]:
         """{(partnership id, country code): "2 MoUs, 1 office"}: these partnerships' published

@@ -1,12 +1,14 @@
 from typing import Any
 
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from core import data_cache
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
-from partnerships.models import Cluster, Country, Partnership
+from partnerships.filters import country_choices
+from partnerships.models import Cluster, MemberCountry, Partnership
 from partnerships.selectors import explain_rows
 
 
@@ -86,13 +88,17 @@ def declared_members() -> dict[str, Any]:
     the most, and per country the partnerships declaring members there."""
     partnerships = Partnership.objects.published()
     by_country = partnerships.tally_by_member_country().counts()
-    names = dict(Country.objects.filter(code__in=by_country).values_list("code", "name"))
+    names = dict(country_choices())
+    declared = partnerships.aggregate(
+        total=Sum("partner_count"), declaring=Count("pk", filter=Q(partner_count__isnull=False))
+    )
+    entries = MemberCountry.objects.select_related("country", "cross_border_country")
     return {
-        "total": partnerships.headline_figures()["declared_partners"] or 0,
-        "declaring": partnerships.filter(partner_count__isnull=False).count(),
+        "total": declared["total"] or 0,
+        "declaring": declared["declaring"],
         "partnerships": list(
             partnerships.filter(partner_count__isnull=False)
-            .with_related(region_countries=False)
+            .prefetch_related(Prefetch("member_countries", entries))
             .order_by("-partner_count", "name", "pk")[:DECLARED_ROWS]
         ),
         "countries": sorted(

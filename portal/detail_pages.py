@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Q, When
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,10 +16,19 @@ from django.views.generic import DetailView
 
 from core import data_cache, worldmap
 from core.country_codes import normalise_country_code
-from core.counts import count_together
+from core.counts import Tally, count_together
 from core.pagination import Excerpt
 from outcomes.models import Outcome
-from partnerships.models import Cluster, Country, Membership, Partnership, Sector
+from partnerships.models import (
+    Cluster,
+    Country,
+    MemberCountry,
+    Membership,
+    Partnership,
+    Region,
+    Sector,
+    describe_engagement_counts,
+)
 from portal import statistics
 
 
@@ -118,12 +127,23 @@ class SectorDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         slug = self.object.slug
         return super().get_context_data(
+            # Each counted as the list it links to selects, both in one query.
             figures=data_cache.cached(
                 "sector-figures",
                 slug,
                 lambda: {
-                    "partnerships": Partnership.objects.published().in_sectors([slug]).count(),
-                    "outcomes": Outcome.objects.published().in_sectors([slug]).count(),
+                    name: counts.get(name, 0)
+                    for name, counts in count_together(
+                        {
+                            "partnerships": Tally(
+                                Partnership.objects.published().in_sectors([slug]),
+                                Value("partnerships"),
+                            ),
+                            "outcomes": Tally(
+                                Outcome.objects.published().in_sectors([slug]), Value("outcomes")
+                            ),
+                        }
+                    ).items()
                 },
             ),
             partnerships=Excerpt.of(
@@ -194,33 +214,25 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     code = country.code
     published = Partnership.objects.published()
     working = published.working_with([code])
-    origins, regions_with_it = data_cache.cached(
-        "country-origins-and-regions", code, lambda: _origins_and_regions(code, working)
-    )
     # Each list shows its first rows and links to the full, filtered list; the two partnership
     # lists are read with their related rows in one go, each row marked with its lists. Which
     # regions hold the country is known, so the regions' countries are not read.
     first_working = _first_ids(working)
     first_members = _first_ids(published.with_member_country([code]))
+    counted = data_cache.cached(
+        "country-counts", code, lambda: _country_counts(code, published, first_working)
+    )
     rows = list(
         published.filter(Q(pk__in=first_working) | Q(pk__in=first_members))
         .annotate(works_with_it=_is_in(first_working), member_here=_is_in(first_members))
         .order_by("name", "pk")
         .with_related(region_countries=False)
     )
-    engaged = published.filter(pk__in=first_working).engagements_in([code])
     for row in rows:
-        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=regions_with_it))
+        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=counted["regions"]))
+        targets = gettext("targets %(routes)s") % {"routes": row.routes_here}
         row.why = "; ".join(
-            filter(
-                None,
-                [
-                    gettext("targets %(routes)s") % {"routes": row.routes_here}
-                    if row.routes_here
-                    else "",
-                    engaged.get((row.pk, code), ""),
-                ],
-            )
+            filter(None, [targets if row.routes_here else "", counted["engaged"].get(row.pk)])
         )
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
@@ -249,13 +261,13 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
                 gettext("members of partnerships working with %(country)s")
                 % {"country": country.name},
                 worldmap.MEMBER_SHADE,
-                origins,
+                counted["origins"],
             ),
         ],
         names={c.code: c.name for c in (countries or _countries_by_code()).values()},
     )
     return CountryPage(
-        figures=data_cache.cached("country-figures", code, lambda: country_figures(code)),
+        figures=counted["figures"],
         small_map=small_map,
         working=Excerpt.of([row for row in rows if row.works_with_it], DETAIL_ROWS),
         members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
@@ -265,17 +277,44 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     )
 
 
-def country_figures(code: str) -> dict[str, int]:
-    """A country's figures, each counted by the same QuerySet method as the list it links to."""
-    published = Partnership.objects.published()
+def _country_counts(code, published, first_working) -> dict[str, Any]:
+    """What a country's page counts, in one UNION ALL query: its figures (each counted as the list
+    it links to selects), the member countries of the partnerships working with it (for its map),
+    the ids of the regions holding it as a third country (for how each targets it), and the
+    outcomes there of the first partnerships listed (for why each is listed)."""
+    working = published.working_with([code])
+    members = MemberCountry.objects.filter(partnership__in=working.values("pk"))
     outcomes = Outcome.objects.published().with_country([code])
+    regions = Region.countries.through.objects.filter(country=code, country__is_eu_member=False)
+
+    def count(queryset):
+        return Tally(queryset, Value("n"))
+
+    counts = count_together(
+        {
+            "working": count(working),
+            "targeting": count(published.targeting_country([code])),
+            "members": count(published.with_member_country([code])),
+            "outcomes": Tally(outcomes, "type"),
+            "clusters": count(Cluster.objects.published().located_in([code])),
+            "origins": [
+                Tally(members, "country"),
+                Tally(members.filter(cross_border_country__isnull=False), "cross_border_country"),
+            ],
+            "regions": Tally(regions, "region"),
+            "engaged": published.filter(pk__in=first_working).tally_engagements_by_kind([code]),
+        }
+    )
+    figures = {
+        name: counts[name].get("n", 0) for name in ("working", "targeting", "members", "clusters")
+    }
+    figures["outcomes"] = sum(counts["outcomes"].values())
+    figures["offices"] = counts["outcomes"].get(Outcome.Type.OFFICE, 0)
     return {
-        "working": published.working_with([code]).count(),
-        "targeting": published.targeting_country([code]).count(),
-        "members": published.with_member_country([code]).count(),
-        "outcomes": outcomes.count(),
-        "offices": outcomes.of_type([Outcome.Type.OFFICE]).count(),
-        "clusters": Cluster.objects.published().located_in([code]).count(),
+        "figures": figures,
+        "origins": set(counts["origins"]),
+        "regions": {int(region) for region in counts["regions"]},
+        "engaged": describe_engagement_counts(counts["engaged"]),
     }
 
 
@@ -283,18 +322,6 @@ def _countries_by_code():
     """Every country, read once until the data changes: a country page's own row and its map's
     names, in one query for all the country pages."""
     return data_cache.cached("countries", (), lambda: {c.code: c for c in Country.objects.all()})
-
-
-def _origins_and_regions(code, working):
-    """The member countries of the partnerships working with a country (for its map), and the ids
-    of the regions that hold it as a third country (for how each targets it), in one UNION query."""
-    counts = count_together(
-        {
-            "origins": working.tally_by_member_country(),
-            "regions": Country.objects.filter(code=code).tally_by_region(),
-        }
-    )
-    return set(counts["origins"]), {int(region) for region in counts["regions"]}
 
 
 # Rows per list on a sector or country page, latest first (the outcome list's own order, along its

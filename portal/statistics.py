@@ -142,7 +142,9 @@ def charts(partnerships, outcomes) -> list[Chart]:
                 "or a region sharing third countries with them"
             ),
             gettext("partnerships"),
-            _ranked(counts["regions"], regions, lambda slug: f"{partnership_list}?target_region={slug}"),
+            _ranked(
+                counts["regions"], regions, lambda slug: f"{partnership_list}?target_region={slug}"
+            ),
             column="partnerships",
         ),
         Chart(

@@ -20,8 +20,8 @@ from django_filters import FilterSet
 
 from core import counts, data_cache, exports, public_lists, worldmap
 from core.list_views import bad_request
-from outcomes.filters import OutcomeFilter
 from outcomes import types as outcome_types
+from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Partnership, Sector
@@ -73,9 +73,9 @@ def home_figures() -> dict[str, Any]:
         "sectors": list(Sector.objects.with_published_partnership_counts()),
         "working_countries": [
             (code, names.get(code, code), n)
-            for code, n in sorted(working.items(), key=lambda item: (-item[1], names.get(item[0], "")))[
-                :12
-            ]
+            for code, n in sorted(
+                working.items(), key=lambda item: (-item[1], names.get(item[0], ""))
+            )[:12]
         ],
         "latest_outcomes": list(Outcome.objects.published().with_related().latest_first()[:6]),
     }

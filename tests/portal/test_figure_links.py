@@ -90,7 +90,9 @@ def test_the_seed_figures_the_issue_names(client, seeded):
     assert "105 declared member clusters" in clusters.text
     assert "0 clusters" not in clusters.text
     # Target markets: countries targeted directly or as a region's third countries, no EU member.
-    assert count_at(client, "/statistics/#target-countries") == home["/statistics/#target-countries"]
+    assert (
+        count_at(client, "/statistics/#target-countries") == home["/statistics/#target-countries"]
+    )
 
 
 @pytest.mark.django_db
