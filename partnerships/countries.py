@@ -69,13 +69,16 @@ def set_membership_dates(country_model) -> None:
 
 def create_country_rows(country_model) -> None:
     """One row per ISO country, named by django-countries; for the migration and for test set-up."""
-    country_model.objects.bulk_create(
-        [
-            country_model(code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES)
-            for code, name in countries
-        ],
-        ignore_conflicts=True,
-    )
     # The migration that creates the rows (0002) comes before the one that adds the dates (0006).
-    if any(field.name == "eu_member_since" for field in country_model._meta.get_fields()):
-        set_membership_dates(country_model)
+    dated = any(field.name == "eu_member_since" for field in country_model._meta.get_fields())
+
+    def row(code, name):
+        since, until = EU_MEMBERSHIP.get(code, (None, None)) if dated else (None, None)
+        dates = {"eu_member_since": since, "eu_member_until": until} if dated else {}
+        return country_model(
+            code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES, **dates
+        )
+
+    country_model.objects.bulk_create(
+        [row(code, name) for code, name in countries], ignore_conflicts=True
+    )

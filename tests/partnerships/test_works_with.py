@@ -4,9 +4,25 @@ or through a region's third countries only, and engagements (published outcomes 
 import datetime
 
 import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
 
 from partnerships.models import Country, Partnership
 from portal.detail_pages import country_page
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The seed data, loaded once for this module and rolled back after it: these tests only read."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(seeded_once, db):
+    """Overrides the suite's ``seeded`` for this module: the same data, loaded once."""
 
 
 def names(partnerships):
@@ -116,8 +132,6 @@ def test_membership_has_its_dates_the_uk_left_in_2020_croatia_joined_in_2013():
 
 @pytest.mark.django_db
 def test_the_member_flag_cannot_contradict_the_dates():
-    from django.db import IntegrityError, transaction
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Country.objects.filter(code="GB").update(is_eu_member=True)
     china = Country.objects.get(code="CN")

@@ -63,12 +63,16 @@ def test_the_map_has_a_shape_for_every_country_in_the_data_with_its_figure_and_l
         for p in Partnership.objects.published()
         for code in p.member_countries.values_list("country", flat=True)
     }
-    targeted = chart(client.get("/statistics/"), "target-countries")
+    # The home map shows the countries partnerships work with (target market or outcomes there).
+    working = chart(client.get("/statistics/"), "working-countries")
     names = dict(Country.objects.values_list("code", "name"))
-    for code, value in targeted.items():
+    for code, value in working.items():
         assert code in country_shapes() or code in SMALL_STATES, code
-        word = "partnership" if value == 1 else "partnerships"
-        label = f"{names[code]}: targeted by {value} {word}"
+        label = (
+            f"{names[code]}: 1 partnership works with it"
+            if value == 1
+            else f"{names[code]}: {value} partnerships work with it"
+        )
         assert re.search(rf'<a href="/countries/{code}/" aria-label="{re.escape(label)}">', text), (
             label
         )
@@ -122,6 +126,6 @@ def test_a_country_page_maps_it_and_where_its_partnerships_come_from(client, see
     text = client.get("/countries/JP/").text
     assert '<a href="/countries/JP/" aria-label="Japan: Japan">' in text
     assert (
-        '<a href="/countries/PT/" aria-label="Portugal: members of partnerships targeting Japan">'
+        '<a href="/countries/PT/" aria-label="Portugal: members of partnerships working with Japan">'
         in text
     )
