@@ -69,8 +69,10 @@ def test_works_with_adds_the_partnerships_with_outcomes_there_and_says_why(clien
 def test_target_region_reaches_its_third_countries_and_overlapping_regions(client, data):
     maghreb = Region.objects.create(name="Maghreb", slug="maghreb")
     maghreb.countries.set(["TN", "MA", "FR"])
+    TargetMarket.objects.create(partnership=data["wings"], region=maghreb)
     response = client.get(URL, {"target_region": "maghreb"})
     assert {p.name: p.why for p in response.context["object_list"]} == {
+        "Wings": "targets Maghreb",
         "Dates": "targets Tunisia (in Maghreb)",
         "Grain": "through North Africa (shares third countries with Maghreb)",
     }
