@@ -69,7 +69,7 @@ def set_membership_dates(country_model) -> None:
 
 def create_country_rows(country_model) -> None:
     """One row per ISO country, named by django-countries; for the migration and for test set-up."""
-    # The migration that creates the rows (0002) comes before the one that adds the dates (0006).
+    # The migration that creates the rows (0002) comes before the one that adds the dates (0007).
     dated = any(field.name == "eu_member_since" for field in country_model._meta.get_fields())
 
     def row(code, name):

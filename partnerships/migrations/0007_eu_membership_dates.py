@@ -12,7 +12,7 @@ def set_membership_dates(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0005_translatable_names'),
+        ('partnerships', '0006_partnership_profile_and_provenance'),
     ]
 
     operations = [
