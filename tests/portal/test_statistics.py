@@ -114,8 +114,10 @@ def test_bad_parameters_answer_400_with_a_message(client, seeded, params, messag
 def test_a_partnership_page_maps_its_members_and_targets(client, seeded):
     text = client.get("/partnerships/escp-energy-in-water/").text
     assert '<a href="/countries/GB/" aria-label="United Kingdom: member countries">' in text
-    # Poland is a member, and in the Baltic Sea Region the partnership targets.
-    assert '<a href="/countries/PL/" aria-label="Poland: member countries, target markets">' in text
+    # Poland is a member; in the Baltic Sea Region the partnership targets, it is an EU member
+    # state, so not a target market through the region. Russia, a third country there, is.
+    assert '<a href="/countries/PL/" aria-label="Poland: member countries">' in text
+    assert '<a href="/countries/RU/" aria-label="Russia: target markets">' in text
     assert '<a href="/countries/US/" aria-label="United States of America: target markets">' in text
     assert '<a href="/countries/IN/" aria-label="India: possible target markets">' in text
     # A region's countries are targets too: Tunisia is in the Mediterranean Region.
