@@ -60,6 +60,7 @@ def test_kept_maps_and_charts_follow_a_curators_changes_and_each_page_has_its_ow
     home = client.get("/").text
     assert "United States of America: 2 partnerships work with it" in home
     assert "1 partnership works with it" not in home
+    TargetMarket.objects.create(partnership=other, country_id="CA")  # A chart needs two bars.
     stats = client.get("/statistics/").text
     assert "United States of America: 2 partnerships" in stats  # The bar chart's tooltip.
     # The statistics map narrows the page it is on: its links carry that page's filters.
