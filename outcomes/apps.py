@@ -12,8 +12,8 @@ class OutcomesConfig(AppConfig):
         from core import data_cache, public_lists
         from outcomes import filters, lists
         from outcomes import types as outcome_types
-        from outcomes.models import Outcome
-        from partnerships.models import register_country_use
+        from outcomes.models import Outcome, describe_engagements, engagement_rows
+        from partnerships.models import Engagements, register_country_use, register_engagements
 
         # Any change to this app's records (typed proxies and organisations included) starts a
         # new generation of the cached pages and figures.
@@ -26,5 +26,7 @@ class OutcomesConfig(AppConfig):
         # The partnership list's "Has outcomes of type" facet, and the countries published outcomes name.
         filters.extend_partnership_filter()
         register_country_use(lambda: Outcome.objects.published().values("country"))
+        # A country where a partnership has a published outcome is one it works with (its engagement).
+        register_engagements(Engagements(engagement_rows, describe_engagements))
         # Its list in the API and on /about/exports/.
         public_lists.register(*lists.PUBLIC_LISTS)

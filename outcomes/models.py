@@ -19,12 +19,12 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
@@ -594,3 +594,23 @@ def _typed_proxy(kind: outcome_types.OutcomeType):
 
 
 outcome_types.for_each_type(_typed_proxy)
+
+
+def engagement_rows() -> QuerySet:
+    """Each published outcome with a country as an engagement of its partnership there, for
+    ``PartnershipQuerySet.working_with`` (registered in ``OutcomesConfig.ready``)."""
+    return Outcome.objects.published().filter(country__isnull=False).annotate(kind=F("type"))
+
+
+def describe_engagements(counts: dict[str, int]) -> str:
+    """{"mou": 2, "office": 1} in words: "2 MoUs, 1 office", in the order of the types."""
+    parts = []
+    for kind in outcome_types.all_types():
+        n = counts.get(kind.value)
+        if n:
+            one, many = kind.verbose_name or kind.label, kind.plural
+            parts.append(
+                ngettext("%(count)s %(one)s", "%(count)s %(many)s", n)
+                % {"count": n, "one": one, "many": many}
+            )
+    return ", ".join(parts)

@@ -47,15 +47,16 @@ class SectorAdmin(RestoringVersionAdmin):
 
 @admin.register(Country)
 class CountryAdmin(RestoringVersionAdmin):
-    """Countries come from ISO 3166-1; curators only mark EU membership."""
+    """Countries come from ISO 3166-1; curators only give the dates of EU membership."""
 
     list_display = ["name", "code", "is_eu_member"]
     list_filter = ["is_eu_member"]
     search_fields = ["name", "code"]
-    fields = ["code", "name", "is_eu_member"]
+    fields = ["code", "name", "eu_member_since", "eu_member_until", "is_eu_member"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return ["code", "name"] if obj else []
+        # The flag follows the dates (Country.clean).
+        return ["code", "name", "is_eu_member"] if obj else ["is_eu_member"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

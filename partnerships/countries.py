@@ -7,7 +7,8 @@ codes EU documents write (UK, EL, ROK) are read by core/country_codes.py.
 from django_countries import countries
 
 # The 27 member states since 1 February 2020. A change of membership is a data
-# migration that updates Country.is_eu_member, so history stays in the log.
+# migration that updates Country.is_eu_member and its dates (EU_MEMBERSHIP below), so history
+# stays in the log.
 EU_MEMBER_STATES = frozenset(
     [
         "AT",
@@ -41,12 +42,43 @@ EU_MEMBER_STATES = frozenset(
 )
 
 
+# When each country joined the EU (and left it): the history behind is_eu_member, so that a page can
+# say that the United Kingdom was a member when a 2014 source was written. From the EU's own list
+# of accessions (european-union.europa.eu, "EU countries"); the founders' date is the Treaty of
+# Rome's entry into force.
+EU_MEMBERSHIP = {
+    **dict.fromkeys(["BE", "DE", "FR", "IT", "LU", "NL"], ("1958-01-01", None)),
+    **dict.fromkeys(["DK", "IE"], ("1973-01-01", None)),
+    "GB": ("1973-01-01", "2020-01-31"),
+    "GR": ("1981-01-01", None),
+    **dict.fromkeys(["ES", "PT"], ("1986-01-01", None)),
+    **dict.fromkeys(["AT", "FI", "SE"], ("1995-01-01", None)),
+    **dict.fromkeys(
+        ["CY", "CZ", "EE", "HU", "LV", "LT", "MT", "PL", "SK", "SI"], ("2004-05-01", None)
+    ),
+    **dict.fromkeys(["BG", "RO"], ("2007-01-01", None)),
+    "HR": ("2013-07-01", None),
+}
+
+
+def set_membership_dates(country_model) -> None:
+    """Fill in the membership dates of EU_MEMBERSHIP; for the migration and for test set-up."""
+    for code, (since, until) in EU_MEMBERSHIP.items():
+        country_model.objects.filter(code=code).update(eu_member_since=since, eu_member_until=until)
+
+
 def create_country_rows(country_model) -> None:
     """One row per ISO country, named by django-countries; for the migration and for test set-up."""
+    # The migration that creates the rows (0002) comes before the one that adds the dates (0007).
+    dated = any(field.name == "eu_member_since" for field in country_model._meta.get_fields())
+
+    def row(code, name):
+        since, until = EU_MEMBERSHIP.get(code, (None, None)) if dated else (None, None)
+        dates = {"eu_member_since": since, "eu_member_until": until} if dated else {}
+        return country_model(
+            code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES, **dates
+        )
+
     country_model.objects.bulk_create(
-        [
-            country_model(code=code, name=str(name), is_eu_member=code in EU_MEMBER_STATES)
-            for code, name in countries
-        ],
-        ignore_conflicts=True,
+        [row(code, name) for code, name in countries], ignore_conflicts=True
     )

@@ -103,6 +103,15 @@ class PartnershipFilter(FacetedFilterSet):
         tally=PartnershipQuerySet.tally_by_sector,
         what=_("a sector"),
     )
+    works_with = facet(
+        _("Works with"),
+        country_choices,
+        PartnershipQuerySet.working_with,
+        tally=PartnershipQuerySet.tally_by_working_country,
+        what=_("a country"),
+        filter_class=CountryCodesFilter,
+        help_text=_("Targets it, or has outcomes there (MoUs, offices, missions, exchanges…)."),
+    )
     target_country = facet(
         _("Target country"),
         country_choices,
@@ -110,7 +119,7 @@ class PartnershipFilter(FacetedFilterSet):
         tally=PartnershipQuerySet.tally_by_target_country,
         what=_("a country"),
         filter_class=CountryCodesFilter,
-        help_text=_("Directly, or through a region that contains it."),
+        help_text=_("Directly, or through a region of which it is a third country."),
     )
     target_region = facet(
         _("Target region"),
@@ -118,6 +127,9 @@ class PartnershipFilter(FacetedFilterSet):
         PartnershipQuerySet.targeting_region,
         tally=PartnershipQuerySet.tally_by_target_region,
         what=_("a region"),
+        help_text=_(
+            "The region, one of its third countries, or a region sharing third countries with it."
+        ),
     )
     member_country = facet(
         _("Member country"),

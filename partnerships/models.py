@@ -8,6 +8,7 @@ partnership publishes later. The portal keeps both; see docs/data-model.md.
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Self
 from urllib.parse import urlencode
 
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -211,8 +213,11 @@ class CountryQuerySet(models.QuerySet):
         ).order_by("name", "code")
 
     def tally_by_region(self) -> DistinctTally:
-        """How many of these countries each region contains (the regions that contain one country)."""
-        through = Region.countries.through.objects.filter(country__in=self.values("code"))
+        """How many of these countries each region holds as third countries (the regions that
+        hold one country: none for an EU member state)."""
+        through = Region.countries.through.objects.filter(
+            country__in=self.third_countries().values("code")
+        )
         return DistinctTally(((through, "region", "country"),))
 
     def published(self) -> Self:
@@ -227,13 +232,63 @@ class CountryQuerySet(models.QuerySet):
             Q(pk__in=members.values("country"))
             | Q(pk__in=members.values("cross_border_country"))
             | Q(pk__in=targets.values("country"))
-            | Q(pk__in=targets.values("region__countries"))
+            | Q(pk__in=targets.through_regions().values("region__countries"))
             | Q(pk__in=clusters.values("country"))
             | Q(pk__in=clusters.values("cross_border_country"))
         )
         for codes in _COUNTRY_USES:
             named |= Q(pk__in=models.Subquery(codes()))
         return self.filter(named)
+
+
+@dataclass(frozen=True)
+class Engagements:
+    """Where partnerships engage, as an app above this one records it (outcomes: MoUs, offices…).
+
+    ``rows()`` gives its published rows with ``partnership``, ``country`` and ``kind`` columns;
+    ``describe({"mou": 2, "office": 1})`` words a partnership's rows in one country: "2 MoUs, 1 office".
+    """
+
+    rows: Callable[[], models.QuerySet]
+    describe: Callable[[dict[str, int]], str]
+
+
+_ENGAGEMENTS: list[Engagements] = []
+
+
+def register_engagements(engagements: Engagements) -> None:
+    """Called from an app's ``AppConfig.ready``: its rows make partnerships "work with" a country."""
+    if engagements not in _ENGAGEMENTS:
+        _ENGAGEMENTS.append(engagements)
+
+
+def describe_engagement_counts(counts: dict[str, int]) -> dict[int, str]:
+    """{"18:mou": 2, "18:office": 1} (``tally_engagements_by_kind``) as {18: "2 MoUs, 1 office"}."""
+    by_partnership: dict[int, dict[str, int]] = {}
+    for key, n in counts.items():
+        partnership, kind = key.split(":", 1)
+        by_partnership.setdefault(int(partnership), {})[kind] = n
+    return {
+        partnership: ", ".join(
+            filter(None, (engagements.describe(kinds) for engagements in _ENGAGEMENTS))
+        )
+        for partnership, kinds in by_partnership.items()
+    }
+
+
+def _engaged_in(codes) -> Q:
+    """The partnerships with a registered engagement in one of these countries, as a condition."""
+    engaged = Q(pk__in=[])
+    for engagements in _ENGAGEMENTS:
+        engaged |= Q(pk__in=engagements.rows().filter(country__in=codes).values("partnership"))
+    return engaged
+
+
+def _codes(countries) -> list[str] | models.QuerySet:
+    """Country codes from codes, Country rows or a Country queryset."""
+    if isinstance(countries, models.QuerySet):
+        return countries.values("code")
+    return [getattr(country, "code", country) for country in countries]
 
 
 # Registered by the apps above this one in their AppConfig.ready (outcomes: a published outcome's country).
@@ -260,7 +315,21 @@ class Country(models.Model):
     is_eu_member = models.BooleanField(
         _("EU member state"),
         default=False,
-        help_text=_("A current member state of the European Union."),
+        help_text=_("A current member state of the European Union: set from the dates below."),
+    )
+    # The history behind the flag: the United Kingdom was a member until 31 January 2020, Croatia
+    # joined on 1 July 2013 (docs/data-model.md, "Third countries").
+    eu_member_since = models.DateField(
+        _("EU member since"),
+        null=True,
+        blank=True,
+        help_text=_("When it joined the European Union; empty for a country that never did."),
+    )
+    eu_member_until = models.DateField(
+        _("EU member until"),
+        null=True,
+        blank=True,
+        help_text=_("When it left the European Union, for a former member."),
     )
 
     objects = CountryQuerySet.as_manager()
@@ -274,6 +343,22 @@ class Country(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z]{2}$"), name="partnerships_country_code_is_alpha2"
             ),
+            # A member today is one that joined and has not left: the flag cannot contradict the dates.
+            models.CheckConstraint(
+                condition=Q(
+                    is_eu_member=True, eu_member_since__isnull=False, eu_member_until__isnull=True
+                )
+                | Q(is_eu_member=False, eu_member_since__isnull=True)
+                | Q(is_eu_member=False, eu_member_until__isnull=False),
+                name="partnerships_country_member_flag_matches_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(eu_member_until__isnull=True)
+                | Q(
+                    eu_member_since__isnull=False, eu_member_until__gte=models.F("eu_member_since")
+                ),
+                name="partnerships_country_left_after_joining",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,6 +366,26 @@ class Country(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:country-detail", args=[self.code])
+
+    def was_eu_member_on(self, day: datetime.date) -> bool:
+        """Whether it was a member state on ``day``: the United Kingdom was on 21 January 2014."""
+        return bool(
+            self.eu_member_since
+            and self.eu_member_since <= day
+            and (self.eu_member_until is None or day <= self.eu_member_until)
+        )
+
+    def clean(self) -> None:
+        if self.eu_member_until and not self.eu_member_since:
+            raise ValidationError(
+                {"eu_member_since": _("A country that left the EU must have joined it.")}
+            )
+        if self.eu_member_until and self.eu_member_until < self.eu_member_since:
+            raise ValidationError(
+                {"eu_member_until": _("A country cannot leave the EU before it joined.")}
+            )
+        # The flag follows the dates; a future accession is entered on the day it takes effect.
+        self.is_eu_member = bool(self.eu_member_since and not self.eu_member_until)
 
     @classmethod
     def lookup(cls, value: str) -> "Country | None":
@@ -478,9 +583,58 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(pk__in=TargetMarket.objects.reaching(codes).values("partnership"))
 
     def targeting_region(self, slugs) -> Self:
+        """Partnerships that target one of these regions, one of its third countries directly, or
+        a region sharing third countries with it (``how_it_targets_regions`` says which)."""
         return self.filter(
-            pk__in=TargetMarket.objects.filter(region__slug__in=slugs).values("partnership")
+            pk__in=TargetMarket.objects.reaching_regions(slugs).values("partnership")
         )
+
+    def engaging(self, codes) -> Self:
+        """Partnerships with a published outcome in one of these countries (their engagements),
+        as the apps above register them (``register_engagements``)."""
+        return self.filter(_engaged_in(codes))
+
+    def working_with(self, countries) -> Self:
+        """Partnerships that work with one of ``countries`` (Country rows, a Country queryset or
+        codes): their target market, directly or through a region's third countries, or their
+        engagement, a country where they have a published outcome. docs/data-model.md."""
+        codes = _codes(countries)
+        targeting = TargetMarket.objects.reaching(codes).values("partnership")
+        return self.filter(Q(pk__in=targeting) | _engaged_in(codes))
+
+    def tally_engagements_by_kind(self, codes) -> list[Tally]:
+        """These partnerships' published outcomes in these countries, counted per
+        "<partnership id>:<kind>" (words for them: ``describe_engagement_counts``)."""
+        key = Concat(Cast("partnership", models.CharField()), Value(":"), "kind")
+        return [
+            Tally(
+                engagements.rows().filter(partnership__in=self.values("pk"), country__in=codes),
+                key,
+            )
+            for engagements in _ENGAGEMENTS
+        ]
+
+    def engagements_in(self, codes) -> dict[tuple[int, str], str]:
+        """{(partnership id, country code): "2 MoUs, 1 office"}: these partnerships' published
+        outcomes in these countries, in words, in one query per registered app (for one page)."""
+        counts: dict[tuple[int, str], dict[str, int]] = {}
+        described = {}
+        for engagements in _ENGAGEMENTS:
+            rows = (
+                engagements.rows()
+                .filter(partnership__in=self.values("pk"), country__in=codes)
+                .order_by()
+                .values_list("partnership", "country", "kind")
+                .annotate(n=models.Count("pk"))
+            )
+            for partnership, country, kind, n in rows:
+                counts.setdefault((partnership, country), {})[kind] = n
+            for key, by_kind in counts.items():
+                described[key] = ", ".join(
+                    filter(None, [described.get(key), engagements.describe(by_kind)])
+                )
+            counts.clear()
+        return described
 
     def search(self, text) -> Self:
         """Each word in the name, acronym, description or a named member cluster's name."""
@@ -520,11 +674,11 @@ class PartnershipQuerySet(models.QuerySet):
                 if code
             }
         )
+        # Target markets: countries targeted directly or as a region's third countries, as the
+        # statistics' table of target countries lists them.
+        figures["target_countries"] = len(self.tally_by_target_country().counts())
         targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
-        figures |= targets.aggregate(
-            target_countries=models.Count("country", distinct=True),
-            target_regions=models.Count("region", distinct=True),
-        )
+        figures |= targets.aggregate(target_regions=models.Count("region", distinct=True))
         return figures
 
     def with_related(self, *, region_countries=True) -> Self:
@@ -567,19 +721,57 @@ class PartnershipQuerySet(models.QuerySet):
         )
 
     def tally_by_target_country(self) -> DistinctTally:
+        """Partnerships per target market: each country targeted directly, or through a region
+        of which it is a third country (as ``targeting_country`` selects)."""
+        return DistinctTally(self._target_country_lists())
+
+    def _target_country_lists(self):
         targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
-        return DistinctTally(
+        return (
+            (targets.filter(country__isnull=False), "country", "partnership"),
+            (targets.through_regions(), "region__countries", "partnership"),
+        )
+
+    def tally_by_working_country(self) -> DistinctTally:
+        """Partnerships per country they work with: target markets and engagements together, each
+        partnership once per country (as ``working_with`` selects)."""
+        engaged = tuple(
             (
-                (targets.filter(country__isnull=False), "country", "partnership"),
-                (targets.filter(region__isnull=False), "region__countries", "partnership"),
+                engagements.rows().filter(partnership__in=self.values("pk")),
+                "country",
+                "partnership",
+            )
+            for engagements in _ENGAGEMENTS
+        )
+        return DistinctTally(self._target_country_lists() + engaged)
+
+    def tally_by_engaged_country(self) -> DistinctTally:
+        """Partnerships per country where they have a published outcome."""
+        return DistinctTally(
+            tuple(
+                (
+                    engagements.rows().filter(partnership__in=self.values("pk")),
+                    "country",
+                    "partnership",
+                )
+                for engagements in _ENGAGEMENTS
             )
         )
 
-    def tally_by_target_region(self) -> Tally:
-        targets = TargetMarket.objects.filter(
-            partnership__in=self.values("pk"), region__isnull=False
+    def tally_by_target_region(self) -> DistinctTally:
+        """Partnerships per region, as ``targeting_region`` selects: the region targeted, one of
+        its third countries targeted directly, or a region sharing a third country with it."""
+        targets = TargetMarket.objects.filter(partnership__in=self.values("pk"))
+        direct_countries = targets.filter(
+            country__isnull=False, country__is_eu_member=False, country__regions__isnull=False
         )
-        return Tally(targets, "region__slug", models.Count("partnership", distinct=True))
+        return DistinctTally(
+            (
+                (targets.filter(region__isnull=False), "region__slug", "partnership"),
+                (direct_countries, "country__regions__slug", "partnership"),
+                (targets.through_regions(), "region__countries__regions__slug", "partnership"),
+            )
+        )
 
 
 def _text_match(text) -> Q:
@@ -839,9 +1031,9 @@ class Partnership(Publishable, Sourced, models.Model):
     def routes_to(self, code, *, regions_with_it=None) -> list[str]:
         """How this partnership targets a country: ["directly"], ["through North Africa"], or [].
 
-        Reads the prefetched targets of ``with_related()``, so it costs no query; with
-        ``regions_with_it`` (the ids of the regions that contain the country) it does not need
-        the regions' countries.
+        Through a region only as one of its third countries. Reads the prefetched targets of
+        ``with_related()``, so it costs no query; with ``regions_with_it`` (the ids of the regions
+        holding the country as a third country) it does not need the regions' countries.
         """
         routes = []
         for target in self.targets.all():
@@ -852,7 +1044,10 @@ class Partnership(Publishable, Sourced, models.Model):
             elif target.region_id and (
                 target.region_id in regions_with_it
                 if regions_with_it is not None
-                else any(country.code == code for country in target.region.countries.all())
+                else any(
+                    country.code == code and not country.is_eu_member
+                    for country in target.region.countries.all()
+                )
             ):
                 routes.append(gettext("through %(region)s") % {"region": target.region.name})
         return routes
@@ -1015,8 +1210,24 @@ class TargetMarketQuerySet(models.QuerySet):
         return self.filter(partnership__is_published=True)
 
     def reaching(self, codes) -> Self:
-        """Targets that are one of these countries, or a region containing one."""
-        return self.filter(Q(country__in=codes) | Q(region__countries__in=codes))
+        """Targets that are one of these countries, or a region holding one as a third country:
+        through a region, an EU member state is never a target (docs/data-model.md)."""
+        thirds = Country.objects.third_countries().filter(code__in=codes)
+        return self.filter(Q(country__in=codes) | Q(region__countries__in=thirds))
+
+    def through_regions(self) -> Self:
+        """The region targets, each joined to the region's third countries: ``region__countries``
+        in a values() of this queryset names only those."""
+        return self.filter(region__isnull=False, region__countries__is_eu_member=False)
+
+    def reaching_regions(self, slugs) -> Self:
+        """Targets that reach one of these regions: the region itself, one of its third countries,
+        or another region sharing a third country with it."""
+        thirds = Country.objects.third_countries().filter(regions__slug__in=slugs)
+        sharing = Region.countries.through.objects.filter(country__in=thirds).values("region")
+        return self.filter(
+            Q(region__slug__in=slugs) | Q(country__in=thirds) | Q(region__in=sharing)
+        )
 
 
 @reversion.register()

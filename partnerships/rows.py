@@ -4,12 +4,12 @@ what the table shows.
 The template used to read each row's sectors, member countries and targets through includes,
 lookups and prefetched model objects (the targeted regions' countries among them: hundreds of
 objects a page), and reverse() each link: most of a page's rendering. Here the related rows are
-read as plain values, three queries for any number of rows (a fourth for how the rows target
-chosen countries), and each row's cells are written once, so the template only places them.
+read as plain values, three queries for any number of rows, and each row's cells are written
+once, so the template only places them. Why a row is listed is partnerships/selectors.py's.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from core.url_patterns import url_of
-from partnerships.models import MemberCountry, Partnership, Region, TargetMarket
+from partnerships.models import MemberCountry, Partnership, TargetMarket
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,29 +30,10 @@ class Cells:
     declared: str
     member_countries: SafeString  # '<abbr title="France">FR</abbr>, ...', or ""
     targets: SafeString  # the targeted countries (linked) and regions, or "" when none is named
-    routes: dict[str, str]  # how it targets each chosen country: "directly", "through …", ""
-
-    @property
-    def routes_lines(self) -> SafeString:
-        """ "US: directly<br>CN: through Asia", a line per chosen country."""
-        return mark_safe(
-            "<br>".join(
-                format_html("{}: {}", code, routes) if routes else ""
-                for code, routes in self.routes.items()
-            )
-        )
 
 
-def table_rows(
-    partnerships: Iterable[Partnership],
-    *,
-    target_countries: Sequence[str] = (),
-    regions_with: dict[str, set[int]] | None = None,
-) -> list[Partnership]:
-    """``partnerships``, each with its ``cells``; a queryset's own prefetches are not read.
-
-    ``target_countries``: the chosen countries, for the column that says how each row targets
-    them; ``regions_with``: the ids of the regions that contain each, where the caller knows."""
+def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
+    """``partnerships``, each with its ``cells``; a queryset's own prefetches are not read."""
     if isinstance(partnerships, QuerySet):
         partnerships = partnerships.prefetch_related(None)
     rows = list(partnerships)
@@ -76,8 +57,6 @@ def table_rows(
         "partnership", "country", "country__name", "region", "region__name", "tentative"
     ):
         targets[partnership_id].append(target)
-    if regions_with is None:
-        regions_with = _regions_with(target_countries)
 
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
@@ -103,10 +82,6 @@ def table_rows(
                     for code, country, _, region, tentative in targets[row.pk]
                 )
             ),
-            routes={
-                code: _routes(targets[row.pk], code, regions_with[code])
-                for code in target_countries
-            },
         )
     return rows
 
@@ -118,25 +93,3 @@ def _member(entry) -> tuple[str, str]:
         return name, code
     other = gettext("and %(other)s (one cross-border member)") % {"other": other_name}
     return f"{name} {other}", f"{code}-{other_code}"
-
-
-def _regions_with(codes) -> dict[str, set[int]]:
-    """The ids of the regions that contain each country."""
-    regions = defaultdict(set)
-    if codes:
-        for region, code in Region.countries.through.objects.filter(country__in=codes).values_list(
-            "region", "country"
-        ):
-            regions[code].add(region)
-    return regions
-
-
-def _routes(targets, code, regions_with_it) -> str:
-    """How a partnership targets a country, as ``Partnership.routes_to()`` says it."""
-    routes = []
-    for country, _, region, region_name, tentative in targets:
-        if country == code:
-            routes.append(gettext("possibly, directly") if tentative else gettext("directly"))
-        elif region in regions_with_it:
-            routes.append(gettext("through %(region)s") % {"region": region_name})
-    return ", ".join(routes)

@@ -1,15 +1,17 @@
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext
 from django.views.generic import DetailView
 
-from core import pdf, worldmap
+from core import data_cache, pdf, worldmap
 from core.counts import count_together
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
-from partnerships.models import Cluster, Country, Sector
+from partnerships.filters import country_choices
+from partnerships.models import Cluster, Country, MemberCountry, Partnership, Sector
 from partnerships.rows import table_rows
+from partnerships.selectors import explain_rows
 
 
 def partnership_figures(partnerships: QuerySet) -> dict[str, Any]:
@@ -61,14 +63,24 @@ class PartnershipListView(FilteredListView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # With a target country chosen, each row says whether it targets it directly or via a region.
-        codes = (
-            self.filterset.form.cleaned_data.get("target_country")
-            if self.filterset.is_valid()
-            else None
-        )
-        context["target_countries"] = codes or []
-        context["object_list"] = table_rows(context["object_list"], target_countries=codes or ())
+        # With a country or region chosen, each row says why it is listed: "targets directly",
+        # "targets through North Africa", "2 MoUs, 1 office".
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        wanted = {
+            name: chosen.get(name) or []
+            for name in ("target_country", "works_with", "target_region")
+        }
+        rows = context["object_list"]
+        if any(wanted.values()):
+            rows = list(rows)  # Read with the targets explain_rows() needs.
+            explain_rows(
+                rows,
+                target_countries=wanted["target_country"],
+                works_with=wanted["works_with"],
+                target_regions=wanted["target_region"],
+            )
+            context["why_heading"] = gettext("Why it is listed")
+        context["object_list"] = table_rows(rows)
         context["search_meanings"] = self.filterset.search_meanings()
         return context
 
@@ -129,8 +141,45 @@ class CountryListView(PublicListView):
 
 
 class ClusterListView(FilteredListView):
+    """The named cluster records, after what the partnerships declare of their members: most
+    member clusters are counted by the sources ("11 from 10 countries") without being named."""
+
     public_list = lists.CLUSTERS
     template_name = "partnerships/cluster_list.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        return super().get_context_data(
+            declared=data_cache.cached("declared-members", (), declared_members), **kwargs
+        )
+
+
+# Partnerships shown by their declared members on the clusters page; the rest are a sort away.
+DECLARED_ROWS = 25
+
+
+def declared_members() -> dict[str, Any]:
+    """The member clusters the published partnerships declare: their total, the partnerships with
+    the most, and per country the partnerships declaring members there."""
+    partnerships = Partnership.objects.published()
+    by_country = partnerships.tally_by_member_country().counts()
+    names = dict(country_choices())
+    declared = partnerships.aggregate(
+        total=Sum("partner_count"), declaring=Count("pk", filter=Q(partner_count__isnull=False))
+    )
+    entries = MemberCountry.objects.select_related("country", "cross_border_country")
+    return {
+        "total": declared["total"] or 0,
+        "declaring": declared["declaring"],
+        "partnerships": list(
+            partnerships.filter(partner_count__isnull=False)
+            .prefetch_related(Prefetch("member_countries", entries))
+            .order_by("-partner_count", "name", "pk")[:DECLARED_ROWS]
+        ),
+        "countries": sorted(
+            ((code, names.get(code, code), n) for code, n in by_country.items()),
+            key=lambda row: (-row[2], row[1]),
+        ),
+    }
 
 
 class ClusterDetailView(DetailView):

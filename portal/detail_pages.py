@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Q, When
+from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,11 +16,21 @@ from django.views.generic import DetailView
 
 from core import data_cache, pdf, worldmap
 from core.country_codes import normalise_country_code
-from core.counts import count_together
+from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
 from outcomes.models import Outcome
-from partnerships.models import Cluster, Country, Membership, Partnership, Sector
+from partnerships.models import (
+    Cluster,
+    Country,
+    MemberCountry,
+    Membership,
+    Partnership,
+    Region,
+    Sector,
+    TargetMarket,
+    describe_engagement_counts,
+)
 from partnerships.rows import table_rows
 from portal import statistics
 
@@ -95,9 +105,11 @@ class PartnershipDetailView(PdfMixin, DetailView):
             codes = (
                 {target.country_id}
                 if target.country_id
-                else {c.code for c in target.region.countries.all()}
+                # Through a region, only its third countries are target markets.
+                else {c.code for c in target.region.countries.all() if not c.is_eu_member}
             )
             (tentative if target.tentative else firm).update(codes)
+        outcome_groups = outcomes_by_type(partnership)
         # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
         memberships = list(
             partnership.memberships.published().select_related(
@@ -105,7 +117,8 @@ class PartnershipDetailView(PdfMixin, DetailView):
             )
         )
         return super().get_context_data(
-            outcomes_by_type=outcomes_by_type(partnership),
+            outcomes_by_type=outcome_groups,
+            outcome_figures=_outcome_figures(partnership, outcome_groups),
             memberships=memberships,
             coordinator=next(
                 (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
@@ -159,12 +172,22 @@ class PartnershipDetailView(PdfMixin, DetailView):
         )
 
 
+def _outcome_figures(partnership, groups):
+    """Its outcomes counted, all and by type, each with the outcome list of exactly those."""
+    base = f"{reverse('outcomes:outcome-list')}?{urlencode({'partnership': partnership.slug})}"
+    return [(gettext("all outcomes"), sum(group.total for group in groups), base)] + [
+        (str(Outcome.Type(group.kind).label), group.total, group.list_url) for group in groups
+    ]
+
+
 @dataclass(frozen=True)
 class OutcomesOfType:
     """A partnership's outcomes of one type: the first rows, how many there are, and the
     outcome list filtered to them (linked when there are more than shown)."""
 
+    kind: str
     label: str
+    total: int
     outcomes: Excerpt[Outcome]
     list_url: str
 
@@ -181,6 +204,8 @@ def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
     list_url = reverse("outcomes:outcome-list")
     return [
         OutcomesOfType(
+            kind=kind,
+            total=rows[0].type_total,
             label=gettext("%(type)s (%(count)s)")
             % {"type": Outcome.Type(kind).label, "count": f"{rows[0].type_total:,}"},
             outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
@@ -217,7 +242,27 @@ class SectorDetailView(PdfMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        slug = self.object.slug
         return super().get_context_data(
+            # Each counted as the list it links to selects, both in one query.
+            figures=data_cache.cached(
+                "sector-figures",
+                slug,
+                lambda: {
+                    name: counts.get(name, 0)
+                    for name, counts in count_together(
+                        {
+                            "partnerships": Tally(
+                                Partnership.objects.published().in_sectors([slug]),
+                                Value("partnerships"),
+                            ),
+                            "outcomes": Tally(
+                                Outcome.objects.published().in_sectors([slug]), Value("outcomes")
+                            ),
+                        }
+                    ).items()
+                },
+            ),
             partnerships=Excerpt.of(
                 table_rows(
                     Partnership.objects.published()
@@ -236,7 +281,8 @@ class SectorDetailView(PdfMixin, DetailView):
 
 
 class CountryDetailView(PdfMixin, DetailView):
-    """One country: who is there, who targets it (directly or through a region), what was done there."""
+    """One country: who works with it (targets it, directly or through a region, or has outcomes
+    there), who is there, what was done there."""
 
     model = Country
     context_object_name = "country"
@@ -268,14 +314,12 @@ class CountryDetailView(PdfMixin, DetailView):
         page = country_page(country, self.countries)
         code = country.code
         published = Partnership.objects.published()
-        targeting = _limited(
-            published.targeting_country([code]).with_related().order_by("name", "pk")
-        )
+        working = _limited(published.working_with([code]).with_related().order_by("name", "pk"))
         outcomes = Outcome.objects.published().with_country([code])
         return pdf.Document(
             about=about(self.request, country.name),
             figures=[
-                (gettext("Partnerships targeting it"), len(targeting)),
+                (gettext("Partnerships working with it"), len(working)),
                 (
                     gettext("Partnerships with members here"),
                     published.with_member_country([code]).count(),
@@ -285,8 +329,8 @@ class CountryDetailView(PdfMixin, DetailView):
             maps=[{**page.small_map, "id": "pdf-small-map"}],
             tables=[
                 _partnership_table(
-                    gettext("Partnerships targeting %(country)s") % {"country": country.name},
-                    targeting,
+                    gettext("Partnerships working with %(country)s") % {"country": country.name},
+                    working,
                     gettext("How"),
                     lambda p: ", ".join(p.routes_to(code)),
                 ),
@@ -297,10 +341,12 @@ class CountryDetailView(PdfMixin, DetailView):
 
 @dataclass(frozen=True)
 class CountryPage:
-    """What a country's page shows besides the country: its map and the first rows of each list."""
+    """What a country's page shows besides the country: its figures, its map and the first rows
+    of each list."""
 
+    figures: dict[str, int]  # each a link to its list (country_figures)
     small_map: dict[str, Any]
-    targeting: Excerpt[Partnership]  # each row with routes_here: how it targets the country
+    working: Excerpt[Partnership]  # each row with ``why``: "targets directly; 2 MoUs, 1 office"
     members: Excerpt[Partnership]
     outcomes: Excerpt[Outcome]
     offices: Excerpt[Outcome]
@@ -308,30 +354,37 @@ class CountryPage:
 
 
 def country_page(country: Country, countries: dict[str, Country] | None = None) -> CountryPage:
-    """The lists and map of a country's page: who is there, who targets it (directly or through a
-    region), what was done there. Three of its parts are kept until the data changes: the map's
-    colours and the country's regions, the first offices, and every country's name (``countries``,
-    where the caller has read them already)."""
+    """The figures, lists and map of a country's page: who works with it (its target market,
+    directly or through a region, or where it has outcomes), who is there, what was done there.
+    Its figures, the map's colours and the country's regions, the first offices, and every
+    country's name (``countries``, where the caller has read them already) are kept until the
+    data changes."""
     code = country.code
     published = Partnership.objects.published()
-    targeting = published.targeting_country([code])
-    origins, regions_with_it = data_cache.cached(
-        "country-origins-and-regions", code, lambda: _origins_and_regions(code, targeting)
-    )
+    working = published.working_with([code])
     # Each list shows its first rows and links to the full, filtered list; the two partnership
     # lists are read with their related rows in one go, each row marked with its lists. Which
-    # regions contain the country is known, so the regions' countries are not read.
-    first_targeting = _first_ids(targeting)
+    # regions hold the country is known, so the regions' countries are not read.
+    first_working = _first_ids(working)
     first_members = _first_ids(published.with_member_country([code]))
+    counted = data_cache.cached(
+        "country-counts", code, lambda: _country_counts(code, published, first_working)
+    )
+    # The table's cells from table_rows(); how each targets the country from its targets alone.
     rows = table_rows(
-        published.filter(Q(pk__in=first_targeting) | Q(pk__in=first_members))
-        .annotate(targets_it=_is_in(first_targeting), member_here=_is_in(first_members))
-        .order_by("name", "pk"),
-        target_countries=[code],
-        regions_with={code: regions_with_it},
+        list(
+            published.filter(Q(pk__in=first_working) | Q(pk__in=first_members))
+            .annotate(works_with_it=_is_in(first_working), member_here=_is_in(first_members))
+            .order_by("name", "pk")
+            .prefetch_related(Prefetch("targets", TargetMarket.objects.select_related("region")))
+        )
     )
     for row in rows:
-        row.routes_here = row.cells.routes[code]
+        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=counted["regions"]))
+        targets = gettext("targets %(routes)s") % {"routes": row.routes_here}
+        row.why = "; ".join(
+            filter(None, [targets if row.routes_here else "", counted["engaged"].get(row.pk)])
+        )
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
@@ -351,27 +404,69 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         DETAIL_ROWS,
     )
     small_map = _small_map(
-        gettext("%(country)s, and where the partnerships targeting it come from")
+        gettext("%(country)s, and where the partnerships working with it come from")
         % {"country": country.name},
         [
             (country.name, worldmap.FOCUS_SHADE, {code}),
             (
-                gettext("members of partnerships targeting %(country)s")
+                gettext("members of partnerships working with %(country)s")
                 % {"country": country.name},
                 worldmap.MEMBER_SHADE,
-                origins,
+                counted["origins"],
             ),
         ],
         names={c.code: c.name for c in (countries or _countries_by_code()).values()},
     )
     return CountryPage(
+        figures=counted["figures"],
         small_map=small_map,
-        targeting=Excerpt.of([row for row in rows if row.targets_it], DETAIL_ROWS),
+        working=Excerpt.of([row for row in rows if row.works_with_it], DETAIL_ROWS),
         members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
         outcomes=outcomes,
         offices=offices,
         clusters=Excerpt.of(Cluster.objects.published().located_in([code]), DETAIL_ROWS),
     )
+
+
+def _country_counts(code, published, first_working) -> dict[str, Any]:
+    """What a country's page counts, in one UNION ALL query: its figures (each counted as the list
+    it links to selects), the member countries of the partnerships working with it (for its map),
+    the ids of the regions holding it as a third country (for how each targets it), and the
+    outcomes there of the first partnerships listed (for why each is listed)."""
+    working = published.working_with([code])
+    members = MemberCountry.objects.filter(partnership__in=working.values("pk"))
+    outcomes = Outcome.objects.published().with_country([code])
+    regions = Region.countries.through.objects.filter(country=code, country__is_eu_member=False)
+
+    def count(queryset):
+        return Tally(queryset, Value("n"))
+
+    counts = count_together(
+        {
+            "working": count(working),
+            "targeting": count(published.targeting_country([code])),
+            "members": count(published.with_member_country([code])),
+            "outcomes": Tally(outcomes, "type"),
+            "clusters": count(Cluster.objects.published().located_in([code])),
+            "origins": [
+                Tally(members, "country"),
+                Tally(members.filter(cross_border_country__isnull=False), "cross_border_country"),
+            ],
+            "regions": Tally(regions, "region"),
+            "engaged": published.filter(pk__in=first_working).tally_engagements_by_kind([code]),
+        }
+    )
+    figures = {
+        name: counts[name].get("n", 0) for name in ("working", "targeting", "members", "clusters")
+    }
+    figures["outcomes"] = sum(counts["outcomes"].values())
+    figures["offices"] = counts["outcomes"].get(Outcome.Type.OFFICE, 0)
+    return {
+        "figures": figures,
+        "origins": set(counts["origins"]),
+        "regions": {int(region) for region in counts["regions"]},
+        "engaged": describe_engagement_counts(counts["engaged"]),
+    }
 
 
 def _countries_by_code():
@@ -380,18 +475,6 @@ def _countries_by_code():
     return data_cache.cached(
         "countries", (), lambda: {c.code: c for c in Country.objects.all()}, local=True
     )
-
-
-def _origins_and_regions(code, targeting):
-    """The member countries of the partnerships targeting a country (for its map), and the ids of
-    the regions that contain it (for how each targets it), in one UNION query."""
-    counts = count_together(
-        {
-            "origins": targeting.tally_by_member_country(),
-            "regions": Country.objects.filter(code=code).tally_by_region(),
-        }
-    )
-    return set(counts["origins"]), {int(region) for region in counts["regions"]}
 
 
 # Rows per list on a sector or country page, latest first (the outcome list's own order, along its

@@ -15,7 +15,7 @@ from core.counts import Tally, count_together
 from core.exports import Column, Export
 from outcomes import types as outcome_types
 from outcomes.models import Outcome
-from partnerships.filters import country_choices, sector_choices
+from partnerships.filters import country_choices, region_choices, sector_choices
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ def charts(partnerships, outcomes) -> list[Chart]:
         {
             "sectors": partnerships.tally_by_sector(),
             "targets": partnerships.tally_by_target_country(),
+            "regions": partnerships.tally_by_target_region(),
+            "working": partnerships.tally_by_working_country(),
             "members": partnerships.tally_by_member_country(),
             "outcome_countries": outcomes.tally_by_country(),
             "types": outcomes.tally_by_type(),
@@ -76,8 +78,10 @@ def charts(partnerships, outcomes) -> list[Chart]:
     )
     by_sector, targets, members = counts["sectors"], counts["targets"], counts["members"]
     outcome_countries = counts["outcome_countries"]
-    names = country_names(targets, members, outcome_countries)
+    working = counts["working"]
+    names = country_names(targets, members, outcome_countries, working)
     sectors = dict(sector_choices())
+    regions = dict(region_choices())
     types = dict(outcome_types.type_choices)
     levels = dict(Outcome.Level.choices)
     return [
@@ -124,10 +128,30 @@ def charts(partnerships, outcomes) -> list[Chart]:
         Chart(
             "target-countries",
             gettext(
-                "Target countries, by partnerships targeting them (directly or through a region)"
+                "Target countries, by partnerships targeting them (directly, or through a region "
+                "of which they are third countries)"
             ),
             gettext("partnerships"),
             _ranked(targets, names, lambda code: f"{partnership_list}?target_country={code}"),
+            column="partnerships",
+        ),
+        Chart(
+            "target-regions",
+            gettext(
+                "Target regions, by partnerships targeting them, one of their third countries, "
+                "or a region sharing third countries with them"
+            ),
+            gettext("partnerships"),
+            _ranked(
+                counts["regions"], regions, lambda slug: f"{partnership_list}?target_region={slug}"
+            ),
+            column="partnerships",
+        ),
+        Chart(
+            "working-countries",
+            gettext("Countries partnerships work with (target market or outcomes there)"),
+            gettext("partnerships"),
+            _ranked(working, names, lambda code: f"{partnership_list}?works_with={code}"),
             column="partnerships",
         ),
         Chart(

@@ -1,6 +1,7 @@
 import logging
 import sys
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection
@@ -20,10 +21,11 @@ from django_filters import FilterSet
 
 from core import counts, data_cache, db_router, exports, public_lists, worldmap
 from core.list_views import bad_request, export_etag
+from outcomes import types as outcome_types
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
 from partnerships.filters import PartnershipFilter
-from partnerships.models import Country, Partnership, Sector
+from partnerships.models import Partnership, Sector
 from portal import cache as portal_cache
 from portal import query_budget, statistics
 from portal.api import api_endpoints
@@ -39,7 +41,7 @@ class HomeView(TemplateView):
         figures = data_cache.cached("home", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
-            target_map=worldmap.map_areas(targets, figures["names"], _targeted_by),
+            target_map=worldmap.map_areas(targets, figures["names"], _worked_with_by),
             target_legend=worldmap.legend(targets),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **figures,
@@ -48,23 +50,34 @@ class HomeView(TemplateView):
 
 
 def home_figures() -> dict[str, Any]:
-    """Everything the home page counts over all the data, as plain values that can be cached."""
+    """Everything the home page counts over all the data, as plain values that can be cached.
+
+    The map and the countries to browse are the countries partnerships work with (target market
+    or outcomes there, docs/data-model.md), as on each country's page."""
     partnerships = Partnership.objects.published()
     tallied = counts.count_together(
         {
             "outcome_types": Outcome.objects.published().tally_by_type(),
-            "targets": partnerships.tally_by_target_country(),
+            "working": partnerships.tally_by_working_country(),
         }
     )
-    outcome_figures, targets = tallied["outcome_types"], tallied["targets"]
+    outcome_figures, working = tallied["outcome_types"], tallied["working"]
+    names = statistics.country_names(working)
+    other_types = [kind for kind in outcome_types.type_choices.values if kind != Outcome.Type.MOU]
     return {
-        "targets": targets,
-        "names": statistics.country_names(targets),
+        "targets": working,
+        "names": names,
         "figures": partnerships.headline_figures(),
         "outcome_figures": outcome_figures,
         "other_outcomes": sum(n for kind, n in outcome_figures.items() if kind != Outcome.Type.MOU),
+        "other_types": urlencode([("type", kind) for kind in other_types]),
         "sectors": list(Sector.objects.with_published_partnership_counts()),
-        "target_countries": list(Country.objects.targeted_by_published_partnerships()[:12]),
+        "working_countries": [
+            (code, names.get(code, code), n)
+            for code, n in sorted(
+                working.items(), key=lambda item: (-item[1], names.get(item[0], ""))
+            )[:12]
+        ],
         "latest_outcomes": list(Outcome.objects.published().with_related().latest_first()[:6]),
     }
 
@@ -262,6 +275,16 @@ class StatisticsView(TemplateView):
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **kwargs,
         )
+
+
+def _worked_with_by(name, value):
+    if not value:
+        return gettext("%(country)s: no partnership works with it") % {"country": name}
+    return ngettext(
+        "%(country)s: %(count)s partnership works with it",
+        "%(country)s: %(count)s partnerships work with it",
+        value,
+    ) % {"country": name, "count": value}
 
 
 def _targeted_by(name, value):

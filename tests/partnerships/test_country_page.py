@@ -1,4 +1,5 @@
-"""A country's page lists the first partnerships that target it and that have members there."""
+"""A country's page lists the first partnerships that work with it (target it or have outcomes
+there) and that have members there."""
 
 import datetime
 
@@ -29,20 +30,20 @@ def test_the_first_25_of_each_list_are_shown_in_name_order_with_a_link_to_the_re
 
     page = client.get("/countries/TN/")
 
-    targeting = page.context["page"].targeting.rows
+    targeting = page.context["page"].working.rows
     assert [p.name for p in targeting] == [f"Targeting {n:02}" for n in range(25)]
-    assert page.context["page"].targeting.more is True
+    assert page.context["page"].working.more is True
     # How each targets it, from the regions that contain Tunisia rather than each region's countries.
     assert targeting[0].routes_here == "through North Africa"
     assert targeting[1].routes_here == "directly"
-    assert '<td data-label="How">through North Africa</td>' in page.text
+    assert '<td data-label="Why it is listed">targets through North Africa</td>' in page.text
     assert [p.name for p in page.context["page"].members] == [
         "Members 0",
         "Members 1",
         "Members 2",
     ]
     assert page.context["page"].members.more is False
-    assert "See all partnerships targeting Tunisia" in page.text
+    assert "See all partnerships working with Tunisia" in page.text
     assert "See all partnerships with members in Tunisia" not in page.text
 
 
@@ -100,8 +101,23 @@ def test_the_country_page_is_one_object_read_without_a_request():
 
     page = country_page(Country.objects.get(code="TN"))
 
-    assert len(page.targeting) == DETAIL_ROWS
-    assert (page.targeting.more, page.targeting.limit) == (True, DETAIL_ROWS)
-    assert [p.routes_here for p in page.targeting][:1] == ["directly"]
+    assert len(page.working) == DETAIL_ROWS
+    assert (page.working.more, page.working.limit) == (True, DETAIL_ROWS)
+    assert [p.routes_here for p in page.working][:1] == ["directly"]
+    assert page.figures["working"] == page.figures["targeting"] == DETAIL_ROWS + 1
     assert (bool(page.members), page.members.more) == (False, False)
-    assert page.small_map["title"] == "Tunisia, and where the partnerships targeting it come from"
+    assert (
+        page.small_map["title"] == "Tunisia, and where the partnerships working with it come from"
+    )
+
+
+def test_an_eu_member_is_never_targeted_through_a_region(client):
+    region = Region.objects.create(name="Mediterranean Region", slug="mediterranean-region")
+    region.countries.set(["FR", "TN"])
+    partnership = PartnershipFactory(name="Through the Mediterranean")
+    TargetMarket.objects.create(partnership=partnership, region=region)
+
+    assert not country_page(Country.objects.get(code="FR")).working
+    assert [p.why for p in country_page(Country.objects.get(code="TN")).working] == [
+        "targets through Mediterranean Region"
+    ]

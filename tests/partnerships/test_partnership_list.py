@@ -50,8 +50,32 @@ def test_values_of_one_facet_combine_with_or_and_facets_with_and(client, data):
 def test_a_target_country_is_reached_directly_or_through_a_region(client, data):
     response = client.get(URL, {"target_country": "TN"})
     assert names(response) == ["Dates", "Grain"]
-    assert "TN: directly" in response.text
-    assert "TN: through North Africa" in response.text
+    why = {p.name: p.why for p in response.context["object_list"]}
+    assert why == {"Dates": "targets directly", "Grain": "targets through North Africa"}
+
+
+def test_works_with_adds_the_partnerships_with_outcomes_there_and_says_why(client, data):
+    OutcomeFactory(partnership=data["wings"], type="mission", country_id="TN")
+    response = client.get(URL, {"works_with": "TN"})
+    why = {p.name: p.why for p in response.context["object_list"]}
+    assert why == {
+        "Dates": "targets directly; 1 office",
+        "Grain": "targets through North Africa",
+        "Wings": "1 mission",
+    }
+    assert "Why it is listed" in response.text
+
+
+def test_target_region_reaches_its_third_countries_and_overlapping_regions(client, data):
+    maghreb = Region.objects.create(name="Maghreb", slug="maghreb")
+    maghreb.countries.set(["TN", "MA", "FR"])
+    TargetMarket.objects.create(partnership=data["wings"], region=maghreb)
+    response = client.get(URL, {"target_region": "maghreb"})
+    assert {p.name: p.why for p in response.context["object_list"]} == {
+        "Wings": "targets Maghreb",
+        "Dates": "targets Tunisia (in Maghreb)",
+        "Grain": "through North Africa (shares third countries with Maghreb)",
+    }
 
 
 def test_country_codes_are_case_insensitive_and_accept_eu_aliases(client, data):

@@ -53,13 +53,13 @@ def test_kept_maps_and_charts_follow_a_curators_changes_and_each_page_has_its_ow
     from partnerships.models import TargetMarket
 
     TargetMarket.objects.create(partnership=partnership, country_id="US")
-    assert "United States of America: targeted by 1 partnership" in client.get("/").text
-    assert "United States of America: targeted by 1 partnership" in client.get("/").text  # Kept.
+    assert "United States of America: 1 partnership works with it" in client.get("/").text
+    assert "United States of America: 1 partnership works with it" in client.get("/").text  # Kept.
     other = PartnershipFactory(name="Second")
     TargetMarket.objects.create(partnership=other, country_id="US")
     home = client.get("/").text
-    assert "United States of America: targeted by 2 partnerships" in home
-    assert "targeted by 1 partnership" not in home
+    assert "United States of America: 2 partnerships work with it" in home
+    assert "1 partnership works with it" not in home
     TargetMarket.objects.create(partnership=other, country_id="CA")  # A chart needs two bars.
     stats = client.get("/statistics/").text
     assert "United States of America: 2 partnerships" in stats  # The bar chart's tooltip.

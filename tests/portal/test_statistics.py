@@ -63,12 +63,16 @@ def test_the_map_has_a_shape_for_every_country_in_the_data_with_its_figure_and_l
         for p in Partnership.objects.published()
         for code in p.member_countries.values_list("country", flat=True)
     }
-    targeted = chart(client.get("/statistics/"), "target-countries")
+    # The home map shows the countries partnerships work with (target market or outcomes there).
+    working = chart(client.get("/statistics/"), "working-countries")
     names = dict(Country.objects.values_list("code", "name"))
-    for code, value in targeted.items():
+    for code, value in working.items():
         assert code in country_shapes() or code in SMALL_STATES, code
-        word = "partnership" if value == 1 else "partnerships"
-        label = f"{names[code]}: targeted by {value} {word}"
+        label = (
+            f"{names[code]}: 1 partnership works with it"
+            if value == 1
+            else f"{names[code]}: {value} partnerships work with it"
+        )
         assert re.search(rf'<a href="/countries/{code}/" aria-label="{re.escape(label)}">', text), (
             label
         )
@@ -110,8 +114,10 @@ def test_bad_parameters_answer_400_with_a_message(client, seeded, params, messag
 def test_a_partnership_page_maps_its_members_and_targets(client, seeded):
     text = client.get("/partnerships/escp-energy-in-water/").text
     assert '<a href="/countries/GB/" aria-label="United Kingdom: member countries">' in text
-    # Poland is a member, and in the Baltic Sea Region the partnership targets.
-    assert '<a href="/countries/PL/" aria-label="Poland: member countries, target markets">' in text
+    # Poland is a member; in the Baltic Sea Region the partnership targets, it is an EU member
+    # state, so not a target market through the region. Russia, a third country there, is.
+    assert '<a href="/countries/PL/" aria-label="Poland: member countries">' in text
+    assert '<a href="/countries/RU/" aria-label="Russia: target markets">' in text
     assert '<a href="/countries/US/" aria-label="United States of America: target markets">' in text
     assert '<a href="/countries/IN/" aria-label="India: possible target markets">' in text
     # A region's countries are targets too: Tunisia is in the Mediterranean Region.
@@ -122,6 +128,6 @@ def test_a_country_page_maps_it_and_where_its_partnerships_come_from(client, see
     text = client.get("/countries/JP/").text
     assert '<a href="/countries/JP/" aria-label="Japan: Japan">' in text
     assert (
-        '<a href="/countries/PT/" aria-label="Portugal: members of partnerships targeting Japan">'
+        '<a href="/countries/PT/" aria-label="Portugal: members of partnerships working with Japan">'
         in text
     )
