@@ -53,10 +53,15 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
         "cross_border_country__name",
     ):
         members[partnership_id].append(entry)
-    for partnership_id, *target in TargetMarket.objects.filter(partnership__in=ids).values_list(
-        "partnership", "country", "country__name", "region", "region__name", "tentative"
-    ):
-        targets[partnership_id].append(target)
+    if rows and all("targets" in getattr(row, "_prefetched_objects_cache", {}) for row in rows):
+        # Prefetched by the caller, with their country and region, to say why each row is listed.
+        for row in rows:
+            targets[row.pk] = [_target(target) for target in row.targets.all()]
+    else:
+        for partnership_id, *target in TargetMarket.objects.filter(partnership__in=ids).values_list(
+            "partnership", "country", "country__name", "region", "region__name", "tentative"
+        ):
+            targets[partnership_id].append(target)
 
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
@@ -93,3 +98,14 @@ def _member(entry) -> tuple[str, str]:
         return name, code
     other = gettext("and %(other)s (one cross-border member)") % {"other": other_name}
     return f"{name} {other}", f"{code}-{other_code}"
+
+
+def _target(target: TargetMarket) -> tuple:
+    """A prefetched target as the values the table reads: (code, country, region id, region, tentative)."""
+    return (
+        target.country_id,
+        target.country.name if target.country_id else None,
+        target.region_id,
+        target.region.name if target.region_id else None,
+        target.tentative,
+    )

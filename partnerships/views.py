@@ -9,7 +9,14 @@ from core.counts import count_together
 from core.list_views import FilteredListView, PublicListView
 from partnerships import lists
 from partnerships.filters import country_choices
-from partnerships.models import Cluster, Country, MemberCountry, Partnership, Sector
+from partnerships.models import (
+    Cluster,
+    Country,
+    MemberCountry,
+    Partnership,
+    Sector,
+    TargetMarket,
+)
 from partnerships.rows import table_rows
 from partnerships.selectors import explain_rows
 
@@ -57,6 +64,13 @@ def partnership_figures(partnerships: QuerySet) -> dict[str, Any]:
     }
 
 
+# A target's country and region, and the region's countries: what explain_rows() reads.
+TARGETS_WITH_REGIONS = Prefetch(
+    "targets",
+    TargetMarket.objects.select_related("country", "region").prefetch_related("region__countries"),
+)
+
+
 class PartnershipListView(FilteredListView):
     public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
@@ -72,7 +86,8 @@ class PartnershipListView(FilteredListView):
         }
         rows = context["object_list"]
         if any(wanted.values()):
-            rows = list(rows)  # Read with the targets explain_rows() needs.
+            # Read with the targets explain_rows() needs; table_rows() reads the rest.
+            rows = list(rows.prefetch_related(None).prefetch_related(TARGETS_WITH_REGIONS))
             explain_rows(
                 rows,
                 target_countries=wanted["target_country"],

@@ -376,7 +376,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
             published.filter(Q(pk__in=first_working) | Q(pk__in=first_members))
             .annotate(works_with_it=_is_in(first_working), member_here=_is_in(first_members))
             .order_by("name", "pk")
-            .prefetch_related(Prefetch("targets", TargetMarket.objects.select_related("region")))
+            .prefetch_related(
+                Prefetch("targets", TargetMarket.objects.select_related("country", "region"))
+            )
         )
     )
     for row in rows:

@@ -43,7 +43,8 @@ def test_the_xlsx_of_escps_targeting_north_africa_is_for_people(client, seeded):
         for row in table.iter_rows(min_row=2)
     ]
     assert rows, "the seed has ESCPs targeting North Africa"
-    assert all("North Africa" in row["Target regions"] for row in rows)
+    # Through North Africa itself, or its third countries (docs/data-model.md).
+    assert any("North Africa" in (row["Target regions"] or "") for row in rows)
     assert any("United States" in (row["Target countries"] or "") for row in rows)
     assert any("Germany" in row["Member countries"] for row in rows)
 
@@ -114,7 +115,7 @@ def test_the_escp_overview_filtered_by_sector_is_that_subset(client, seeded):
 def test_the_pdf_of_china_holds_its_map(client, seeded):
     response = client.get("/countries/CN/", {"export": "pdf"})
     text = pdf_text(response)
-    assert "China, and where the partnerships targeting it come from" in " ".join(text.split())
+    assert "China, and where the partnerships working with it come from" in " ".join(text.split())
     # The map is vector drawing: the country shapes make the page's content stream long.
     assert len(body(response)) > 30_000
 
