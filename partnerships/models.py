@@ -645,7 +645,7 @@ class PartnershipQuerySet(models.QuerySet):
         names, the partnerships related to it (working with the country, targeting the region, in
         the sector) or with its words in their text; each word left, in their text."""
         related = {
-            search.TARGET_COUNTRY: Partnership.objects.targeting_country,
+            search.WORKS_WITH: Partnership.objects.working_with,
             search.TARGET_REGION: Partnership.objects.targeting_region,
             search.SECTOR: Partnership.objects.in_sectors,
         }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from core.country_codes import normalise_country_code
 
 # The filters a meaning stands for, in the order a page offers them.
-TARGET_COUNTRY, TARGET_REGION, SECTOR = "target_country", "target_region", "sector"
+WORKS_WITH, TARGET_REGION, SECTOR = "works_with", "target_region", "sector"
 # Regions are named with or without this last word: "Baltic Sea" is the "Baltic Sea Region".
 OPTIONAL_LAST_WORDS = ("region",)
 
@@ -56,7 +56,7 @@ def vocabulary(choices: dict[str, list[tuple[str, str]]]) -> dict[tuple[str, ...
     for filter_name, options in (
         (SECTOR, choices.get("sector", [])),
         (TARGET_REGION, choices.get("region", [])),
-        (TARGET_COUNTRY, choices.get("country", [])),
+        (WORKS_WITH, choices.get("country", [])),
     ):
         for value, label in options:
             words = folded(label)
@@ -88,7 +88,7 @@ def read(text: str, names: dict[tuple[str, ...], tuple], labels: dict[str, str])
             word = words[position]
             code = normalise_country_code(word) if len(word) in (2, 3) else None
             left.append(
-                (word, Meaning(TARGET_COUNTRY, code, labels[code], word))
+                (word, Meaning(WORKS_WITH, code, labels[code], word))
                 if code in labels
                 else (word, None)
             )

@@ -24,19 +24,20 @@ def test_a_country_name_finds_the_partnerships_working_with_it(client, seeded):
         "mind-the-gap",
         "food-health-wellbeing-partnership",
     } <= brazil
-    assert found(client, target_country="BR") <= brazil
+    assert found(client, works_with="BR") <= brazil
+    assert "eu4sports" in brazil  # No target market there, a business mission: it works with Brazil.
     assert "elca" not in brazil  # China only.
     # Any case, and the page offers the filter the word names.
     page = client.get("/partnerships/", {"q": "BRAZIL"}).text
     assert found(client, q="BRAZIL") == brazil
-    assert 'href="?target_country=BR">Filter by target country: Brazil</a>' in page
+    assert 'href="?works_with=BR">Filter by works with: Brazil</a>' in page
 
 
 def test_a_sector_and_a_country_narrow_each_other(client, seeded):
     assert found(client, q="ICT Brazil") == {"ict4future"}
     page = client.get("/partnerships/", {"q": "ICT Brazil"}).text
     assert "Filter by sector: ICT" in page
-    assert 'href="?q=ict&amp;target_country=BR"' in page
+    assert 'href="?q=ict&amp;works_with=BR"' in page
 
 
 def test_a_region_name_finds_the_partnerships_targeting_it(client, seeded):
@@ -66,11 +67,11 @@ LABELS = dict(CHOICES["country"])
 @pytest.mark.parametrize(
     ("text", "meanings", "words"),
     [
-        ("cote d'IVOIRE", [("target_country", "CI")], []),
+        ("cote d'IVOIRE", [("works_with", "CI")], []),
         ("baltic sea", [("target_region", "baltic-sea-region")], []),
-        ("ict br", [("sector", "ict"), ("target_country", "BR")], []),
-        ("in", [("target_country", "IN")], []),
-        ("solar in brazil", [("target_country", "BR")], ["solar", "in"]),
+        ("ict br", [("sector", "ict"), ("works_with", "BR")], []),
+        ("in", [("works_with", "IN")], []),
+        ("solar in brazil", [("works_with", "BR")], ["solar", "in"]),
         ("north africa north africa", [("target_region", "north-africa")], []),
     ],
 )
