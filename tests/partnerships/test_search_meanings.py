@@ -25,7 +25,9 @@ def test_a_country_name_finds_the_partnerships_working_with_it(client, seeded):
         "food-health-wellbeing-partnership",
     } <= brazil
     assert found(client, works_with="BR") <= brazil
-    assert "eu4sports" in brazil  # No target market there, a business mission: it works with Brazil.
+    assert (
+        "eu4sports" in brazil
+    )  # No target market there, a business mission: it works with Brazil.
     assert "elca" not in brazil  # China only.
     # Any case, and the page offers the filter the word names.
     page = client.get("/partnerships/", {"q": "BRAZIL"}).text
