@@ -62,6 +62,10 @@ def url_fields(model):
     return [f for f in model._meta.get_fields() if isinstance(f, models.URLField)]
 
 
+# What a partnership's and a cluster's website hold: their database refuses any other scheme.
+WEB_ADDRESS = "https://hostile.example/"
+
+
 def hostile(model, **values):
     """``values`` plus every text field holding the payload (cut to fit) and every URL javascript:."""
     for field in curator_text_fields(model):
@@ -88,12 +92,17 @@ def hostile_portal(db):
         source=source,
         partner_count=2,
         country_count=1,
+        # The database refuses anything but an address and a web address for these two.
+        contact_email="contact@hostile.example",
+        website=WEB_ADDRESS,
     )
     partnership.sectors.add(sector)
     MemberCountry.objects.create(partnership=partnership, country_id="FR")
     TargetMarket.objects.create(partnership=partnership, position=0, country_id="JP")
     TargetMarket.objects.create(partnership=partnership, position=1, region=region)
-    cluster = hostile(Cluster, slug="hostile-cluster", country_id="FR", is_published=True)
+    cluster = hostile(
+        Cluster, slug="hostile-cluster", country_id="FR", is_published=True, website=WEB_ADDRESS
+    )
     Membership.objects.create(partnership=partnership, cluster=cluster, role="coordinator")
     counterpart = hostile(Organisation, country_id="CN")
     outcomes = [
@@ -104,6 +113,8 @@ def hostile_portal(db):
             country_id="CN",
             is_published=True,
             source=source if outcome_type == Outcome.Type.MOU else None,
+            # A page or slide is refused without its source.
+            **({} if outcome_type == Outcome.Type.MOU else {"source_page": ""}),
             counterpart=counterpart if outcome_type == Outcome.Type.MOU else None,
             year=2013,
         )
@@ -174,12 +185,9 @@ def test_every_public_page_shows_stored_scripts_as_text(client, hostile_portal):
 
 
 def test_a_stored_javascript_url_is_shown_as_text_not_as_a_link(client, hostile_portal):
-    partnership, cluster, outcomes = hostile_portal
-    for path in [
-        partnership.get_absolute_url(),
-        cluster.get_absolute_url(),
-        outcomes[0].get_absolute_url(),
-    ]:
+    _, _, outcomes = hostile_portal
+    # A partnership's or cluster's website cannot hold one: test_the_database_refuses_...
+    for path in [outcome.get_absolute_url() for outcome in outcomes if outcome.evidence_url]:
         body = client.get(path).text
         assert JAVASCRIPT_URL in body  # Shown, for the curator to notice and correct...
         assert not LIVE_LINK.search(body)  # ...but never a link.
@@ -288,3 +296,19 @@ def test_feeds_show_stored_scripts_as_text(client, hostile_portal):
             continue
         assert response.status_code == 200, path
         assert_inert_html(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Partnership, Cluster])
+def test_the_database_refuses_a_javascript_website(model):
+    from django.db import IntegrityError, transaction
+
+    row = model.objects.create(
+        **(
+            {"slug": "x", "name": "X"}
+            if model is Partnership
+            else {"slug": "x", "name": "X", "country_id": "FR"}
+        )
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=row.pk).update(website=JAVASCRIPT_URL)
