@@ -43,6 +43,11 @@ def database_url(transactional_db, tmp_path):
     """A database gunicorn's own process can read, holding generated demo data."""
     if connection.vendor == "postgresql":
         # The test database itself, committed to (transactional_db), so another process sees it.
+        # An earlier committing test empties it, countries included: put back what migrations made.
+        from partnerships.countries import create_country_rows
+        from partnerships.models import Country
+
+        create_country_rows(Country)
         generate(partnerships=30, outcomes=OUTCOMES)
         settings = connection.settings_dict
         return (
