@@ -321,7 +321,7 @@ def comparable(response, content: bytes):
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         # The "About this table" sheet says when the file was made: every other cell must hold.
         cells = [
-            [list(row) for row in sheet.iter_rows(values_only=True) if row[0] != "Exported"]
+            [list(row) for row in sheet.iter_rows(values_only=True) if row[:1] != ("Exported",)]
             for sheet in workbook.worksheets
         ]
         return response.status_code, repr(cells)
