@@ -50,9 +50,13 @@ def explain_rows(
         row.why = "; ".join(reasons)
 
 
-def reasons_for_country(partnership: Partnership, code: str, engagements: str = "") -> str:
-    """ "targets directly", "targets through North Africa", "2 MoUs, 1 office", or several."""
-    routes = partnership.routes_to(code)
+def reasons_for_country(
+    partnership: Partnership, code: str, engagements: str = "", *, regions_with_it=None
+) -> str:
+    """ "targets directly", "targets through North Africa", "2 MoUs, 1 office", or several.
+
+    ``regions_with_it`` as ``Partnership.routes_to()`` takes it."""
+    routes = partnership.routes_to(code, regions_with_it=regions_with_it)
     ways = [gettext("targets %(routes)s") % {"routes": ", ".join(routes)}] if routes else []
     return "; ".join([*ways, engagements] if engagements else ways)
 

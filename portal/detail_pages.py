@@ -32,6 +32,7 @@ from partnerships.models import (
     describe_engagement_counts,
 )
 from partnerships.rows import table_rows
+from partnerships.selectors import reasons_for_country
 from portal import statistics
 
 
@@ -383,9 +384,8 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     )
     for row in rows:
         row.routes_here = ", ".join(row.routes_to(code, regions_with_it=counted["regions"]))
-        targets = gettext("targets %(routes)s") % {"routes": row.routes_here}
-        row.why = "; ".join(
-            filter(None, [targets if row.routes_here else "", counted["engaged"].get(row.pk)])
+        row.why = reasons_for_country(
+            row, code, counted["engaged"].get(row.pk, ""), regions_with_it=counted["regions"]
         )
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
