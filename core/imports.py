@@ -17,6 +17,7 @@ confirm (CuratedImportMixin, portal/import_previews.py): docs/curation.md, "Big 
 "The previewed file".
 """
 
+import contextlib
 import copy
 import csv
 import datetime
@@ -726,12 +727,17 @@ class CuratedImportMixin(ImportMixin):
                     "confirmed or deleted already. Upload the file again."
                 )
             )
+        # Once only: whatever happens next, this session cannot confirm it again, and a preview
+        # the steps below leave behind is deleted once it expires.
         request.session[PREVIEWS_SESSION_KEY] = [name for name in previews if name != token]
         try:
+            # The library deletes the preview once the file is imported, or refused row by row.
             return super().process_import(request, **kwargs)
-        finally:
-            # The library deletes the file after a finished import only.
-            storage.remove()
+        except Exception:
+            # An import that failed otherwise: its preview goes too, if its transaction still can.
+            with contextlib.suppress(DatabaseError):
+                storage.remove()
+            raise
 
     def get_import_data_kwargs(self, **kwargs) -> dict[str, Any]:
         # All or nothing at the confirmation too: a row that became invalid since the preview
