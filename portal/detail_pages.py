@@ -383,10 +383,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         )
     )
     for row in rows:
-        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=counted["regions"]))
-        row.why = reasons_for_country(
-            row, code, counted["engaged"].get(row.pk, ""), regions_with_it=counted["regions"]
-        )
+        routes = row.routes_to(code, regions_with_it=counted["regions"])
+        row.routes_here = ", ".join(routes)
+        row.why = reasons_for_country(row, code, counted["engaged"].get(row.pk, ""), routes=routes)
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
