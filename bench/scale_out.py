@@ -453,7 +453,6 @@ def main():
             "REDIS_URL": args.redis,
             "SECURE_SSL_REDIRECT": "false",
             "STATIC_ROOT": str(folder / "static"),
-            "IMPORT_PREVIEW_DIR": str(folder / "import-previews"),
             "DEBUG": "false",
             "LOG_LEVEL": "WARNING",
         }

@@ -74,6 +74,20 @@ class ExportRefused(Exception):
     """The export cannot be made as asked; the message says why and what to do."""
 
 
+def refuse_beyond(limit: int, count: int, message: str) -> None:
+    """Refuse a file of ``count`` rows when its format holds at most ``limit``: ``message`` says
+    so with ``%(limit)s`` and ``%(count)s``, and what to download instead (XLSX_TOO_LONG,
+    core.pdf.PDF_TOO_LONG)."""
+    if count > limit:
+        raise ExportRefused(str(message) % {"limit": f"{limit:,}", "count": f"{count:,}"})
+
+
+XLSX_TOO_LONG = gettext_lazy(
+    "XLSX exports hold at most %(limit)s rows and this selection has %(count)s. "
+    "Export it as CSV or JSON, which have no limit, or narrow the filters."
+)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -448,14 +462,7 @@ def _json_value(value):
 
 def xlsx_response(export: Export) -> StreamingHttpResponse:
     count = export.row_count()
-    if count > XLSX_ROW_LIMIT:
-        raise ExportRefused(
-            gettext(
-                "XLSX exports hold at most %(limit)s rows and this selection has %(count)s. "
-                "Export it as CSV or JSON, which have no limit, or narrow the filters."
-            )
-            % {"limit": f"{XLSX_ROW_LIMIT:,}", "count": f"{count:,}"}
-        )
+    refuse_beyond(XLSX_ROW_LIMIT, count, XLSX_TOO_LONG)
     columns = export.columns_for(people=True)
     kinds = [column.kind for column in columns]
 

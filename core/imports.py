@@ -12,10 +12,12 @@ What the exports write for spreadsheets is undone here: a leading quote that
 neutralised a formula is removed again, and lists are split on ";".
 
 Big files (10,000 rows) are written in bulk with their history (PortalResource), and the
-previewed file waits under a random name that only the curator's session may confirm
-(PreviewStorage, CuratedImportMixin): docs/curation.md, "Big imports" and "The previewed file".
+previewed file waits in the database under a random name that only the curator's session may
+confirm (CuratedImportMixin, portal/import_previews.py): docs/curation.md, "Big imports" and
+"The previewed file".
 """
 
+import contextlib
 import copy
 import csv
 import datetime
@@ -27,7 +29,6 @@ from typing import Any
 
 from concurrency.fields import VersionField
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -35,7 +36,6 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from import_export import resources, widgets
@@ -44,7 +44,6 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.results import Result, RowResult
-from import_export.tmp_storages import MediaStorage
 
 from core import bulk_history, data_cache
 from core.country_codes import normalise_country_code
@@ -655,50 +654,21 @@ def import_error_summary(result) -> list[str]:
     return lines
 
 
-# A preview's name: MediaStorage's uuid4().hex, 122 random bits.
+# A preview's name: uuid4().hex, 122 random bits.
 PREVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
 PREVIEWS_SESSION_KEY = "portal:import-previews"
 # Previews a session may have waiting at once; an older one can no longer be confirmed.
 PREVIEWS_PER_SESSION = 10
 
 
-class PreviewStorage(MediaStorage):
-    """Where a previewed file waits for its confirmation: the storage named "import_export" in
-    STORAGES (IMPORT_PREVIEW_DIR, readable by the portal only), under a random name.
-
-    django-import-export's documented place for it (IMPORT_EXPORT_TMP_STORAGE_CLASS). Which names
-    a request may read is CuratedImportMixin's to decide: those of its own session's previews.
-    """
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**{**kwargs, "MEDIA_FOLDER": None})
-
-    def exists(self) -> bool:
-        return self._storage.exists(self.get_full_path())
-
-
-def delete_old_previews(max_age=None, *, dry_run=False) -> list[str]:
-    """Deletes the previews older than IMPORT_PREVIEW_MAX_AGE (never confirmed); returns their names."""
-    storage = PreviewStorage()._storage
-    cutoff = timezone.now() - (max_age or settings.IMPORT_PREVIEW_MAX_AGE)
-    try:
-        _, names = storage.listdir("")
-    except FileNotFoundError:  # No import yet.
-        return []
-    old = []
-    for name in names:
-        try:
-            if storage.get_modified_time(name) < cutoff:
-                if not dry_run:
-                    storage.delete(name)
-                old.append(name)
-        except FileNotFoundError:  # Confirmed or deleted meanwhile.
-            continue
-    return old
-
-
 class CuratedImportMixin(ImportMixin):
-    """The admin's "Import" button: CSV and XLSX, the formats the exports write, through SafeImportForm."""
+    """The admin's "Import" button: CSV and XLSX, the formats the exports write, through SafeImportForm.
+
+    The previewed file waits in the library's temporary storage (IMPORT_EXPORT_TMP_STORAGE_CLASS,
+    the site's: portal/import_previews.py), which besides the library's ``save``, ``read`` and
+    ``remove`` answers ``exists()``, ``claim(user)``, ``belongs_to(user)`` and
+    ``delete_old()``. Only the session that previewed a file, and its user, may confirm it.
+    """
 
     import_formats = [CSV, XLSX]
     import_form_class = SafeImportForm
@@ -718,14 +688,14 @@ class CuratedImportMixin(ImportMixin):
 
     def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         if request.method == "POST" and self.has_import_permission(request):
-            delete_old_previews()
+            self.get_tmp_storage_class().delete_old()
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
         upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
         name = getattr(upload, "tmp_storage_name", None)
         if name and "confirm_form" not in context:
             # Nothing to confirm: the file the library kept for the confirmation is not needed.
-            PreviewStorage(name=name).remove()
+            self.get_tmp_storage_class()(name=name).remove()
         return response
 
     def get_confirm_form_initial(self, request: HttpRequest, import_form) -> dict[str, Any]:
@@ -735,6 +705,7 @@ class CuratedImportMixin(ImportMixin):
             previews = request.session.get(PREVIEWS_SESSION_KEY, [])
             previews = [*previews, initial["import_file_name"]][-PREVIEWS_PER_SESSION:]
             request.session[PREVIEWS_SESSION_KEY] = previews
+            self.get_tmp_storage_class()(name=initial["import_file_name"]).claim(request.user)
         return initial
 
     def process_import(self, request: HttpRequest, **kwargs) -> HttpResponse:
@@ -742,27 +713,31 @@ class CuratedImportMixin(ImportMixin):
             return super().process_import(request, **kwargs)  # 405 or 403, as the library answers.
         token = request.POST.get("import_file_name", "")
         previews = request.session.get(PREVIEWS_SESSION_KEY, [])
+        storage = self.get_tmp_storage_class()(name=token)
         if (
             not PREVIEW_TOKEN.fullmatch(token)
             or token not in previews
-            or not PreviewStorage(name=token).exists()
+            or not storage.belongs_to(request.user)
         ):
-            # Another session's preview, one already confirmed or deleted, or a made-up name:
-            # nothing is read, nothing deleted.
+            # Another session's or user's preview, one already confirmed, expired or deleted, or
+            # a made-up name: nothing is read, nothing deleted.
             return HttpResponseBadRequest(
                 gettext(
                     "This import cannot be confirmed: its preview is not one of yours, or it was "
                     "confirmed or deleted already. Upload the file again."
                 )
             )
+        # Once only: whatever happens next, this session cannot confirm it again, and a preview
+        # the steps below leave behind is deleted once it expires.
         request.session[PREVIEWS_SESSION_KEY] = [name for name in previews if name != token]
         try:
+            # The library deletes the preview once the file is imported, or refused row by row.
             return super().process_import(request, **kwargs)
-        finally:
-            # The library deletes the file after a finished import only.
-            storage = PreviewStorage(name=token)
-            if storage.exists():
+        except Exception:
+            # An import that failed otherwise: its preview goes too, if its transaction still can.
+            with contextlib.suppress(DatabaseError):
                 storage.remove()
+            raise
 
     def get_import_data_kwargs(self, **kwargs) -> dict[str, Any]:
         # All or nothing at the confirmation too: a row that became invalid since the preview

@@ -16,9 +16,9 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
-from core.exports import About, ExportRefused
+from core.exports import About, refuse_beyond
 
 FORMAT = "pdf"
 # More rows than this make a PDF nobody reads (40 pages) and a wait; a file is the answer.
@@ -64,16 +64,15 @@ class Document:
     lead: str = ""
 
 
+PDF_TOO_LONG = gettext_lazy(
+    "A PDF holds at most %(limit)s rows and this selection has %(count)s. "
+    "Download it as XLSX or CSV (export=xlsx or export=csv), or narrow the filters."
+)
+
+
 def check_rows(count: int) -> None:
     """Refuse a PDF of more than PDF_ROW_LIMIT rows, saying what to do instead."""
-    if count > PDF_ROW_LIMIT:
-        raise ExportRefused(
-            gettext(
-                "A PDF holds at most %(limit)s rows and this selection has %(count)s. "
-                "Download it as XLSX or CSV (export=xlsx or export=csv), or narrow the filters."
-            )
-            % {"limit": f"{PDF_ROW_LIMIT:,}", "count": f"{count:,}"}
-        )
+    refuse_beyond(PDF_ROW_LIMIT, count, PDF_TOO_LONG)
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core import data_cache
@@ -17,7 +18,7 @@ from core.filters import (
     facet,
 )
 from outcomes import types as outcome_types
-from outcomes.models import Outcome, OutcomeQuerySet
+from outcomes.models import NO_DATE_LABEL, NO_LEVEL_LABEL, NOT_GIVEN, Outcome, OutcomeQuerySet
 from partnerships.filters import (
     PartnershipFilter,
     country_choices,
@@ -26,9 +27,19 @@ from partnerships.filters import (
 )
 
 
-def year_choices() -> list[tuple[int, str]]:
+def year_choices() -> list[tuple[str, str]]:
     # Apart: the distinct years of a million outcomes take 300 ms, and only /outcomes/ needs them.
-    return data_cache.cached("year-choices", (), _read_year_choices, local=True)
+    years = data_cache.cached("year-choices", (), _read_year_choices, local=True)
+    return [*years, (NOT_GIVEN, NO_DATE_LABEL)]
+
+
+class LevelChoices(BaseChoiceIterator):
+    """The MoU levels, and ``none`` for the MoUs whose level is not stated: a fixed list, which the
+    API's schema gives as an enum."""
+
+    def __iter__(self):
+        yield from Outcome.Level.choices
+        yield NOT_GIVEN, NO_LEVEL_LABEL
 
 
 def _read_year_choices():
@@ -43,13 +54,15 @@ def _read_year_choices():
 
 
 class YearsField(forms.MultipleChoiceField):
-    """Years as typed in a URL: any whole year is valid, whether or not it has outcomes."""
+    """Years as typed in a URL: any whole year is valid, whether or not it has outcomes; ``none``
+    for the outcomes without one."""
 
     def valid_value(self, value) -> bool:
-        return str(value).isascii() and str(value).isdigit() and len(str(value)) == 4
+        value = str(value)
+        return value == NOT_GIVEN or (value.isascii() and value.isdigit() and len(value) == 4)
 
-    def clean(self, value) -> list[int]:
-        return [int(year) for year in super().clean(value)]
+    def clean(self, value) -> list[int | str]:
+        return [year if year == NOT_GIVEN else int(year) for year in super().clean(value)]
 
 
 class YearsFilter(django_filters.MultipleChoiceFilter):
@@ -70,7 +83,7 @@ class OutcomeFilter(FacetedFilterSet):
     )
     level = facet(
         _("MoU level"),
-        Outcome.Level,
+        LevelChoices(),
         OutcomeQuerySet.of_level,
         tally=OutcomeQuerySet.tally_by_level,
         what=_("an MoU level"),
@@ -103,7 +116,10 @@ class OutcomeFilter(FacetedFilterSet):
         OutcomeQuerySet.in_years,
         tally=OutcomeQuerySet.tally_by_year,
         what=_("a year"),
-        message=_("“%(value)s” is not a year. Use four digits, e.g. 2013."),
+        message=_(
+            "“%(value)s” is not a year. Use four digits, e.g. 2013, or “none” for the outcomes "
+            "whose date the source does not give."
+        ),
         filter_class=YearsFilter,
     )
     sort = StableOrderingFilter(

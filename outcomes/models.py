@@ -20,7 +20,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -52,6 +52,12 @@ NAMED_AS_LIST = 1_000
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+# The filter value (``year=none``, ``level=none``) and tally key of what the source does not give:
+# the outcomes without a year, the MoUs without a level. Their labels are said once, here.
+NOT_GIVEN = "none"
+NO_DATE_LABEL = _("Date not given in the source")
+NO_LEVEL_LABEL = _("Level not stated")
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -137,7 +143,12 @@ class OutcomeQuerySet(models.QuerySet):
         return self.filter(country__in=codes)
 
     def of_level(self, levels) -> Self:
-        return self.filter(type=Outcome.Type.MOU, level__in=levels)
+        """MoUs of these levels; ``NOT_GIVEN`` selects those whose level is not stated."""
+        stated = [level for level in levels if level != NOT_GIVEN]
+        condition = Q(level__in=stated)
+        if NOT_GIVEN in levels:
+            condition |= Q(level="")
+        return self.filter(condition, type=Outcome.Type.MOU)
 
     def of_partnerships(self, slugs) -> Self:
         return self.filter(partnership__slug__in=slugs)
@@ -147,7 +158,12 @@ class OutcomeQuerySet(models.QuerySet):
         return self.filter(partnership__in=sectors.values("partnership"))
 
     def in_years(self, years) -> Self:
-        return self.filter(year__in=years)
+        """Outcomes of these years; ``NOT_GIVEN`` selects those without one."""
+        dated = [year for year in years if year != NOT_GIVEN]
+        condition = Q(year__in=dated)
+        if NOT_GIVEN in years:
+            condition |= Q(year=None)
+        return self.filter(condition)
 
     def search(self, text, *, named: Q | None = None) -> Self:
         """The text in the title, description, city, counterpart's name or partnership's name or
@@ -196,7 +212,15 @@ class OutcomeQuerySet(models.QuerySet):
         return Tally(self, "type")
 
     def tally_by_level(self) -> Tally:
-        return Tally(self, "level")
+        # An MoU without a level counts under NOT_GIVEN; other types have no level to count.
+        return Tally(
+            self,
+            models.Case(
+                models.When(type=Outcome.Type.MOU, level="", then=models.Value(NOT_GIVEN)),
+                default=F("level"),
+                output_field=models.CharField(),
+            ),
+        )
 
     def tally_by_country(self) -> Tally:
         return Tally(self, "country")
@@ -205,7 +229,7 @@ class OutcomeQuerySet(models.QuerySet):
         return Tally(self, "partnership__slug")
 
     def tally_by_year(self) -> Tally:
-        return Tally(self, "year")
+        return Tally(self, Coalesce(Cast("year", models.CharField()), models.Value(NOT_GIVEN)))
 
     def tally_by_sector(self) -> Tally:
         through = Partnership.sectors.through.objects.filter(

@@ -51,12 +51,19 @@ def explain_rows(
 
 
 def reasons_for_country(
-    partnership: Partnership, code: str, engagements: str = "", *, regions_with_it=None
+    partnership: Partnership,
+    code: str,
+    engagements: str = "",
+    *,
+    regions_with_it=None,
+    routes: list[str] | None = None,
 ) -> str:
     """ "targets directly", "targets through North Africa", "2 MoUs, 1 office", or several.
 
-    ``regions_with_it`` as ``Partnership.routes_to()`` takes it."""
-    routes = partnership.routes_to(code, regions_with_it=regions_with_it)
+    ``regions_with_it`` as ``Partnership.routes_to()`` takes it; ``routes``, where the caller
+    has them already, is what ``routes_to()`` answered."""
+    if routes is None:
+        routes = partnership.routes_to(code, regions_with_it=regions_with_it)
     ways = [gettext("targets %(routes)s") % {"routes": ", ".join(routes)}] if routes else []
     return "; ".join([*ways, engagements] if engagements else ways)
 

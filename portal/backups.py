@@ -9,8 +9,10 @@ from django.apps import apps
 from django.db import models
 
 # Made again by ``migrate`` (content types, permissions), per-visitor or per-login state
-# (sessions, login attempts and lockouts), or nothing to restore (OTP devices are re-enrolled).
+# (sessions, login attempts and lockouts, import previews), or nothing to restore (OTP devices
+# are re-enrolled).
 LEFT_OUT = [
+    "portal.importpreview",
     "contenttypes",
     "auth.permission",
     "sessions",

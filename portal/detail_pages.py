@@ -177,14 +177,15 @@ def _outcome_figures(partnership, groups):
     """Its outcomes counted, all and by type, each with the outcome list of exactly those."""
     base = f"{reverse('outcomes:outcome-list')}?{urlencode({'partnership': partnership.slug})}"
     return [(gettext("all outcomes"), sum(group.total for group in groups), base)] + [
-        (str(Outcome.Type(group.kind).label), group.total, group.list_url) for group in groups
+        (group.label, group.total, group.list_url) for group in groups
     ]
 
 
 @dataclass(frozen=True)
 class OutcomesOfType:
     """A partnership's outcomes of one type: the first rows, how many there are, and the
-    outcome list filtered to them (linked when there are more than shown)."""
+    outcome list filtered to them (the count's link, and "See all" when there are more than
+    shown)."""
 
     kind: str
     label: str
@@ -207,8 +208,7 @@ def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
         OutcomesOfType(
             kind=kind,
             total=rows[0].type_total,
-            label=gettext("%(type)s (%(count)s)")
-            % {"type": Outcome.Type(kind).label, "count": f"{rows[0].type_total:,}"},
+            label=str(Outcome.Type(kind).label),
             outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
             list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
@@ -383,10 +383,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         )
     )
     for row in rows:
-        row.routes_here = ", ".join(row.routes_to(code, regions_with_it=counted["regions"]))
-        row.why = reasons_for_country(
-            row, code, counted["engaged"].get(row.pk, ""), regions_with_it=counted["regions"]
-        )
+        routes = row.routes_to(code, regions_with_it=counted["regions"])
+        row.routes_here = ", ".join(routes)
+        row.why = reasons_for_country(row, code, counted["engaged"].get(row.pk, ""), routes=routes)
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )

@@ -206,21 +206,12 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 # Bulk import (django-import-export): only users with the model's "import" permission (editors)
 # may import, not every staff user as the library allows by default. See core/imports.py.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
-# A previewed file waits for its confirmation in the portal's own folder, under a random name that
-# only the curator's session may confirm (core.imports.PreviewStorage; the library's default is
-# any file of the given name in /tmp). Previews left unconfirmed are deleted after
-# IMPORT_PREVIEW_MAX_HOURS, by the next import or by `manage.py delete_old_import_previews`.
-IMPORT_PREVIEW_DIR = Path(env_str("IMPORT_PREVIEW_DIR", str(BASE_DIR / "var" / "import-previews")))
+# A previewed file waits for its confirmation in the database, which every app node shares, under a
+# random name that only the curator who previewed it may confirm (portal.import_previews; the
+# library's default is any file of the given name in /tmp). Previews left unconfirmed expire after
+# IMPORT_PREVIEW_MAX_HOURS and are deleted by the next import or `manage.py delete_old_import_previews`.
 IMPORT_PREVIEW_MAX_AGE = timedelta(hours=env_int("IMPORT_PREVIEW_MAX_HOURS", 2))
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.imports.PreviewStorage"
-STORAGES["import_export"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {
-        "location": IMPORT_PREVIEW_DIR,
-        "file_permissions_mode": 0o600,
-        "directory_permissions_mode": 0o700,
-    },
-}
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.import_previews.DatabasePreviewStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -6,15 +6,16 @@ beside it, and make its CSV export, so the three cannot disagree.
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Value
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.counts import Tally, count_together
+from core.counts import count_together
 from core.exports import Column, Export
 from outcomes import types as outcome_types
-from outcomes.models import Outcome
+from outcomes.filters import LevelChoices
+from outcomes.models import NO_DATE_LABEL, NOT_GIVEN, Outcome
 from partnerships.filters import country_choices, region_choices, sector_choices
 
 
@@ -70,10 +71,8 @@ def charts(partnerships, outcomes) -> list[Chart]:
             "outcome_countries": outcomes.tally_by_country(),
             "types": outcomes.tally_by_type(),
             "years": outcomes.tally_by_year(),
+            # Outcomes without a year and MoUs without a level under NOT_GIVEN, last in their chart.
             "levels": mous.tally_by_level(),
-            # Outcomes without a year and MoUs without a level, each one number.
-            "undated": Tally(outcomes.filter(year__isnull=True), Value("undated")),
-            "unstated": Tally(mous.filter(level=""), Value("unstated")),
         }
     )
     by_sector, targets, members = counts["sectors"], counts["targets"], counts["members"]
@@ -83,7 +82,7 @@ def charts(partnerships, outcomes) -> list[Chart]:
     sectors = dict(sector_choices())
     regions = dict(region_choices())
     types = dict(outcome_types.type_choices)
-    levels = dict(Outcome.Level.choices)
+    levels = dict(LevelChoices())
     return [
         Chart(
             "sectors",
@@ -105,24 +104,29 @@ def charts(partnerships, outcomes) -> list[Chart]:
             gettext("outcomes"),
             sorted(
                 (
-                    Row(str(y), str(y), n, f"{outcome_list}?year={y}")
+                    Row(
+                        y,
+                        str(NO_DATE_LABEL) if y == NOT_GIVEN else y,
+                        n,
+                        f"{outcome_list}?year={y}",
+                    )
                     for y, n in counts["years"].items()
                 ),
-                key=lambda row: row.key,
-            )
-            + _undated(counts["undated"].get("undated", 0)),
+                key=lambda row: (row.key == NOT_GIVEN, row.key),
+            ),
             column="outcomes",
         ),
         Chart(
             "mou-levels",
             gettext("MoUs by level"),
             gettext("MoUs"),
-            _ranked(
-                counts["levels"],
-                levels,
-                lambda level: f"{outcome_list}?type=mou&level={level}",
-            )
-            + _unstated_level(counts["unstated"].get("unstated", 0)),
+            _not_given_last(
+                _ranked(
+                    counts["levels"],
+                    levels,
+                    lambda level: f"{outcome_list}?type=mou&level={level}",
+                )
+            ),
             column="MoUs",
         ),
         Chart(
@@ -171,12 +175,9 @@ def charts(partnerships, outcomes) -> list[Chart]:
     ]
 
 
-def _undated(undated: int) -> list[Row]:
-    return [Row("undated", gettext("Date not given in the source"), undated)] if undated else []
-
-
-def _unstated_level(unstated: int) -> list[Row]:
-    return [Row("unstated", gettext("Level not stated"), unstated)] if unstated else []
+def _not_given_last(rows: list[Row]) -> list[Row]:
+    """What the source does not give after what it does, whatever the counts."""
+    return sorted(rows, key=lambda row: row.key == NOT_GIVEN)
 
 
 class ChartExport(Export):

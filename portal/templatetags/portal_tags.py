@@ -250,6 +250,7 @@ def cite_this(context, title) -> dict[str, Any]:
         publisher=str(SITE_NAME),
         address=request.build_absolute_uri(key),
         accessed=timezone.localdate(),
-        as_of=updated.date() if (updated := data_cache.data_updated_at()) else None,
+        # The day in the portal's time zone, as the footer's "Data last updated" says it.
+        as_of=timezone.localdate(updated) if (updated := data_cache.data_updated_at()) else None,
     )
     return {"citation": citation}

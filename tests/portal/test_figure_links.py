@@ -89,6 +89,11 @@ def test_the_seed_figures_the_issue_names(client, seeded):
     clusters = client.get("/clusters/")
     assert "105 declared member clusters" in clusters.text
     assert "0 clusters" not in clusters.text
+    # What the source does not give is a figure too, opening exactly those rows (year=none,
+    # level=none): the statistics' "Date not given in the source" and "Level not stated".
+    statistics = dict((href, n) for n, href in figures(client, "/statistics/"))
+    assert statistics["/outcomes/?year=none"] == 21
+    assert statistics["/outcomes/?type=mou&level=none"] == 10
     # Target markets: countries targeted directly or as a region's third countries, no EU member.
     assert (
         count_at(client, "/statistics/#target-countries") == home["/statistics/#target-countries"]
@@ -101,3 +106,11 @@ def test_on_generated_data_every_figure_opens_exactly_its_rows(client):
     checked, wrong = crawl(client)
     assert wrong == []
     assert checked > 50
+
+
+def test_every_row_of_every_statistics_chart_is_a_figure(client, seeded):
+    """ "Date not given in the source", "Level not stated" and a one-row chart's sentence too: a row
+    shown as a bare number would escape the crawl."""
+    text = client.get("/statistics/").text
+    rows = sum(map(int, re.findall(r'class="mb-5 chart" data-result-count="(\d+)"', text)))
+    assert len(FIGURE.findall(text)) == rows

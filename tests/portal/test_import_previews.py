@@ -1,36 +1,29 @@
-"""A previewed import waits in the portal's own folder under a random name that only the curator's
-session may confirm; a forged or another curator's name reads and deletes nothing; previews left
-unconfirmed are deleted after a set time."""
+"""A previewed import waits in the database under a random name that only the curator's session
+may confirm, on whichever app node; a forged or another curator's name reads and deletes nothing;
+previews left unconfirmed expire, and are deleted after a set time."""
 
 import datetime
 import os
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from core import imports
 from outcomes.models import Outcome
+from portal.models import ImportPreview
 from tests.conftest import _staff
 from tests.portal.test_import import OUTCOMES_CONFIRM, OUTCOMES_IMPORT, upload
 
 pytestmark = pytest.mark.django_db
 
 GOOD = b"partnership_slug,type,title,country\nelca,mou,MoU with Chile,CL\n"
-
-
-@pytest.fixture(autouse=True)
-def preview_dir(settings, tmp_path):
-    """Each test's previews in a folder of its own."""
-    folder = tmp_path / "previews"
-    storage = settings.STORAGES["import_export"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "import_export": {**storage, "OPTIONS": {**storage["OPTIONS"], "location": folder}},
-    }
-    return folder
 
 
 @pytest.fixture
@@ -54,34 +47,38 @@ def preview(client, content=GOOD):
     return response.context["confirm_form"].initial
 
 
-def test_the_preview_waits_in_the_portal_folder_under_a_random_name(editor_client, preview_dir):
+def waiting(form):
+    return ImportPreview.objects.filter(token=form["import_file_name"])
+
+
+def test_the_preview_waits_in_the_database_under_a_random_name_owned_by_its_curator(
+    editor_client, editor
+):
     first, second = preview(editor_client), preview(editor_client)
     for form in (first, second):
         assert imports.PREVIEW_TOKEN.fullmatch(form["import_file_name"])
-        assert (preview_dir / form["import_file_name"]).read_bytes() == GOOD
+        kept = waiting(form).get()
+        assert (bytes(kept.data), kept.owner) == (GOOD, editor)
     assert first["import_file_name"] != second["import_file_name"]
-    assert oct((preview_dir / first["import_file_name"]).stat().st_mode & 0o777) == "0o600"
 
 
-def test_the_curator_who_previewed_confirms_and_the_file_is_gone(editor_client, preview_dir):
+def test_the_curator_who_previewed_confirms_and_the_file_is_gone(editor_client):
     form = preview(editor_client)
     assert editor_client.post(OUTCOMES_CONFIRM, form).status_code == 302
     assert Outcome.objects.get().title == "MoU with Chile"
-    assert not (preview_dir / form["import_file_name"]).exists()
+    assert not waiting(form).exists()
     # Once only: the same confirmation again is refused.
     assert editor_client.post(OUTCOMES_CONFIRM, form).status_code == 400
     assert Outcome.objects.count() == 1
 
 
-def test_another_curators_preview_is_refused_and_left_alone(
-    editor_client, other_editor_client, preview_dir
-):
+def test_another_curators_preview_is_refused_and_left_alone(editor_client, other_editor_client):
     theirs = preview(editor_client)
     response = other_editor_client.post(OUTCOMES_CONFIRM, theirs)
     assert response.status_code == 400
     assert "not one of yours" in response.text
     assert not Outcome.objects.exists()
-    assert (preview_dir / theirs["import_file_name"]).read_bytes() == GOOD
+    assert bytes(waiting(theirs).get().data) == GOOD
     # Its owner can still confirm it.
     assert editor_client.post(OUTCOMES_CONFIRM, theirs).status_code == 302
     assert Outcome.objects.count() == 1
@@ -96,18 +93,15 @@ WELL_FORMED = "0123456789abcdef0123456789abcdef"
         "victim.csv",
         "../../../tmp/victim.csv",
         "/tmp/victim.csv",
-        WELL_FORMED,  # The form of a preview's name, but not one this session previewed.
+        WELL_FORMED,  # The form of a preview's name: another curator's preview.
     ],
 )
-def test_a_forged_name_is_refused_and_the_file_it_names_is_untouched(
-    editor_client, preview_dir, forged
-):
+def test_a_forged_name_is_refused_and_the_file_it_names_is_untouched(editor_client, forged):
     """The library read, imported and deleted any file of the posted name in /tmp."""
     content = b"partnership_slug,type,title\nelca,mou,Not to be imported\n"
-    preview_dir.mkdir(parents=True)
-    victims = [Path("/tmp/victim.csv"), preview_dir / "victim.csv", preview_dir / WELL_FORMED]
-    for victim in victims:
-        victim.write_bytes(content)
+    victim = Path("/tmp/victim.csv")
+    victim.write_bytes(content)
+    ImportPreview.objects.create(token=WELL_FORMED, data=content)
     try:
         response = editor_client.post(
             OUTCOMES_CONFIRM,
@@ -120,46 +114,90 @@ def test_a_forged_name_is_refused_and_the_file_it_names_is_untouched(
         )
         assert response.status_code == 400
         assert not Outcome.objects.exists()
-        for victim in victims:
-            assert victim.read_bytes() == content
+        assert victim.read_bytes() == content
+        assert bytes(ImportPreview.objects.get(token=WELL_FORMED).data) == content
     finally:
-        victims[0].unlink(missing_ok=True)
+        victim.unlink(missing_ok=True)
 
 
-def test_a_preview_with_errors_keeps_no_file(editor_client, preview_dir):
+def test_a_preview_with_errors_keeps_no_file(editor_client):
     response = upload(
         editor_client, OUTCOMES_IMPORT, "bad.csv", b"partnership_slug,type,title\nnope,mou,x\n"
     )
     assert "confirm_form" not in response.context
-    assert not preview_dir.exists() or not any(preview_dir.iterdir())
+    assert not ImportPreview.objects.exists()
 
 
-def _age(path, hours):
-    old = time.time() - hours * 3600
-    os.utime(path, (old, old))
+def _age(form, hours):
+    waiting(form).update(created_at=timezone.now() - datetime.timedelta(hours=hours))
 
 
-def test_the_next_import_deletes_previews_left_longer_than_the_set_time(
-    editor_client, preview_dir, settings
-):
+def test_the_next_import_deletes_previews_left_longer_than_the_set_time(editor_client, settings):
     settings.IMPORT_PREVIEW_MAX_AGE = datetime.timedelta(hours=2)
     abandoned, recent = preview(editor_client), preview(editor_client)
-    _age(preview_dir / abandoned["import_file_name"], hours=3)
-    _age(preview_dir / recent["import_file_name"], hours=1)
+    _age(abandoned, hours=3)
+    _age(recent, hours=1)
     preview(editor_client)
-    assert not (preview_dir / abandoned["import_file_name"]).exists()
-    assert (preview_dir / recent["import_file_name"]).exists()
+    assert not waiting(abandoned).exists()
+    assert waiting(recent).exists()
     # The abandoned one can no longer be confirmed, and says so.
     assert editor_client.post(OUTCOMES_CONFIRM, abandoned).status_code == 400
 
 
-def test_the_command_deletes_old_previews(editor_client, preview_dir, capsys):
+def test_an_expired_preview_cannot_be_confirmed_before_it_is_deleted(editor_client, settings):
+    form = preview(editor_client)
+    _age(form, hours=settings.IMPORT_PREVIEW_MAX_AGE.total_seconds() / 3600 + 1)
+    assert editor_client.post(OUTCOMES_CONFIRM, form).status_code == 400
+    assert not Outcome.objects.exists()
+
+
+def test_the_command_deletes_old_previews(editor_client, capsys):
     old, recent = preview(editor_client), preview(editor_client)
-    _age(preview_dir / old["import_file_name"], hours=5)
+    _age(old, hours=5)
     call_command("delete_old_import_previews", "--hours", "4", "--dry-run")
     assert "Would delete 1 old import preview(s)." in capsys.readouterr().out
-    assert (preview_dir / old["import_file_name"]).exists()
+    assert waiting(old).exists()
     call_command("delete_old_import_previews", "--hours", "4")
     assert "Deleted 1 old import preview(s)." in capsys.readouterr().out
-    assert not (preview_dir / old["import_file_name"]).exists()
-    assert (preview_dir / recent["import_file_name"]).exists()
+    assert not waiting(old).exists()
+    assert waiting(recent).exists()
+
+
+# The second app node: a new Python process, with its own memory, cache and database connection,
+# given the session cookie and the confirmation form.
+CONFIRM_IN_ANOTHER_PROCESS = """
+import sys, django
+django.setup()
+from django.test.utils import setup_test_environment
+setup_test_environment()
+from django.conf import settings
+from django.test import Client
+client = Client()
+client.cookies[settings.SESSION_COOKIE_NAME] = sys.argv[1]
+print(client.post(sys.argv[2], dict(zip(sys.argv[3::2], sys.argv[4::2]))).status_code)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_made_by_one_process_is_confirmed_by_another(client, editor, partnership):
+    """A load balancer may send the preview and the confirmation to two app nodes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two processes share a test database on PostgreSQL (SQLite's is in memory)")
+    client.force_login(editor)
+    form = preview(client)
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test", "DATABASE_URL": url}
+    fields = [str(item) for pair in form.items() for item in pair]
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    answer = subprocess.run(
+        [sys.executable, "-c", CONFIRM_IN_ANOTHER_PROCESS, session, OUTCOMES_CONFIRM, *fields],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=django_settings.BASE_DIR,
+    )
+    assert answer.stdout.split()[-1:] == ["302"], answer.stderr[-3000:]
+    assert Outcome.objects.get().title == "MoU with Chile"
+    assert not waiting(form).exists()

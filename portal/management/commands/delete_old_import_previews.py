@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from core.imports import delete_old_previews
+from portal.import_previews import DatabasePreviewStorage
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, hours=None, dry_run=False, **options) -> None:
         max_age = timedelta(hours=hours) if hours is not None else None
-        names = delete_old_previews(max_age, dry_run=dry_run)
+        names = DatabasePreviewStorage.delete_old(max_age, dry_run=dry_run)
         if options["verbosity"]:
             verb = "Would delete" if dry_run else "Deleted"
             self.stdout.write(f"{verb} {len(names)} old import preview(s).")
