@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 VNU_VERSION := 26.9.27
 VNU_JAR := .cache/vnu-$(VNU_VERSION)/vnu.jar
 PYTEST_ARGS ?=
+# The suite in parallel, one worker per core up to four (pytest-xdist; each worker has its own test
+# database); long tests start first (tests/conftest.py). PYTEST_PARALLEL= runs it in one process.
+PYTEST_PARALLEL ?= --numprocesses=auto --maxprocesses=4 --dist=worksteal
 PORT ?= 8000
 
 .PHONY: run test screenshots lint check lock clean vnu serve backup restore
@@ -31,7 +34,7 @@ test: $(STAMP)
 	else \
 	  echo "Chromium not found: the browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install chromium"; \
 	fi
-	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	@$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure." >&2; fi; \
 	  exit $$status
 

@@ -12,3 +12,7 @@ PAGE_CACHE = False
 # a replica without lag. Reads go to it only where a test lists it in DATABASE_REPLICAS.
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and "replica1" not in DATABASES:  # noqa: F405
     DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# A test database is thrown away: commits need not wait for the disk (each transactional test and
+# live-server test commits hundreds of times). synchronous_commit is a per-session setting.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -73,3 +73,9 @@ def seeded(db):
     from django.core.management import call_command
 
     call_command("load_seed", verbosity=0)
+
+
+def pytest_collection_modifyitems(items):
+    """Long tests first (stable otherwise): the parallel workers of `make test` then finish together
+    instead of one of them starting a long test last."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

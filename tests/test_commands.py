@@ -61,6 +61,7 @@ def server_url(settings_dict: dict, name: str) -> str:
     )
 
 
+@pytest.mark.long
 def test_make_run_serves_on_the_port_asked_and_announces_it_once_it_listens(tmp_path):
     port = free_port()
     run = make(
@@ -95,7 +96,7 @@ def test_make_test_names_each_skipped_test_and_why(tmp_path):
     )
     # The repository's pytest configuration, for a test file outside it.
     pytest_args = f"PYTEST_ARGS=-c pyproject.toml --rootdir . {tmp_path / 'test_skipping.py'}"
-    run = make("test", tmp_path, pytest_args)
+    run = make("test", tmp_path, pytest_args, "PYTEST_PARALLEL=")
     output, _ = run.communicate(timeout=120)
     assert run.returncode == 0, output
     assert "SKIPPED [1]" in output

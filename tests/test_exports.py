@@ -208,6 +208,7 @@ def test_xlsx_above_its_row_limit_answers_400_with_a_way_out(client, data, monke
     assert len(csv_rows(csv_response)) == 5
 
 
+@pytest.mark.long
 def test_a_streamed_csv_of_many_rows_is_complete(client, data):
     OutcomeFactory.create_batch(2500, partnership=data[1])  # more than one fetch chunk
     response = client.get("/outcomes/", {"export": "csv"})

@@ -198,6 +198,7 @@ def _copies_running():
         return cursor.fetchone()[0]
 
 
+@pytest.mark.long
 def test_the_first_block_leaves_while_the_copy_still_runs(client):
     _bulk_outcomes(30_000)  # about 6 MB: far more than the blocks that may wait in memory
     response = client.get("/outcomes/", {"export": "csv"})
@@ -211,6 +212,7 @@ def test_the_first_block_leaves_while_the_copy_still_runs(client):
     assert _copies_running() == 0
 
 
+@pytest.mark.long
 def test_a_client_that_leaves_mid_file_stops_the_copy_and_frees_the_connection():
     _bulk_outcomes(30_000)
     # Straight from the export: the test client would close the test's connection with the response.

@@ -48,6 +48,7 @@ def validate(paths: list[Path]) -> list[str]:
     ]
 
 
+@pytest.mark.long
 def test_every_public_page_type_is_valid_html(client, seeded, tmp_path):
     paths = []
     for name, url in public_pages().items():

@@ -24,6 +24,7 @@ def violations(page):
     ]
 
 
+@pytest.mark.long
 def test_public_pages_have_no_serious_accessibility_violations(portal, page):
     problems = {}
     for name, url in public_pages().items():

@@ -100,6 +100,7 @@ def test_the_seed_figures_the_issue_names(client, seeded):
     )
 
 
+@pytest.mark.long
 @pytest.mark.django_db
 def test_on_generated_data_every_figure_opens_exactly_its_rows(client):
     call_command("generate_demo_data", partnerships=30, seed=5, verbosity=0)

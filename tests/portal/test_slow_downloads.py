@@ -153,6 +153,7 @@ def full_size(port: int, path: str) -> int:
         return len(answer.read())
 
 
+@pytest.mark.long
 def test_a_slow_reader_receives_every_export_whole_while_other_pages_are_served(server):
     published = Outcome.objects.published().count() if connection.vendor == "postgresql" else None
     results, answered_meanwhile = {}, []

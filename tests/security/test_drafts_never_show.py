@@ -3,7 +3,8 @@
 The portal is crawled twice as a visitor: over the seed data, then again after drafts carrying a
 unique marker were added across every curated kind. Both crawls start from every public URL
 pattern (read from the URLconf, so a new page type cannot be forgotten: a pattern with no sample
-fails the test) and follow every link, facet option, export, API link and feed link they find.
+fails the test) and follow every link, facet option, export, API link and feed link they find
+(each facet option through the API, and every second one's page as well).
 
 The second crawl must find the same URLs and get the same answers, byte for byte (an XLSX cell
 for cell): so no list, facet option, count, figure, map or export moved because of a draft. And no
@@ -15,7 +16,7 @@ import html
 import io
 import json
 import re
-from collections import deque
+from collections import Counter, deque
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import openpyxl
@@ -354,9 +355,17 @@ def links(url: str, text: str, content_type: str):
         found = [html.unescape(href) for href in HREF.findall(text)]
         path = urlsplit(url).path
         if not urlsplit(url).query and path in API_OF_LIST:
+            # Every option's rows and count through the API; the page, whose rows are the API's
+            # (tests/api/test_same_rows_as_pages.py) and whose facet counts come from the code the
+            # other pages use, for every second option of each facet: a filtered page costs five
+            # API answers, and CI has fifteen minutes for the whole suite.
+            seen_of_facet = Counter()
             for name, value in CHECKBOX.findall(text):
                 query = urlencode({name: html.unescape(value)})
-                found += [f"{path}?{query}", f"{API_OF_LIST[path]}?{query}"]
+                found.append(f"{API_OF_LIST[path]}?{query}")
+                if seen_of_facet[name] % 2 == 0:
+                    found.append(f"{path}?{query}")
+                seen_of_facet[name] += 1
     for link in found:
         parts = urlsplit(urljoin(f"http://testserver{url}", link))
         if parts.netloc != "testserver" or parts.path.startswith(SKIPPED_PREFIXES):
@@ -440,6 +449,7 @@ def differences(before, after) -> list[str]:
     return sorted(found)
 
 
+@pytest.mark.long
 def test_drafts_change_no_public_answer(client):
     published_records()
     urls = start_urls()
