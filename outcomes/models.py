@@ -12,6 +12,7 @@ import datetime
 import functools
 import operator
 from typing import Self
+from urllib.parse import urlencode
 
 from concurrency.fields import IntegerVersionField
 from django.apps import apps
@@ -23,6 +24,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -626,15 +628,19 @@ def engagement_rows() -> QuerySet:
     return Outcome.objects.published().filter(country__isnull=False).annotate(kind=F("type"))
 
 
-def describe_engagements(counts: dict[str, int]) -> str:
-    """{"mou": 2, "office": 1} in words: "2 MoUs, 1 office", in the order of the types."""
+def describe_engagements(counts: dict[str, int], *, partnership: str, country: str) -> str:
+    """{"mou": 2, "office": 1} in words, in the order of the types, each count a link to exactly
+    its outcomes: "<a …>2 MoUs</a>, <a …>1 office</a>" (safe HTML)."""
     parts = []
     for kind in outcome_types.all_types():
         n = counts.get(kind.value)
         if n:
             one, many = kind.verbose_name or kind.label, kind.plural
-            parts.append(
-                ngettext("%(count)s %(one)s", "%(count)s %(many)s", n)
-                % {"count": n, "one": one, "many": many}
-            )
-    return ", ".join(parts)
+            words = ngettext("%(count)s %(one)s", "%(count)s %(many)s", n) % {
+                "count": n,
+                "one": one,
+                "many": many,
+            }
+            query = urlencode({"partnership": partnership, "country": country, "type": kind.value})
+            parts.append((n, f"{reverse('outcomes:outcome-list')}?{query}", words))
+    return format_html_join(", ", '<a class="figure" data-figure="{}" href="{}">{}</a>', parts)

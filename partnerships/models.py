@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -246,11 +247,12 @@ class Engagements:
     """Where partnerships engage, as an app above this one records it (outcomes: MoUs, offices…).
 
     ``rows()`` gives its published rows with ``partnership``, ``country`` and ``kind`` columns;
-    ``describe({"mou": 2, "office": 1})`` words a partnership's rows in one country: "2 MoUs, 1 office".
+    ``describe({"mou": 2, "office": 1}, partnership=slug, country=code)`` words a partnership's
+    rows in one country as safe HTML, each count a link to its rows: "2 MoUs, 1 office".
     """
 
     rows: Callable[[], models.QuerySet]
-    describe: Callable[[dict[str, int]], str]
+    describe: Callable[..., str]
 
 
 _ENGAGEMENTS: list[Engagements] = []
@@ -262,18 +264,25 @@ def register_engagements(engagements: Engagements) -> None:
         _ENGAGEMENTS.append(engagements)
 
 
-def describe_engagement_counts(counts: dict[str, int]) -> dict[int, str]:
-    """{"18:mou": 2, "18:office": 1} (``tally_engagements_by_kind``) as {18: "2 MoUs, 1 office"}."""
-    by_partnership: dict[int, dict[str, int]] = {}
+def describe_engagement_counts(counts: dict[str, int], country: str) -> dict[str, str]:
+    """{"elca:mou": 2, "elca:office": 1} (``tally_engagements_by_kind``) as
+    {"elca": "2 MoUs, 1 office"} in one country, each count a link to its rows (safe HTML)."""
+    by_partnership: dict[str, dict[str, int]] = {}
     for key, n in counts.items():
         partnership, kind = key.split(":", 1)
-        by_partnership.setdefault(int(partnership), {})[kind] = n
+        by_partnership.setdefault(partnership, {})[kind] = n
     return {
-        partnership: ", ".join(
-            filter(None, (engagements.describe(kinds) for engagements in _ENGAGEMENTS))
+        partnership: _joined(
+            engagements.describe(kinds, partnership=partnership, country=country)
+            for engagements in _ENGAGEMENTS
         )
         for partnership, kinds in by_partnership.items()
     }
+
+
+def _joined(descriptions) -> str:
+    """The registered apps' descriptions of one partnership in one country, as one (safe HTML)."""
+    return format_html_join(", ", "{}", ((text,) for text in descriptions if text))
 
 
 def _engaged_in(codes) -> Q:
@@ -604,8 +613,8 @@ class PartnershipQuerySet(models.QuerySet):
 
     def tally_engagements_by_kind(self, codes) -> list[Tally]:
         """These partnerships' published outcomes in these countries, counted per
-        "<partnership id>:<kind>" (words for them: ``describe_engagement_counts``)."""
-        key = Concat(Cast("partnership", models.CharField()), Value(":"), "kind")
+        "<partnership slug>:<kind>" (words for them: ``describe_engagement_counts``)."""
+        key = Concat("partnership__slug", Value(":"), "kind")
         return [
             Tally(
                 engagements.rows().filter(partnership__in=self.values("pk"), country__in=codes),
@@ -616,25 +625,25 @@ class PartnershipQuerySet(models.QuerySet):
 
     def engagements_in(self, codes) -> dict[tuple[int, str], str]:
         """{(partnership id, country code): "2 MoUs, 1 office"}: these partnerships' published
-        outcomes in these countries, in words, in one query per registered app (for one page)."""
-        counts: dict[tuple[int, str], dict[str, int]] = {}
-        described = {}
+        outcomes in these countries, in words with each count a link to its rows (safe HTML), in
+        one query per registered app (for one page)."""
+        described: dict[tuple[int, str], list[str]] = {}
         for engagements in _ENGAGEMENTS:
+            counts: dict[tuple[int, str, str], dict[str, int]] = {}
             rows = (
                 engagements.rows()
                 .filter(partnership__in=self.values("pk"), country__in=codes)
                 .order_by()
-                .values_list("partnership", "country", "kind")
+                .values_list("partnership", "partnership__slug", "country", "kind")
                 .annotate(n=models.Count("pk"))
             )
-            for partnership, country, kind, n in rows:
-                counts.setdefault((partnership, country), {})[kind] = n
-            for key, by_kind in counts.items():
-                described[key] = ", ".join(
-                    filter(None, [described.get(key), engagements.describe(by_kind)])
+            for partnership, slug, country, kind, n in rows:
+                counts.setdefault((partnership, slug, country), {})[kind] = n
+            for (partnership, slug, country), by_kind in counts.items():
+                described.setdefault((partnership, country), []).append(
+                    engagements.describe(by_kind, partnership=slug, country=country)
                 )
-            counts.clear()
-        return described
+        return {key: _joined(descriptions) for key, descriptions in described.items()}
 
     def search(self, text) -> Self:
         """Each word in the name, acronym, description or a named member cluster's name."""

@@ -7,6 +7,8 @@ outcome; it *works with* the country in either case.
 
 from collections.abc import Iterable, Sequence
 
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from partnerships.models import Partnership, Region
@@ -41,13 +43,16 @@ def explain_rows(
             ways = reasons_for_country(row, code, engaged.get((row.pk, code), ""))
             if ways:
                 reasons.append(
-                    gettext("%(country)s: %(ways)s") % {"country": code, "ways": ways}
+                    mark_safe(
+                        gettext("%(country)s: %(ways)s")
+                        % {"country": conditional_escape(code), "ways": conditional_escape(ways)}
+                    )
                     if len(codes) > 1
                     else ways
                 )
         for region in regions:
             reasons.extend(how_it_reaches(row, region))
-        row.why = "; ".join(reasons)
+        row.why = _listed(reasons)
 
 
 def reasons_for_country(
@@ -58,14 +63,20 @@ def reasons_for_country(
     regions_with_it=None,
     routes: list[str] | None = None,
 ) -> str:
-    """ "targets directly", "targets through North Africa", "2 MoUs, 1 office", or several.
+    """ "targets directly", "targets through North Africa", "2 MoUs, 1 office", or several, as
+    safe HTML: ``engagements`` (``engagements_in()``) links each count to its outcomes.
 
     ``regions_with_it`` as ``Partnership.routes_to()`` takes it; ``routes``, where the caller
     has them already, is what ``routes_to()`` answered."""
     if routes is None:
         routes = partnership.routes_to(code, regions_with_it=regions_with_it)
     ways = [gettext("targets %(routes)s") % {"routes": ", ".join(routes)}] if routes else []
-    return "; ".join([*ways, engagements] if engagements else ways)
+    return _listed([*ways, engagements] if engagements else ways)
+
+
+def _listed(reasons) -> str:
+    """Reasons joined by semicolons, as safe HTML: plain words escaped, linked counts kept."""
+    return format_html_join("; ", "{}", ((reason,) for reason in reasons))
 
 
 def how_it_reaches(partnership: Partnership, region: Region) -> list[str]:

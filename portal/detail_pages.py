@@ -385,7 +385,9 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     for row in rows:
         routes = row.routes_to(code, regions_with_it=counted["regions"])
         row.routes_here = ", ".join(routes)
-        row.why = reasons_for_country(row, code, counted["engaged"].get(row.pk, ""), routes=routes)
+        row.why = reasons_for_country(
+            row, code, counted["engaged"].get(row.slug, ""), routes=routes
+        )
     outcomes = Excerpt.of(
         Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
     )
@@ -466,7 +468,7 @@ def _country_counts(code, published, first_working) -> dict[str, Any]:
         "figures": figures,
         "origins": set(counts["origins"]),
         "regions": {int(region) for region in counts["regions"]},
-        "engaged": describe_engagement_counts(counts["engaged"]),
+        "engaged": describe_engagement_counts(counts["engaged"], code),
     }
 
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
 
 from partnerships.models import Country, Partnership
 from portal.detail_pages import country_page
@@ -34,7 +35,7 @@ def listed(response):
 
 
 def why(response):
-    return {p.name: p.why for p in response.context["object_list"]}
+    return {p.name: strip_tags(p.why) for p in response.context["object_list"]}
 
 
 def test_working_with_china_adds_bioxclusters_and_its_outcomes_to_those_targeting_it(seeded):
@@ -59,7 +60,7 @@ def test_the_country_pages_list_who_works_with_it_and_why(client, seeded):
 
 def why_rows(client, code):
     page = client.get(f"/countries/{code}/").context["page"]
-    return {row.name: row.why for row in page.working}
+    return {row.name: strip_tags(row.why) for row in page.working}
 
 
 def test_home_to_china_leads_to_the_partnerships_working_with_it_with_their_outcomes(
@@ -70,6 +71,14 @@ def test_home_to_china_leads_to_the_partnerships_working_with_it_with_their_outc
     response = client.get("/partnerships/", {"works_with": "CN"})
     assert why(response)["BioXClusters"] == "2 MoUs, 1 office, 1 exchange"
     assert "Why it is listed" in response.text
+    # Each count opens exactly its outcomes.
+    bioxclusters = next(p for p in response.context["object_list"] if p.name == "BioXClusters")
+    mous = f"/outcomes/?partnership={bioxclusters.slug}&amp;country=CN&amp;type=mou"
+    assert f'<a class="figure" data-figure="2" href="{mous}">2 MoUs</a>' in response.text
+    listed = client.get(mous.replace("&amp;", "&")).context["object_list"]
+    assert [(o.partnership_id, o.country_id, o.type) for o in listed] == [
+        (bioxclusters.pk, "CN", "mou")
+    ] * 2
 
 
 def test_no_eu_member_is_a_target_in_any_facet_statistic_or_map(client, seeded):
