@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
 from core.index_lookups import AnyOf
+from core.translated import EnglishColumns, EnglishOriginal
 from outcomes import types as outcome_types
 from partnerships.models import (
     Country,
@@ -132,7 +133,7 @@ def _plurals(kinds: list[outcome_types.OutcomeType]) -> str:
     return get_text_list([str(kind.plural) for kind in kinds], _("and"))
 
 
-class OutcomeQuerySet(models.QuerySet):
+class OutcomeQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         return self.filter(is_published=True, partnership__is_published=True)
 
@@ -280,7 +281,7 @@ Constraints = list[tuple[type[models.Model], list[models.BaseConstraint]]]
 _CHECKED_BY_CLEAN = {"outcomes_outcome_mou_once", "outcomes_outcome_page_has_source"}
 
 
-class Outcome(Publishable, Sourced, models.Model):
+class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
     # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
     # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
     # later joins.

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
+from core.translated import EnglishColumns, EnglishOriginal
 from partnerships import search
 from partnerships.search import ReadSearch
 
@@ -139,7 +140,7 @@ def address_rule(field: str, pattern: str, name: str, message) -> models.CheckCo
     )
 
 
-class SectorQuerySet(models.QuerySet):
+class SectorQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         """The sectors of published partnerships: a sector only drafts use is not shown."""
         through = Partnership.sectors.through.objects.filter(partnership__is_published=True)
@@ -162,7 +163,7 @@ class SectorQuerySet(models.QuerySet):
         )
 
 
-class Sector(models.Model):
+class Sector(EnglishOriginal, models.Model):
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
     slug = models.SlugField(unique=True, max_length=120, verbose_name=_("slug"))
     description = models.TextField(blank=True, verbose_name=_("description"))
@@ -394,13 +395,13 @@ class Country(models.Model):
         return cls.objects.filter(code=code).first() if code else None
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         """The regions published partnerships target: a region only drafts target is not shown."""
         return self.filter(pk__in=TargetMarket.objects.published().values("region"))
 
 
-class Region(models.Model):
+class Region(EnglishOriginal, models.Model):
     """A named group of countries that partnerships target, such as "North Africa"."""
 
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
@@ -548,7 +549,7 @@ class Cluster(Publishable, models.Model):
         return reverse("partnerships:cluster-detail", args=[self.slug])
 
 
-class PartnershipQuerySet(models.QuerySet):
+class PartnershipQuerySet(EnglishColumns, models.QuerySet):
     """Filters select through subqueries on ``pk``, so they never duplicate rows or
     share joins with each other, and facet counts over any combination stay right."""
 
@@ -791,7 +792,7 @@ def _text_match(text) -> Q:
 # A partnership's history holds the rows its form edits with it (a revert restores them too), not its
 # outcomes: each outcome has its own form and history.
 @reversion.register(follow=("member_countries", "memberships", "targets"))
-class Partnership(Publishable, Sourced, models.Model):
+class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
     class Kind(models.TextChoices):
