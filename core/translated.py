@@ -27,12 +27,12 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override
 
 
 def source_language() -> str:
@@ -53,6 +53,17 @@ def localized(field: str, language: str | None = None) -> Expression:
     if language == source_language():
         return F(field)
     return Coalesce(NullIf(F(f"{field}_{language}"), Value("")), F(field))
+
+
+def in_any_language(lookup: str, value: object) -> Q:
+    """``lookup`` ("title__icontains") on the original column or any translation's: one arm per
+    column, each answered by its own index (a BitmapOr on PostgreSQL)."""
+    field, _, operator = lookup.partition("__")
+    condition = Q(**{lookup: value})
+    for language, _name in settings.LANGUAGES:
+        if language != source_language():
+            condition |= Q(**{f"{field}_{language}__{operator}": value})
+    return condition
 
 
 @cache
@@ -78,6 +89,13 @@ def collated(expression: Expression | str, language: str | None = None) -> Expre
     return Collate(expression, name) if name else expression
 
 
+def in_language(field: str, language: str | None = None) -> str:
+    """The column of ``field`` (may span relations) in ``language`` (the reader's), to read beside
+    the English one: ``sector__name_fr``; the English one itself in English."""
+    language = language or reader_language()
+    return field if language == source_language() else f"{field}_{language}"
+
+
 def fallback_note() -> str:
     return gettext("(in English)")
 
@@ -95,6 +113,19 @@ def in_reader_language(text: str | None, english: str, *, note: bool = True) -> 
     return format_html(
         '{} <small class="text-body-secondary fallback-note">{}</small>', marked, fallback_note()
     )
+
+
+def in_reader_language_list(names: list[tuple[str | None, str]]) -> SafeString:
+    """(translation, English) pairs as one comma-separated cell: the English ones marked, with one
+    note for the cell."""
+    parts = [in_reader_language(text, english, note=False) for text, english in names]
+    if any(not text for text, _english in names) and reader_language() != source_language():
+        parts[-1] = format_html(
+            '{} <small class="text-body-secondary fallback-note">{}</small>',
+            parts[-1],
+            fallback_note(),
+        )
+    return SafeString(", ".join(parts))
 
 
 def translation_of(obj: object, field: str, language: str | None = None) -> str | None:
@@ -136,7 +167,9 @@ class EnglishOriginal:
 
         for field in translator.get_options_for_model(type(self)).fields:
             setattr(self, f"{field}_{source_language()}", self.__dict__.get(field))
-        return super().save(*args, **kwargs)
+        # A model that keeps modeltranslation's attribute (Country) saves the English one.
+        with override(source_language()):
+            return super().save(*args, **kwargs)
 
 
 def keep_original_attributes(*models) -> None:

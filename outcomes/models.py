@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
 from core.index_lookups import AnyOf
-from core.translated import EnglishColumns, EnglishOriginal
+from core.translated import EnglishColumns, EnglishOriginal, in_any_language
 from outcomes import types as outcome_types
 from partnerships.models import (
     Country,
@@ -174,8 +174,8 @@ class OutcomeQuerySet(EnglishColumns, models.QuerySet):
         reads once for all its counts) need no ``published()`` of their own: a draft's name can
         only select a draft outcome, which a published() list never holds."""
         return self.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
+            in_any_language("title__icontains", text)
+            | in_any_language("description__icontains", text)
             | Q(city__icontains=text)
             | (named if named is not None else self.named_by(text))
         )
@@ -196,7 +196,9 @@ class OutcomeQuerySet(EnglishColumns, models.QuerySet):
             ("counterpart", Organisation.objects.filter(name__icontains=text)),
             (
                 "partnership",
-                Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text)),
+                Partnership.objects.filter(
+                    in_any_language("name__icontains", text) | Q(acronym__icontains=text)
+                ),
             ),
         ):
             names = names.order_by().values_list("pk", flat=True)

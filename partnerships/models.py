@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
-from core.translated import EnglishColumns, EnglishOriginal
+from core.translated import EnglishColumns, EnglishOriginal, in_any_language, translation_of
 from partnerships import search
 from partnerships.search import ReadSearch
 
@@ -176,13 +176,13 @@ class Sector(EnglishOriginal, models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return translation_of(self, "name") or self.name
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:sector-detail", args=[self.slug])
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(EnglishColumns, models.QuerySet):
     def eu_members(self) -> Self:
         return self.filter(is_eu_member=True)
 
@@ -303,7 +303,7 @@ def register_country_use(codes: Callable[[], models.QuerySet]) -> None:
         _COUNTRY_USES.append(codes)
 
 
-class Country(models.Model):
+class Country(EnglishOriginal, models.Model):
     """One ISO 3166-1 country. The rows are created by a migration from django-countries."""
 
     code = models.CharField(
@@ -423,7 +423,7 @@ class Region(EnglishOriginal, models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return translation_of(self, "name") or self.name
 
     def get_absolute_url(self) -> str:
         """A region has no page of its own: its page is the list of partnerships that target it."""
@@ -782,9 +782,9 @@ def _text_match(text) -> Q:
         Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
     )
     return (
-        Q(name__icontains=text)
+        in_any_language("name__icontains", text)
         | Q(acronym__icontains=text)
-        | Q(description__icontains=text)
+        | in_any_language("description__icontains", text)
         | Q(pk__in=members.values("partnership"))
     )
 
@@ -976,8 +976,10 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
-        return f"{self.name} - {self.acronym}" if self.acronym else self.name
+        """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA";
+        in the reader's language where a curator translated it."""
+        name = translation_of(self, "name") or self.name
+        return f"{name} - {self.acronym}" if self.acronym else name
 
     @property
     def status(self) -> "Partnership.Status | None":

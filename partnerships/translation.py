@@ -7,7 +7,7 @@ falling back to the English, marked. (``name_en``, which modeltranslation requir
 from modeltranslation.translator import TranslationOptions, register
 
 from core.translated import keep_original_attributes
-from partnerships.models import Partnership, Region, Sector
+from partnerships.models import Country, Partnership, Region, Sector
 
 
 @register(Sector)
@@ -23,6 +23,15 @@ class RegionTranslation(TranslationOptions):
 @register(Partnership)
 class PartnershipTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    """The names CLDR gives through django-countries (``partnerships.countries.name_countries``),
+    stored so that a list sorts and a search finds them in the database. ``country.name`` is the
+    reader's language's (modeltranslation's attribute); queries still read the English column."""
+
+    fields = ("name",)
 
 
 keep_original_attributes(Sector, Region, Partnership)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Before authentication: an expired session is emptied before anyone is read from it.
     "portal.sessions.SessionLifetimeMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API's names in the language ?lang= or Accept-Language asks for (its keys stay English).
+    "portal.middleware.ApiLanguageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
