@@ -181,3 +181,38 @@ def keep_original_attributes(*models) -> None:
     for model in models:
         for field in translator.get_options_for_model(model).all_fields:
             setattr(model, field, DeferredAttribute(model._meta.get_field(field)))
+
+
+def translation_fieldsets(model) -> tuple[set[str], list[tuple[str, dict]]]:
+    """The per-language columns of ``model`` (none for a model without translations), and the
+    admin's group of fields for each language but English: "In French: name, description". The
+    English columns are the original fields of the form; their copies (``name_en``) are shown nowhere."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        fields = translator.get_options_for_model(model).all_fields
+    except NotRegistered:
+        return set(), []
+    hidden = {translation.name for translations in fields.values() for translation in translations}
+    fields = [field.name for field in model._meta.fields if field.name in fields]
+    groups = [
+        (
+            gettext("In %(language)s") % {"language": _language_names()[language]},
+            {
+                "fields": [f"{field}_{language}" for field in fields],
+                "description": gettext(
+                    "Leave a field empty where there is no translation: the page shows the English "
+                    "text, marked as such."
+                ),
+            },
+        )
+        for language, _name in settings.LANGUAGES
+        if language != source_language()
+    ]
+    return hidden, groups
+
+
+def _language_names() -> dict[str, str]:
+    from django.utils.translation import get_language_info
+
+    return {code: get_language_info(code)["name_translated"] for code, _name in settings.LANGUAGES}

@@ -209,6 +209,7 @@ class PartnershipFilter(FacetedFilterSet):
     # outcome_type ("Has outcomes of type") is added here by the outcomes app (outcomes/filters.py).
     sort = StableOrderingFilter(
         label=_("Sort by"),
+        localized=("name",),
         fields=[
             ("name", "name"),
             ("kind", "kind"),

@@ -28,7 +28,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
-from core.translated import EnglishColumns, EnglishOriginal, in_any_language, translation_of
+from core.translated import (
+    EnglishColumns,
+    EnglishOriginal,
+    collated,
+    in_any_language,
+    localized,
+    translation_of,
+)
 from partnerships import search
 from partnerships.search import ReadSearch
 
@@ -204,14 +211,15 @@ class CountryQuerySet(EnglishColumns, models.QuerySet):
 
     def annotate_direct_target_counts(self) -> Self:
         """Each country with ``direct_target_count``: published partnerships targeting it
-        directly; by name, explicitly: Django leaves Meta.ordering out of a query with GROUP BY."""
+        directly; by name in the reader's language and collation, explicitly: Django leaves
+        Meta.ordering out of a query with GROUP BY."""
         return self.annotate(
             direct_target_count=models.Count(
                 "targeted_by__partnership",
                 filter=Q(targeted_by__partnership__is_published=True),
                 distinct=True,
             )
-        ).order_by("name", "code")
+        ).order_by(collated(localized("name")), "code")
 
     def tally_by_region(self) -> DistinctTally:
         """How many of these countries each region holds as third countries (the regions that
