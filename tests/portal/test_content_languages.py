@@ -160,3 +160,13 @@ def test_curators_enter_the_translations_in_groups_per_language(client, editor, 
 
     assert "In French" in text and 'name="name_fr"' in text and 'name="description_de"' in text
     assert 'name="name_en"' not in text  # the English is the name field itself
+
+
+def test_the_apis_sectors_and_countries_are_named_in_the_language_asked_for(client, lighting):
+    lighting.sectors.update(name_de="Beleuchtung")
+
+    sectors = client.get("/api/sectors/", {"lang": "de"}).json()["results"]
+    country = client.get("/api/countries/CN/", headers={"accept-language": "fr"}).json()
+
+    assert [sector["name"] for sector in sectors] == ["Beleuchtung"]
+    assert (country["code"], country["name"]) == ("CN", "Chine")
