@@ -83,8 +83,11 @@ def collation(language: str | None = None) -> str | None:
 
 
 def collated(expression: Expression | str, language: str | None = None) -> Expression:
-    """``expression`` sorted as the language sorts: "Écosse" between "Danemark" and "France"."""
+    """``expression`` sorted as the language sorts: "Écosse" between "Danemark" and "France".
+    English keeps the database's own order, and so the indexes its sorts use."""
     expression = F(expression) if isinstance(expression, str) else expression
+    if (language or reader_language()) == source_language():
+        return expression
     name = collation(language)
     return Collate(expression, name) if name else expression
 
@@ -165,7 +168,8 @@ class EnglishOriginal:
     def save(self, *args, **kwargs) -> None:
         from modeltranslation.translator import translator
 
-        for field in translator.get_options_for_model(type(self)).fields:
+        # The concrete model's: a proxy made after start-up (an outcome type) is not registered.
+        for field in translator.get_options_for_model(type(self)._meta.concrete_model).fields:
             setattr(self, f"{field}_{source_language()}", self.__dict__.get(field))
         # A model that keeps modeltranslation's attribute (Country) saves the English one.
         with override(source_language()):
@@ -190,7 +194,7 @@ def translation_fieldsets(model) -> tuple[set[str], list[tuple[str, dict]]]:
     from modeltranslation.translator import NotRegistered, translator
 
     try:
-        fields = translator.get_options_for_model(model).all_fields
+        fields = translator.get_options_for_model(model._meta.concrete_model).all_fields
     except NotRegistered:
         return set(), []
     hidden = {translation.name for translations in fields.values() for translation in translations}
