@@ -4,6 +4,7 @@ fallback marked, search in any language, the API's ?lang= and Accept-Language, t
 import pytest
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -170,3 +171,26 @@ def test_the_apis_sectors_and_countries_are_named_in_the_language_asked_for(clie
 
     assert [sector["name"] for sector in sectors] == ["Beleuchtung"]
     assert (country["code"], country["name"]) == ("CN", "Chine")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/partnerships/?q=Chine",
+        "/partnerships/?sort=name",
+        "/countries/",
+        "/countries/CN/",
+        "/outcomes/",
+        "/partnerships/elca/",
+    ],
+)
+def test_a_page_in_french_asks_as_many_queries_as_in_english(client, lighting, url):
+    OutcomeFactory(partnership=lighting, title="MoU with Shanghai", country_id="CN")
+    counts = {}
+    for language in ("en", "fr"):
+        page(client, url, language)  # the cached options and counts, read once per language
+        with CaptureQueriesContext(connection) as queries:
+            page(client, url, language)
+        counts[language] = len(queries)
+
+    assert counts["fr"] == counts["en"]
