@@ -32,7 +32,12 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import (
+    get_language,
+    get_supported_language_variant,
+    gettext,
+    override,
+)
 
 
 def source_language() -> str:
@@ -41,9 +46,12 @@ def source_language() -> str:
 
 
 def reader_language() -> str:
-    """The active language if the portal has it, else the source's."""
-    language = (get_language() or source_language()).split("-")[0]
-    return language if language in dict(settings.LANGUAGES) else source_language()
+    """The active language if the portal has it, else the source's (read per row of a table:
+    Django's own lookup, cached until LANGUAGES changes)."""
+    try:
+        return get_supported_language_variant(get_language() or source_language())
+    except LookupError:
+        return source_language()
 
 
 def localized(field: str, language: str | None = None) -> Expression:
