@@ -3,8 +3,8 @@
 The apps register their curated fields with django-modeltranslation (``<app>/translation.py``),
 which adds a column per language: ``name_fr``, ``name_de``, ... The original column (``name``) keeps
 the English text, the source's, which everything that is not shown to a reader goes on reading:
-filters, exports' machine columns, imports, history, the indexes. Here, the few places that show a
-name read it in the active language:
+filters' values, imports, history, the indexes. Here, the places that show a name (pages, the
+exports and the API) read it in the reader's language:
 
 - ``localized("name")`` is the expression for a query (``Coalesce(NULLIF(name_fr, ''), name)``);
 - ``collated(expression)`` sorts it with the language's ICU collation on PostgreSQL;
