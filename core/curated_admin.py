@@ -58,6 +58,7 @@ from reversion.revisions import set_comment
 from reversion.utils import mute_signals
 
 from core.restore_version import EMPTY, field_label, restoration
+from core.translated import translation_fieldsets
 
 
 def may_publish(user, model) -> bool:
@@ -246,6 +247,20 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
 
     revision_form_template = "admin/revert_form.html"
     recover_form_template = "admin/recover_form.html"
+    # A model with curated text per language (core/translated.py) shows one group of fields per
+    # language after its own; False where the translations are not curators' (country names).
+    translations_in_form = True
+
+    def get_fieldsets(self, request: HttpRequest, obj=None) -> Sequence:
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden, groups = translation_fieldsets(self.model)
+        if not hidden:
+            return fieldsets
+        kept = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in fieldsets
+        ]
+        return [*kept, *groups] if self.translations_in_form else kept
 
     def may_restore(self, request: HttpRequest, record) -> bool:
         """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import OrderBy
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,7 @@ from core import data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
 from core.index_lookups import AnyOf
+from core.translated import collated, localized, reader_language, source_language
 
 
 def calls(queryset_method: Callable) -> Callable:
@@ -134,7 +136,23 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     row could appear on two pages, or on none, and the API and the page could disagree.
     """
 
+    def __init__(self, *args, localized: tuple[str, ...] = (), **kwargs) -> None:
+        # Fields sorted by their name in the reader's language, with its collation
+        # (core/translated.py); the first is also the order when none is chosen.
+        self.localized = localized
+        super().__init__(*args, **kwargs)
+
+    def get_ordering_value(self, param: str) -> str | OrderBy:
+        value = super().get_ordering_value(param)
+        field = value.lstrip("-")
+        if field not in self.localized or reader_language() == source_language():
+            return value
+        expression = collated(localized(field))
+        return expression.desc() if value.startswith("-") else expression.asc()
+
     def filter(self, qs, value) -> QuerySet:
+        if not value and self.localized and reader_language() != source_language():
+            return qs.order_by(collated(localized(self.localized[0])), "pk")
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 

@@ -49,6 +49,7 @@ from core import bulk_history, data_cache
 from core.country_codes import normalise_country_code
 from core.curated_admin import keep_nothing_of_this_request, refusal_reason
 from core.exports import FORMULA_TRIGGERS, LIST_SEPARATOR
+from core.translated import source_language
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -462,7 +463,9 @@ class PortalResource(resources.ModelResource):
                 for instance in instances:
                     field.pre_save(instance, add=False)
                 names.add(field.name)
-        return sorted(names)
+        # A curated text's English column (core/translated.py) follows its original column.
+        english = {f"{name}_{source_language()}" for name in names} & model_fields.keys()
+        return sorted(names | english)
 
     def _bulk_write(self, result, raise_errors, write, instances, batch_size) -> None:
         try:

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 from reversion.revisions import _get_options
 
+from core.translated import source_language
+
 # Fields a revert leaves as they are now.
 KEPT_AS_THEY_ARE = frozenset(
     {"is_published", "published_at", "version", "coordinators", "created_at", "updated_at"}
@@ -78,10 +80,16 @@ class Restoration:
 
 
 def restored_fields(model) -> list[models.Field]:
+    names = {f.name for f in model._meta.concrete_fields}
+    # A curated text's English column mirrors its original column (core/translated.py): one change.
+    mirrors = {f"{name}_{source_language()}" for name in names}
     return [
         f
         for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in KEPT_AS_THEY_ARE and f.editable
+        if not f.primary_key
+        and f.name not in KEPT_AS_THEY_ARE
+        and f.editable
+        and f.name not in mirrors
     ]
 
 
@@ -101,7 +109,8 @@ def _field_changes(record, current, version) -> list[Change]:
     for f in restored_fields(type(record)):
         after = getattr(record, f.attname)
         before = getattr(current, f.attname) if current is not None else None
-        if current is None or before != after:
+        # An empty translation is None or "", as it was entered: no change.
+        if current is None or (before != after and (before or after)):
             changes.append(Change(field_label(f), _shown(f, before), _shown(f, after)))
     m2m_data = version._object_version.m2m_data or {}
     for f in type(record)._meta.many_to_many:

@@ -31,6 +31,7 @@ from core.curated_admin import (
     RestoringVersionAdmin,
 )
 from core.imports import CuratedImportMixin
+from core.translated import translation_fieldsets
 from outcomes import types as outcome_types
 from outcomes.models import Organisation, Outcome
 from outcomes.resources import OutcomeResource
@@ -167,6 +168,8 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
         return [
             (None, {"fields": COMMON_FIELDS}),
             *self.outcome_type.fieldsets,
+            # The title and description in French and German (core/translated.py).
+            *translation_fieldsets(self.model)[1],
             PROVENANCE_FIELDSET,
             VERSION_FIELDSET,
         ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.exports import Column, Export, value_column
+from core.translated import localized
 from outcomes import types as outcome_types
 from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
@@ -71,7 +72,11 @@ class OutcomeExport(Export):
             label=_("Level"),
         ),
         value_column(
-            "title", "title", width=45, description=_("A short description."), label=_("Title")
+            "title",
+            "title_in_language",
+            width=45,
+            description=_("A short description."),
+            label=_("Title"),
         ),
         value_column(
             "country",
@@ -82,7 +87,7 @@ class OutcomeExport(Export):
         ),
         value_column(
             "country_name",
-            "country__name",
+            "country_name_in_language",
             width=25,
             description=_("That country's name."),
             label=_("Country"),
@@ -170,6 +175,9 @@ class OutcomeExport(Export):
         return {
             "url": Concat(Value(prefix), Cast("pk", CharField()), Value("/")),
             "citation": _citation(),
+            # The reader's language (the API's ?lang=): the English where none was entered.
+            "title_in_language": localized("title"),
+            "country_name_in_language": localized("country__name"),
         }
 
     def fetch(self) -> Iterator[dict[str, Any]]:

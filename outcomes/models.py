@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.counts import Tally
 from core.index_lookups import AnyOf
+from core.translated import EnglishColumns, EnglishOriginal, in_any_language
 from outcomes import types as outcome_types
 from partnerships.models import (
     Country,
@@ -134,7 +135,7 @@ def _plurals(kinds: list[outcome_types.OutcomeType]) -> str:
     return get_text_list([str(kind.plural) for kind in kinds], _("and"))
 
 
-class OutcomeQuerySet(models.QuerySet):
+class OutcomeQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         return self.filter(is_published=True, partnership__is_published=True)
 
@@ -175,8 +176,8 @@ class OutcomeQuerySet(models.QuerySet):
         reads once for all its counts) need no ``published()`` of their own: a draft's name can
         only select a draft outcome, which a published() list never holds."""
         return self.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
+            in_any_language("title__icontains", text)
+            | in_any_language("description__icontains", text)
             | Q(city__icontains=text)
             | (named if named is not None else self.named_by(text))
         )
@@ -197,7 +198,9 @@ class OutcomeQuerySet(models.QuerySet):
             ("counterpart", Organisation.objects.filter(name__icontains=text)),
             (
                 "partnership",
-                Partnership.objects.filter(Q(name__icontains=text) | Q(acronym__icontains=text)),
+                Partnership.objects.filter(
+                    in_any_language("name__icontains", text) | Q(acronym__icontains=text)
+                ),
             ),
         ):
             names = names.order_by().values_list("pk", flat=True)
@@ -282,7 +285,7 @@ Constraints = list[tuple[type[models.Model], list[models.BaseConstraint]]]
 _CHECKED_BY_CLEAN = {"outcomes_outcome_mou_once", "outcomes_outcome_page_has_source"}
 
 
-class Outcome(Publishable, Sourced, models.Model):
+class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
     # Made from the definitions in outcomes/types.py, for code that names a type (Outcome.Type.MOU);
     # lists of types (choices, filters) read outcome_types.type_choices, which a type registered
     # later joins.

@@ -50,6 +50,8 @@ class CountryAdmin(RestoringVersionAdmin):
     """Countries come from ISO 3166-1; curators only give the dates of EU membership."""
 
     list_display = ["name", "code", "is_eu_member"]
+    # Their names in other languages come from CLDR (partnerships/countries.py), not curators.
+    translations_in_form = False
     list_filter = ["is_eu_member"]
     search_fields = ["name", "code"]
     fields = ["code", "name", "eu_member_since", "eu_member_until", "is_eu_member"]

@@ -4,6 +4,8 @@ The list of countries and their English names come from django-countries; the
 codes EU documents write (UK, EL, ROK) are read by core/country_codes.py.
 """
 
+from django.conf import settings
+from django.utils.translation import override
 from django_countries import countries
 
 # The 27 member states since 1 February 2020. A change of membership is a data
@@ -82,3 +84,20 @@ def create_country_rows(country_model) -> None:
     country_model.objects.bulk_create(
         [row(code, name) for code, name in countries], ignore_conflicts=True
     )
+    if any(field.name == f"name_{settings.LANGUAGE_CODE}" for field in country_model._meta.fields):
+        name_countries(country_model)
+
+
+def name_countries(country_model) -> None:
+    """Each country's name in every language of LANGUAGES, from django-countries (CLDR): its
+    English one in ``name_en`` too, a copy of ``name``. For the migration that adds the columns, one
+    that adds a language, and test set-up; one UPDATE per country."""
+    languages = [code for code, _ in settings.LANGUAGES]
+    names = {}
+    for language in languages:
+        with override(language):
+            for code, name in countries:
+                names.setdefault(code, {})[f"name_{language}"] = str(name)
+    for code, english in country_model.objects.values_list("code", "name"):
+        values = {**names.get(code, {}), f"name_{settings.LANGUAGE_CODE}": english}
+        country_model.objects.filter(code=code).update(**values)

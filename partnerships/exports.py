@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import Column, Export
+from core.translated import translation_of
 from partnerships.models import Partnership
 
 # Worded once for every export and API schema that carries provenance (outcomes' too).
@@ -46,7 +47,7 @@ def _target_country_names(partnership, tentative):
 
 
 def _target_regions(partnership):
-    return [t.region.name for t in partnership.targets.all() if t.region_id]
+    return [str(t.region) for t in partnership.targets.all() if t.region_id]
 
 
 class PartnershipExport(Export):
@@ -56,7 +57,8 @@ class PartnershipExport(Export):
     columns = [
         Column(
             "name",
-            lambda p: p.name,
+            # In the reader's language (?lang= in the API) where a curator translated it.
+            lambda p: translation_of(p, "name") or p.name,
             width=45,
             description=_("The partnership's name, without its acronym."),
             label=_("Partnership"),
@@ -79,7 +81,7 @@ class PartnershipExport(Export):
         ),
         Column(
             "sectors",
-            lambda p: [s.name for s in p.sectors.all()],
+            lambda p: [str(s) for s in p.sectors.all()],
             "list",
             width=30,
             description=_("The sectors it works in, by name."),

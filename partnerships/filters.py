@@ -3,6 +3,7 @@
 The partnership list's "Has outcomes of type" filter belongs to the outcomes app, which adds it
 (outcomes/filters.py): this app does not know outcomes."""
 
+from django.conf import settings
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from core.filters import (
     calls,
     facet,
 )
+from core.translated import collated, localized, reader_language, source_language
 from partnerships import search
 from partnerships.models import (
     Cluster,
@@ -45,19 +47,48 @@ def country_choices() -> list[tuple[str, str]]:
 
 def partnership_choices() -> list[tuple[str, str]]:
     # Apart: one option per partnership (10,000 of them, 0.7 MB cached) that only /outcomes/ needs.
-    return data_cache.cached("partnership-choices", (), _read_partnership_choices, local=True)
+    return data_cache.cached(
+        "partnership-choices", (reader_language(),), _read_partnership_choices, local=True
+    )
 
 
 def _read_partnership_choices():
-    return list(Partnership.objects.published().order_by("name", "pk").values_list("slug", "name"))
+    return [
+        (slug, name)
+        for slug, name in Partnership.objects.published()
+        .annotate(label=localized("name"))
+        .order_by(collated("label"), "pk")
+        .values_list("slug", "label")
+    ]
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
-    return data_cache.cached("filter-choices", (), _read_filter_choices, local=True)
+    """The options in the reader's language, sorted by their names in that language."""
+    return data_cache.cached(
+        "filter-choices", (reader_language(),), _choices_in_reader_language, local=True
+    )
 
 
-def _read_filter_choices():
-    """(value, label) options per list, from one UNION ALL of (list, value, label) rows by label."""
+def _choices_in_reader_language():
+    language = reader_language()
+    choices = {}
+    for name, options in _named_options().items():
+        labelled = [(value, labels[language]) for value, labels in options]
+        if language != source_language():
+            # The UNION sorted by the database's collation; in French or German, as the reader reads.
+            labelled.sort(key=lambda option: search.folded(option[1]))
+        choices[name] = labelled
+    return choices
+
+
+def _named_options():
+    return data_cache.cached("named-options", (), _read_named_options, local=True)
+
+
+def _read_named_options():
+    """(value, {language: label}) options per list, from one UNION ALL of (list, value, label in
+    each language) rows by the English label."""
+    languages = [language for language, _name in settings.LANGUAGES]
 
     def options(name, queryset, value, label):
         return (
@@ -65,9 +96,16 @@ def _read_filter_choices():
             .annotate(
                 choice_list=Value(name),
                 choice_value=Cast(value, CharField()),
-                choice_label=Cast(label, CharField()),
+                **{
+                    f"choice_label_{language}": Cast(localized(label, language), CharField())
+                    for language in languages
+                },
             )
-            .values_list("choice_list", "choice_value", "choice_label")
+            .values_list(
+                "choice_list",
+                "choice_value",
+                *(f"choice_label_{language}" for language in languages),
+            )
         )
 
     lists = [
@@ -76,9 +114,38 @@ def _read_filter_choices():
         options("country", Country.objects.all(), "code", "name"),
     ]
     choices = {"sector": [], "region": [], "country": []}
-    for name, value, label in counts.combined(lists, all=True).order_by("choice_label"):
-        choices[name].append((value, label))
+    first_label = f"choice_label_{source_language()}"
+    for name, value, *labels in counts.combined(lists, all=True).order_by(first_label):
+        choices[name].append((value, dict(zip(languages, labels, strict=True))))
     return choices
+
+
+def search_vocabulary() -> dict[tuple[str, ...], tuple]:
+    """The names a search recognises in every language of the portal ("Chine", "China"), each
+    labelled in the reader's; made from the options already read, with no query of its own."""
+    return data_cache.cached(
+        "search-vocabulary", (reader_language(),), _search_vocabulary, local=True
+    )
+
+
+def _search_vocabulary():
+    reader = reader_language()
+    names = {}
+    for language in [reader] + [code for code, _name in settings.LANGUAGES if code != reader]:
+        in_language = {
+            name: [(value, labels[language]) for value, labels in options]
+            for name, options in _named_options().items()
+        }
+        labels = {
+            name: {value: labels[reader] for value, labels in options}
+            for name, options in _named_options().items()
+        }
+        for words, (filter_name, value, _label) in search.vocabulary(in_language).items():
+            list_name = {search.SECTOR: "sector", search.TARGET_REGION: "region"}.get(
+                filter_name, "country"
+            )
+            names.setdefault(words, (filter_name, value, labels[list_name][value]))
+    return names
 
 
 class PartnershipFilter(FacetedFilterSet):
@@ -142,6 +209,7 @@ class PartnershipFilter(FacetedFilterSet):
     # outcome_type ("Has outcomes of type") is added here by the outcomes app (outcomes/filters.py).
     sort = StableOrderingFilter(
         label=_("Sort by"),
+        localized=("name",),
         fields=[
             ("name", "name"),
             ("kind", "kind"),
@@ -202,8 +270,7 @@ class PartnershipFilter(FacetedFilterSet):
 
 def read_search(text: str) -> ReadSearch:
     """The countries, regions and sectors a search names, by the filters' options."""
-    choices = filter_choices()
-    return search.read(text, search.vocabulary(choices), dict(choices["country"]))
+    return search.read(text, search_vocabulary(), dict(filter_choices()["country"]))
 
 
 class ClusterFilter(FacetedFilterSet):

@@ -29,6 +29,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
+from core.translated import (
+    EnglishColumns,
+    EnglishOriginal,
+    collated,
+    in_any_language,
+    localized,
+    translation_of,
+)
 from partnerships import search
 from partnerships.search import ReadSearch
 
@@ -140,7 +148,7 @@ def address_rule(field: str, pattern: str, name: str, message) -> models.CheckCo
     )
 
 
-class SectorQuerySet(models.QuerySet):
+class SectorQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         """The sectors of published partnerships: a sector only drafts use is not shown."""
         through = Partnership.sectors.through.objects.filter(partnership__is_published=True)
@@ -163,7 +171,7 @@ class SectorQuerySet(models.QuerySet):
         )
 
 
-class Sector(models.Model):
+class Sector(EnglishOriginal, models.Model):
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
     slug = models.SlugField(unique=True, max_length=120, verbose_name=_("slug"))
     description = models.TextField(blank=True, verbose_name=_("description"))
@@ -176,13 +184,13 @@ class Sector(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return translation_of(self, "name") or self.name
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:sector-detail", args=[self.slug])
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(EnglishColumns, models.QuerySet):
     def eu_members(self) -> Self:
         return self.filter(is_eu_member=True)
 
@@ -204,14 +212,15 @@ class CountryQuerySet(models.QuerySet):
 
     def annotate_direct_target_counts(self) -> Self:
         """Each country with ``direct_target_count``: published partnerships targeting it
-        directly; by name, explicitly: Django leaves Meta.ordering out of a query with GROUP BY."""
+        directly; by name in the reader's language and collation, explicitly: Django leaves
+        Meta.ordering out of a query with GROUP BY."""
         return self.annotate(
             direct_target_count=models.Count(
                 "targeted_by__partnership",
                 filter=Q(targeted_by__partnership__is_published=True),
                 distinct=True,
             )
-        ).order_by("name", "code")
+        ).order_by(collated(localized("name")), "code")
 
     def tally_by_region(self) -> DistinctTally:
         """How many of these countries each region holds as third countries (the regions that
@@ -311,7 +320,7 @@ def register_country_use(codes: Callable[[], models.QuerySet]) -> None:
         _COUNTRY_USES.append(codes)
 
 
-class Country(models.Model):
+class Country(EnglishOriginal, models.Model):
     """One ISO 3166-1 country. The rows are created by a migration from django-countries."""
 
     code = models.CharField(
@@ -403,13 +412,13 @@ class Country(models.Model):
         return cls.objects.filter(code=code).first() if code else None
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(EnglishColumns, models.QuerySet):
     def published(self) -> Self:
         """The regions published partnerships target: a region only drafts target is not shown."""
         return self.filter(pk__in=TargetMarket.objects.published().values("region"))
 
 
-class Region(models.Model):
+class Region(EnglishOriginal, models.Model):
     """A named group of countries that partnerships target, such as "North Africa"."""
 
     name = models.CharField(max_length=120, unique=True, verbose_name=_("name"))
@@ -431,7 +440,7 @@ class Region(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return translation_of(self, "name") or self.name
 
     def get_absolute_url(self) -> str:
         """A region has no page of its own: its page is the list of partnerships that target it."""
@@ -557,7 +566,7 @@ class Cluster(Publishable, models.Model):
         return reverse("partnerships:cluster-detail", args=[self.slug])
 
 
-class PartnershipQuerySet(models.QuerySet):
+class PartnershipQuerySet(EnglishColumns, models.QuerySet):
     """Filters select through subqueries on ``pk``, so they never duplicate rows or
     share joins with each other, and facet counts over any combination stay right."""
 
@@ -790,9 +799,9 @@ def _text_match(text) -> Q:
         Q(cluster__name__icontains=text) | Q(cluster__acronym__icontains=text)
     )
     return (
-        Q(name__icontains=text)
+        in_any_language("name__icontains", text)
         | Q(acronym__icontains=text)
-        | Q(description__icontains=text)
+        | in_any_language("description__icontains", text)
         | Q(pk__in=members.values("partnership"))
     )
 
@@ -800,7 +809,7 @@ def _text_match(text) -> Q:
 # A partnership's history holds the rows its form edits with it (a revert restores them too), not its
 # outcomes: each outcome has its own form and history.
 @reversion.register(follow=("member_countries", "memberships", "targets"))
-class Partnership(Publishable, Sourced, models.Model):
+class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
     """A European Strategic Cluster Partnership or a funded internationalisation project."""
 
     class Kind(models.TextChoices):
@@ -984,8 +993,10 @@ class Partnership(Publishable, Sourced, models.Model):
 
     @property
     def display_name(self) -> str:
-        """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA"."""
-        return f"{self.name} - {self.acronym}" if self.acronym else self.name
+        """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA";
+        in the reader's language where a curator translated it."""
+        name = translation_of(self, "name") or self.name
+        return f"{name} - {self.acronym}" if self.acronym else name
 
     @property
     def status(self) -> "Partnership.Status | None":

@@ -17,6 +17,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core.translated import (
+    in_language,
+    in_reader_language,
+    in_reader_language_list,
+    translated,
+    translation_of,
+)
 from core.url_patterns import url_of
 from partnerships.models import MemberCountry, Partnership, TargetMarket
 
@@ -26,7 +33,8 @@ class Cells:
     """What a table row shows of one partnership; the markup is escaped here."""
 
     url: str
-    sectors: str
+    name: SafeString  # the name in the reader's language (the English one marked), and acronym
+    sectors: SafeString
     declared: str
     member_countries: SafeString  # '<abbr title="France">FR</abbr>, ...', or ""
     targets: SafeString  # the targeted countries (linked) and regions, or "" when none is named
@@ -39,18 +47,19 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     rows = list(partnerships)
     ids = [row.pk for row in rows]
     sectors, members, targets = defaultdict(list), defaultdict(list), defaultdict(list)
-    for partnership_id, name in (
+    # Names in the reader's language: the translation's column beside the English one.
+    for partnership_id, name, translation in (
         Partnership.sectors.through.objects.filter(partnership__in=ids)
         .order_by("sector__name", "sector")
-        .values_list("partnership", "sector__name")
+        .values_list("partnership", "sector__name", in_language("sector__name"))
     ):
-        sectors[partnership_id].append(name)
+        sectors[partnership_id].append((translation, name))
     for partnership_id, *entry in MemberCountry.objects.filter(partnership__in=ids).values_list(
         "partnership",
         "country",
-        "country__name",
+        in_language("country__name"),
         "cross_border_country",
-        "cross_border_country__name",
+        in_language("cross_border_country__name"),
     ):
         members[partnership_id].append(entry)
     if rows and all("targets" in getattr(row, "_prefetched_objects_cache", {}) for row in rows):
@@ -59,7 +68,13 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             targets[row.pk] = [_target(target) for target in row.targets.all()]
     else:
         for partnership_id, *target in TargetMarket.objects.filter(partnership__in=ids).values_list(
-            "partnership", "country", "country__name", "region", "region__name", "tentative"
+            "partnership",
+            "country",
+            in_language("country__name"),
+            "region",
+            "region__name",
+            in_language("region__name"),
+            "tentative",
         ):
             targets[partnership_id].append(target)
 
@@ -71,7 +86,8 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     for row in rows:
         row.cells = Cells(
             url=partnership_url(row.slug),
-            sectors=", ".join(sectors[row.pk]),
+            name=_name(row),
+            sectors=in_reader_language_list(sectors[row.pk]),
             declared=row.declared_counts,
             member_countries=format_html_join(
                 ", ", '<abbr title="{}">{}</abbr>', map(_member, members[row.pk])
@@ -81,10 +97,10 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
                     (
                         format_html('<a href="{}">{}</a>', country_url(code), country)
                         if code
-                        else format_html("{}", region)
+                        else in_reader_language(region_translation, region)
                     )
                     + (possibly if tentative else "")
-                    for code, country, _, region, tentative in targets[row.pk]
+                    for code, country, _, region, region_translation, tentative in targets[row.pk]
                 )
             ),
         )
@@ -100,12 +116,22 @@ def _member(entry) -> tuple[str, str]:
     return f"{name} {other}", f"{code}-{other_code}"
 
 
+def _name(partnership: Partnership) -> SafeString:
+    """The name in the reader's language, or the English one marked, and the acronym."""
+    name = translated(partnership, "name")
+    if not partnership.acronym:
+        return name
+    return format_html("{} - {}", name, partnership.acronym)
+
+
 def _target(target: TargetMarket) -> tuple:
-    """A prefetched target as the values the table reads: (code, country, region id, region, tentative)."""
+    """A prefetched target as the values the table reads: (code, country, region id, region, its
+    translation, tentative)."""
     return (
         target.country_id,
         target.country.name if target.country_id else None,
         target.region_id,
         target.region.name if target.region_id else None,
+        translation_of(target.region, "name") if target.region_id else None,
         target.tentative,
     )

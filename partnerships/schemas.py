@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
 from core.api_lists import Url, UrlOrBlank
+from core.translated import original, translation_of
 from partnerships.exports import AS_OF_DESCRIPTION, SOURCE_DESCRIPTION
 
 
@@ -61,7 +62,20 @@ class ClusterOut(Schema):
     api_url: Url = Field(description=_("This record in the API."))
 
 
-class SectorOut(Schema):
+class NamedInReaderLanguage(Schema):
+    """A sector's or region's name and description in the language ?lang= or Accept-Language asks
+    for (core/translated.py), the English where none was entered."""
+
+    @staticmethod
+    def resolve_name(record) -> str:
+        return translation_of(record, "name") or original(record, "name")
+
+    @staticmethod
+    def resolve_description(record) -> str:
+        return translation_of(record, "description") or original(record, "description")
+
+
+class SectorOut(NamedInReaderLanguage):
     slug: str
     name: str
     description: str
@@ -81,7 +95,7 @@ class CountryOut(Schema):
     api_url: Url = Field(description=_("This record in the API."))
 
 
-class RegionOut(Schema):
+class RegionOut(NamedInReaderLanguage):
     slug: str
     name: str
     description: str

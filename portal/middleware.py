@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware import http
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext
 from reversion import middleware as reversion_middleware
@@ -181,3 +182,40 @@ class ReplicaReadsMiddleware:
             and not request.path.startswith(self.admin_prefix)
             and not request.user.is_authenticated
         )
+
+
+class ApiLanguageMiddleware:
+    """/api/: names (partnerships', sectors', countries', outcome titles) in the language that
+    ``?lang=fr`` or, without it, ``Accept-Language`` asks for; English otherwise. Keys stay the
+    English machine keys (docs/api.md). An unknown ``lang`` answers 400 with the languages there are.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        languages = [code for code, _name in settings.LANGUAGES]
+        language = request.GET.get("lang")
+        if language is None:
+            language = translation.get_supported_language_variant(
+                translation.get_language_from_request(request)
+            )
+        elif language not in languages:
+            return JsonResponse(
+                {
+                    "detail": {
+                        "lang": [
+                            gettext("Unknown language “%(lang)s”: use one of %(languages)s.")
+                            % {"lang": language, "languages": ", ".join(languages)}
+                        ]
+                    }
+                },
+                status=400,
+            )
+        with translation.override(language):
+            response = self.get_response(request)
+        patch_vary_headers(response, ["Accept-Language"])
+        response.headers.setdefault("Content-Language", language)
+        return response

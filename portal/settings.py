@@ -34,6 +34,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # First: it reads each app's translation.py (the curated text's per-language fields) before
+    # the admin registers the apps' admin classes.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     # Before authentication: an expired session is emptied before anyone is read from it.
     "portal.sessions.SessionLifetimeMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The API's names in the language ?lang= or Accept-Language asks for (its keys stay English).
+    "portal.middleware.ApiLanguageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -181,6 +186,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The Commission's working languages. Adding one: a line here, its catalogue, and a migration for
+# the curated text's columns (manage.py makemigrations: modeltranslation adds name_<code>, ...).
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+# Curated text (names, descriptions, titles) is entered per language; English is the source's and
+# the fallback where a translation is missing (core/translated.py marks it for the reader).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import conditional_escape as escape
@@ -14,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from core import data_cache, exports
+from core import translated as translation
 from core.citation import Citation
 from outcomes.rows import table_rows as outcome_table_rows
 from portal import structured_data
@@ -254,3 +256,32 @@ def cite_this(context, title) -> dict[str, Any]:
         as_of=timezone.localdate(updated) if (updated := data_cache.data_updated_at()) else None,
     )
     return {"citation": citation}
+
+
+@register.filter
+def translated(obj, field: str) -> str:
+    """``obj``'s curated ``field`` in the reader's language; the English fallback in
+    ``<span lang="en">`` with a small "(in English)" (core/translated.py)."""
+    return translation.translated(obj, field)
+
+
+@register.filter
+def translated_plain(obj, field: str) -> str:
+    """The same as text, for a title, a meta description or an attribute: no markup."""
+    return translation.translation_of(obj, field) or translation.original(obj, field)
+
+
+@register.filter
+def translated_block(obj, field: str) -> str:
+    """A curated text of paragraphs (a description) in the reader's language, ``linebreaks``-ed;
+    the English fallback in ``<div lang="en">`` followed by the note."""
+    text = translation.translation_of(obj, field)
+    english = translation.original(obj, field)
+    if text or translation.reader_language() == translation.source_language() or not english:
+        return linebreaks(text or english, autoescape=True)
+    return format_html(
+        '<div lang="{}">{}</div><p class="small text-body-secondary fallback-note">{}</p>',
+        translation.source_language(),
+        linebreaks(english, autoescape=True),
+        translation.fallback_note(),
+    )
