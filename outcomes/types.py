@@ -42,7 +42,9 @@ class OutcomeType:
     verbose_name: str | None = (
         None  # the proxy's; every type of the portal gives one, to be translated
     )
-    entered_on_the_day: bool = False  # the form starts with today's date
+    # It happens somewhere: its form asks for the country, unless the outcome is marked intra-EU
+    # (an MoU) or as spanning several countries (``multi_country``, a field these types have).
+    located: bool = False
     # Its admin list's columns and filters, where not those common to all types.
     list_display: tuple[str, ...] = ()
     list_filter: tuple[str, ...] = ()
@@ -72,6 +74,7 @@ DEFINED = (
                         "counterpart",
                         "country",
                         "intra_eu",
+                        "multi_country",
                         "date",
                         "year",
                         "venue",
@@ -86,8 +89,7 @@ DEFINED = (
         ),
         demo_weight=25,
         demo_title="MoU with a {country} {sector} cluster",
-        # Most MoUs are entered on the day they are signed.
-        entered_on_the_day=True,
+        located=True,
         list_display=(
             "title",
             "partnership",
@@ -127,7 +129,13 @@ DEFINED = (
             ("ipr_help_desk", _("IPR help desk")),
             ("investment_facility", _("Investment facility with development banks / risk capital")),
         ),
-        fieldsets=((_("The office"), {"fields": ["subtype", "city", "country", "date", "year"]}),),
+        fieldsets=(
+            (
+                _("The office"),
+                {"fields": ["subtype", "city", "country", "multi_country", "date", "year"]},
+            ),
+        ),
+        located=True,
         demo_weight=10,
         demo_title="Office in {city} for {sector} SMEs",
     ),
@@ -144,9 +152,20 @@ DEFINED = (
         fieldsets=(
             (
                 _("The mission"),
-                {"fields": ["subtype", "direction", "city", "country", "date", "year"]},
+                {
+                    "fields": [
+                        "subtype",
+                        "direction",
+                        "city",
+                        "country",
+                        "multi_country",
+                        "date",
+                        "year",
+                    ]
+                },
             ),
         ),
+        located=True,
         demo_weight=35,
         demo_title="Business mission to {city} ({sector})",
     ),
@@ -191,6 +210,11 @@ def subtypes_of(value: str) -> list[str]:
 def having(field: str) -> list[OutcomeType]:
     """The types whose form has ``field``: only they may fill it in (the database checks it)."""
     return [kind for kind in OUTCOME_TYPES.values() if field in kind.fields]
+
+
+def located() -> list[OutcomeType]:
+    """The types that happen somewhere: their form requires the country (outcomes/admin.py)."""
+    return [kind for kind in OUTCOME_TYPES.values() if kind.located]
 
 
 def values_text() -> str:
