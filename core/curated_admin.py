@@ -246,6 +246,12 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
 
     revision_form_template = "admin/revert_form.html"
     recover_form_template = "admin/recover_form.html"
+    # What the records are and who sees them, in a sentence or two above the list.
+    description: str = ""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        context = {"model_description": self.description, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def may_restore(self, request: HttpRequest, record) -> bool:
         """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""

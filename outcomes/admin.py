@@ -51,6 +51,11 @@ class OrganisationAdmin(RestoringVersionAdmin):
     """Coordinators add counterparts; they see public ones and their own, and change only those
     no other partnership's outcome names (OrganisationQuerySet)."""
 
+    description = _(
+        "The counterparts of MoUs: clusters, companies or public administrations, usually outside "
+        "the EU. Renaming one renames it on every page that shows it."
+    )
+
     list_display = ["name", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "country__name", "country__code"]
@@ -139,6 +144,11 @@ class OutcomeListAdminMixin(QuickRowsMixin):
 class OutcomeAdmin(CuratedImportMixin, PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
     """All outcomes in one list, and their bulk import; a row opens the form of its own type."""
 
+    description = _(
+        "Every result of every partnership, of all types; each opens in the form of its type. New "
+        "outcomes are added from their partnership's page (“Add MoU”, …). Drafts are not public."
+    )
+
     resource_classes = [OutcomeResource]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -163,6 +173,10 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     change_form_template = "admin/outcomes/typed_change_form.html"
     list_filter = ["is_published", YEAR_FILTER]
     autocomplete_fields = ["partnership", "country", "source"]
+
+    @property
+    def description(self) -> str:
+        return self.outcome_type.description
 
     def get_form(
         self, request: HttpRequest, obj=None, change=False, **kwargs

@@ -45,6 +45,8 @@ class OutcomeType:
     # It happens somewhere: its form asks for the country, unless the outcome is marked intra-EU
     # (an MoU) or as spanning several countries (``multi_country``, a field these types have).
     located: bool = False
+    # Above its admin list: what these outcomes are, for a new curator.
+    description: str = ""
     # Its admin list's columns and filters, where not those common to all types.
     list_display: tuple[str, ...] = ()
     list_filter: tuple[str, ...] = ()
@@ -61,6 +63,9 @@ class OutcomeType:
 DEFINED = (
     OutcomeType(
         value="mou",
+        description=_(
+            "Memoranda of Understanding a partnership signed with a counterpart, usually in a third country. Give the signing date as it is written on the MoU."
+        ),
         label=_("Memorandum of Understanding"),
         model_name="MoU",
         verbose_name=_("MoU"),
@@ -103,6 +108,9 @@ DEFINED = (
     ),
     OutcomeType(
         value="roadmap",
+        description=_(
+            "Internationalisation strategies, market studies and joint roadmaps a partnership produced."
+        ),
         label=_("Roadmap"),
         model_name="Roadmap",
         verbose_name=_("roadmap"),
@@ -118,6 +126,9 @@ DEFINED = (
     ),
     OutcomeType(
         value="office",
+        description=_(
+            "Offices a partnership opened, in Europe or abroad: joint offices, one-stop-shops, living labs, help desks."
+        ),
         label=_("Office"),
         model_name="Office",
         verbose_name=_("office"),
@@ -141,6 +152,9 @@ DEFINED = (
     ),
     OutcomeType(
         value="mission",
+        description=_(
+            "Business trips and match-making events, out-going or in-coming, with the country where they took place."
+        ),
         label=_("Mission"),
         model_name="Mission",
         verbose_name=_("mission"),
@@ -171,6 +185,7 @@ DEFINED = (
     ),
     OutcomeType(
         value="exchange",
+        description=_("Consultant and staff exchanges between a partnership and third countries."),
         label=_("Exchange"),
         model_name="Exchange",
         verbose_name=_("exchange"),
