@@ -61,6 +61,7 @@ from reversion.models import Version
 from reversion.revisions import set_comment
 from reversion.utils import mute_signals
 
+from core.admin_dates import iso_date_field
 from core.restore_version import EMPTY, field_label, restoration
 
 
@@ -320,6 +321,12 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         context = {"model_description": self.description, **(extra_context or {})}
         return super().changelist_view(request, context)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs) -> forms.Field | None:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.DateField) and not isinstance(db_field, models.DateTimeField):
+            return iso_date_field(field)
+        return field
 
     def may_restore(self, request: HttpRequest, record) -> bool:
         """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""

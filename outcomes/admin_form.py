@@ -1,7 +1,7 @@
 """The typed outcome form's checks that only a person can settle (outcomes/admin.py).
 
-- A date is typed as YYYY-MM-DD, which the field says before and after a mistake; nothing is
-  filled in for the curator (today's date invited false signing dates).
+- Nothing is filled in for the curator: today's date invited false signing dates (dates are typed
+  as YYYY-MM-DD in every curated form, core/admin_dates.py).
 - An outcome that happens somewhere (``OutcomeType.located``) names its country, unless it is
   marked intra-EU or as spanning several countries.
 - An outcome that may already be recorded (``OutcomeQuerySet.possible_duplicates_of``, in the
@@ -12,43 +12,15 @@
 from typing import Any
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
 from django.db.models import QuerySet
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.curated_admin import StaleSaveForm
 from outcomes import types as outcome_types
 
-DATE_FORMAT = "YYYY-MM-DD"
 # What a duplicate is judged on: a change to none of these needs no second look.
 DUPLICATE_FIELDS = {"partnership", "title", "country", "date"}
-
-
-class IsoDateWidget(AdminDateWidget):
-    """The admin's date field and calendar, with its format as a placeholder, and no time-zone
-    note: the admin's script writes "You are 1 hour behind…" under every date field, which is
-    about times, not days (it skips a field that has one already: ``timezonewarning``)."""
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs={"placeholder": DATE_FORMAT, **(attrs or {})}, format="%Y-%m-%d")
-
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        field = super().render(name, value, attrs, renderer)
-        return field + mark_safe('<span class="timezonewarning" hidden></span>')
-
-
-def iso_date_field(field: forms.DateField) -> forms.DateField:
-    """The model's date field as the form's, with the format in its help and its error."""
-    field.widget = IsoDateWidget()
-    field.input_formats = ["%Y-%m-%d"]
-    field.error_messages["invalid"] = _("Enter a real date as %(format)s, e.g. 2013-10-15.") % {
-        "format": DATE_FORMAT
-    }
-    help_text = _("As %(format)s.") % {"format": DATE_FORMAT}
-    field.help_text = f"{field.help_text} {help_text}" if field.help_text else help_text
-    return field
 
 
 class TypedOutcomeForm(StaleSaveForm):
@@ -64,8 +36,6 @@ class TypedOutcomeForm(StaleSaveForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.duplicates: list = []
-        if "date" in self.fields:
-            iso_date_field(self.fields["date"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
