@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,7 +57,7 @@ class TypedOutcomeForm(StaleSaveForm):
             _("Give the country where this %(type)s is, or tick %(ticks)s.")
             % {
                 "type": self.outcome_type.verbose_name or self.outcome_type.label,
-                "ticks": _(" or ").join(f"“{tick}”" for tick in ticks),
+                "ticks": get_text_list([f"“{tick}”" for tick in ticks], _("or")),
             },
         )
 
