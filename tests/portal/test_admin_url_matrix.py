@@ -472,6 +472,8 @@ def as_new(data):
             fresh[key] = f"{value}-copy" if key in (*TEXT_FIELDS, "slug") else value
         elif key.endswith("_FORMS"):
             fresh[key] = value
+    # A copy is what the outcome forms warn of (a possible duplicate): the matrix saves it anyway.
+    fresh["save_anyway"] = "on"
     return fresh
 
 
