@@ -41,7 +41,7 @@ test: $(STAMP)
 # The README's screenshots: the browser test writes them to a temporary folder unless SCREENSHOTS_DIR
 # names one, so that `make test` leaves the work tree as it was.
 screenshots: $(STAMP)
-	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py tests/e2e/test_curation.py -k "screenshots or coordinator"
 
 # Production: DJANGO_ENV=production and its required settings in the environment (docs/operations.md).
 serve: $(STAMP)

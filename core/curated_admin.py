@@ -14,6 +14,10 @@
 - Stale saves: every form carries the record's version; a save from an older
   version is refused with what changed since (django-concurrency's version
   field, with our message).
+- Preview: a record whose public page the site has registered (``register_preview``) opens as
+  that page would show it, with "Preview — not public", at ``<id>/preview/`` in its admin: for
+  whoever may open its form, and "not found" for everyone else, anonymous visitors included. It is
+  never kept by any cache. "View on site" goes there while the record is not public.
 - All or nothing: a save with its inlines, and each bulk action, is one
   transaction (the admin's own, inside the request's that
   portal.middleware.RevisionMiddleware opens). When the database refuses a
@@ -21,7 +25,7 @@
   curator gets the database's reason instead of a 500.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from typing import Any
 
@@ -41,10 +45,10 @@ from django.core.exceptions import (
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.functional import cached_property
@@ -57,6 +61,7 @@ from reversion.models import Version
 from reversion.revisions import set_comment
 from reversion.utils import mute_signals
 
+from core.admin_dates import iso_date_field
 from core.restore_version import EMPTY, field_label, restoration
 from core.translated import translation_fieldsets
 
@@ -235,6 +240,70 @@ class ChoicesInScopeMixin:
             kwargs["queryset"] = related_admin.choices_for(request, db_field)
 
 
+# The page a record's preview shows, by its concrete model: registered by the site, which knows the
+# public pages (portal/previews.py). Takes the request and the record, as the admin found it.
+Preview = Callable[[HttpRequest, models.Model], HttpResponse]
+_PREVIEWS: dict[type[models.Model], Preview] = {}
+
+
+def register_preview(model: type[models.Model], render: Preview) -> None:
+    """``render(request, record)`` draws ``model``'s public page for a record that may be a draft."""
+    _PREVIEWS[model] = render
+
+
+class PreviewMixin:
+    """``<id>/preview/``: the record as its public page would show it, for curators who may open
+    its form; "not found" for everyone else. "View on site" goes there while it is not public."""
+
+    def _preview(self) -> Preview | None:
+        return _PREVIEWS.get(self.model._meta.concrete_model)
+
+    def get_urls(self) -> list:
+        urls = super().get_urls()
+        if self._preview() is None:
+            return urls
+        opts = self.model._meta
+        # Not wrapped by admin_view, which sends visitors to the login page: a preview says
+        # nothing to anyone who may not see the record, not even that it exists.
+        preview = path(
+            "<path:object_id>/preview/",
+            self.preview_view,
+            name=f"{opts.app_label}_{opts.model_name}_preview",
+        )
+        return [preview, *urls]
+
+    def preview_view(self, request: HttpRequest, object_id) -> HttpResponse:
+        request.current_app = self.admin_site.name
+        if not self.admin_site.has_permission(request):
+            raise Http404(_("No such record."))
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise Http404(_("No such record."))
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        # The page is drawn from the record, draft or not: no fragment of it may be kept where a
+        # public page could read it (the context's page_key, portal/context_processors.py).
+        request.page_key = None
+        response = self._preview()(request, obj)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def get_view_on_site_url(self, obj=None) -> str | None:
+        if obj is not None and self._preview() is not None and not self.is_public(obj):
+            opts = self.model._meta
+            return reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_preview",
+                args=[quote(obj.pk)],
+            )
+        return super().get_view_on_site_url(obj)
+
+    def is_public(self, obj) -> bool:
+        """Whether the record's public page shows it now (its QuerySet's ``published()``)."""
+        manager = self.model._meta.concrete_model._default_manager
+        return manager.published().filter(pk=obj.pk).exists()
+
+
 class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
     """django-reversion's history, with revert and recover acting on one record, in the user's scope.
 
@@ -261,6 +330,19 @@ class RestoringVersionAdmin(ChoicesInScopeMixin, VersionAdmin):
             for title, options in fieldsets
         ]
         return [*kept, *groups] if self.translations_in_form else kept
+
+    # What the records are and who sees them, in a sentence or two above the list.
+    description: str = ""
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        context = {"model_description": self.description, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs) -> forms.Field | None:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.DateField) and not isinstance(db_field, models.DateTimeField):
+            return iso_date_field(field)
+        return field
 
     def may_restore(self, request: HttpRequest, record) -> bool:
         """Whether ``record`` (as a version has it, perhaps deleted) is in this user's scope."""
@@ -402,7 +484,7 @@ def as_id(text) -> int | None:
     return int(text) if str(text).isdigit() and int(text) < 2**63 else None
 
 
-class CuratedAdmin(RestoringVersionAdmin):
+class CuratedAdmin(PreviewMixin, RestoringVersionAdmin):
     """History with revert, drafts for those who may not publish, publish actions, stale-save refusal."""
 
     form = StaleSaveForm

@@ -16,10 +16,10 @@ import reversion
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,7 @@ from core.curated_admin import (
 from core.imports import CuratedImportMixin
 from core.translated import translation_fieldsets
 from outcomes import types as outcome_types
+from outcomes.admin_form import TypedOutcomeForm
 from outcomes.models import Organisation, Outcome
 from outcomes.resources import OutcomeResource
 from partnerships.admin import PartnershipAdmin
@@ -50,6 +51,11 @@ PROVENANCE_FIELDSET = (
 class OrganisationAdmin(RestoringVersionAdmin):
     """Coordinators add counterparts; they see public ones and their own, and change only those
     no other partnership's outcome names (OrganisationQuerySet)."""
+
+    description = _(
+        "The counterparts of MoUs: clusters, companies or public administrations, usually outside "
+        "the EU. Renaming one renames it on every page that shows it."
+    )
 
     list_display = ["name", "country"]
     list_select_related = ["country"]
@@ -139,6 +145,11 @@ class OutcomeListAdminMixin(QuickRowsMixin):
 class OutcomeAdmin(CuratedImportMixin, PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdmin):
     """All outcomes in one list, and their bulk import; a row opens the form of its own type."""
 
+    description = _(
+        "Every result of every partnership, of all types; each opens in the form of its type. New "
+        "outcomes are added from their partnership's page (“Add MoU”, …). Drafts are not public."
+    )
+
     resource_classes = [OutcomeResource]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -159,8 +170,45 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     """The form of one outcome type, with the fields its definition lists (outcomes/types.py)."""
 
     outcome_type: outcome_types.OutcomeType
+    form = TypedOutcomeForm
+    change_form_template = "admin/outcomes/typed_change_form.html"
     list_filter = ["is_published", YEAR_FILTER]
     autocomplete_fields = ["partnership", "country", "source"]
+
+    @property
+    def description(self) -> str:
+        return self.outcome_type.description
+
+    def get_form(
+        self, request: HttpRequest, obj=None, change=False, **kwargs
+    ) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # Duplicates are looked for, and linked, among the records this curator may open.
+        return type(
+            form.__name__,
+            (form,),
+            {"outcome_type": self.outcome_type, "in_scope": self.get_queryset(request)},
+        )
+
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        request.saved_anyway = form.saved_anyway()
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request: HttpRequest, obj, message) -> LogEntry:
+        entry = super().log_addition(request, obj, message)
+        self._note_saved_anyway(request, entry)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj, message) -> LogEntry:
+        entry = super().log_change(request, obj, message)
+        self._note_saved_anyway(request, entry)
+        return entry
+
+    @staticmethod
+    def _note_saved_anyway(request: HttpRequest, entry) -> None:
+        note = getattr(request, "saved_anyway", "")
+        if note and reversion.is_active():
+            reversion.set_comment(f"{entry.get_change_message()} {note}")
 
     def get_fieldsets(
         self, request: HttpRequest, obj=None
@@ -184,11 +232,6 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
         if db_field.name == "subtype":
             kwargs["choices"] = [("", "---------"), *self.outcome_type.subtypes]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        if self.outcome_type.entered_on_the_day:
-            return {"date": timezone.localdate(), **super().get_changeform_initial_data(request)}
-        return super().get_changeform_initial_data(request)
 
     def get_list_display(self, request: HttpRequest) -> Sequence[str | Callable[..., Any]]:
         return self.outcome_type.list_display or super().get_list_display(request)

@@ -11,15 +11,17 @@ docs/data-model.md for the comparison with multi-table inheritance.
 import datetime
 import functools
 import operator
+import re
 from typing import Self
 from urllib.parse import urlencode
 
 from concurrency.fields import IntegerVersionField
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
@@ -52,6 +54,17 @@ DATE_ORDER = (
 
 # Up to this many counterparts or partnerships named by a search are given to it as a list of ids.
 NAMED_AS_LIST = 1_000
+
+# Titles at least this similar (pg_trgm's similarity, 0 to 1) are "near-identical": "MoU with a
+# Chilean agro-food cluster" and "MoU with Chilean agrofood cluster" are, "MoU with USA" and "MoU
+# with Japan" are not.
+SIMILAR_TITLE = 0.6
+
+
+def normalised_title(title: str) -> str:
+    """The title's words, in lower case, without punctuation: where no trigrams are at hand."""
+    return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
+
 
 # Cluster internationalisation programmes began in the 1990s; later years are typos.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -211,6 +224,25 @@ class OutcomeQuerySet(EnglishColumns, models.QuerySet):
                 arms |= Q(AnyOf(F(column), ids))
         return arms
 
+    def possible_duplicates_of(self, outcome: "Outcome") -> Self:
+        """Outcomes of the same partnership and type that may be ``outcome`` entered again: the
+        same country and date, or a near-identical title (trigram similarity on PostgreSQL, the
+        same words once case and punctuation are set aside elsewhere). Reads the partnership's
+        outcomes of that type along the ``outcomes_partnership_type`` index."""
+        same = self.filter(partnership=outcome.partnership_id, type=outcome.type)
+        if outcome.pk:
+            same = same.exclude(pk=outcome.pk)
+        on_the_day = Q(date=outcome.date, country=outcome.country_id) if outcome.date else Q()
+        if connections[self.db].vendor == "postgresql":
+            return same.annotate(
+                title_similarity=TrigramSimilarity("title", outcome.title or "")
+            ).filter(on_the_day | Q(title_similarity__gte=SIMILAR_TITLE))
+        wanted = normalised_title(outcome.title or "")
+        alike = [
+            pk for pk, title in same.values_list("pk", "title") if normalised_title(title) == wanted
+        ]
+        return same.filter(on_the_day | Q(pk__in=alike))
+
     # Facet counts, read together in one query per page (core/counts.py).
 
     def tally_by_type(self) -> Tally:
@@ -363,6 +395,14 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
         default=False,
         help_text=_("Tick to confirm an MoU with a counterpart in an EU member state is meant."),
     )
+    multi_country = models.BooleanField(
+        _("several countries"),
+        default=False,
+        help_text=_(
+            "Tick when it spans several countries (a mission to Brazil and Russia): the country "
+            "may then stay empty, and the description names them."
+        ),
+    )
     co_signatories = models.ManyToManyField(
         Partnership,
         blank=True,
@@ -431,6 +471,10 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
                 condition=_of_types(outcome_types.having("level"))
                 | Q(level="", counterpart__isnull=True, venue="", intra_eu=False),
                 name="outcomes_outcome_mou_fields_only_on_mou",
+            ),
+            models.CheckConstraint(
+                condition=_of_types(outcome_types.having("multi_country")) | Q(multi_country=False),
+                name="outcomes_outcome_multi_country_only_where_located",
             ),
             models.CheckConstraint(
                 condition=_of_types(outcome_types.having("direction")) | Q(direction=""),

@@ -42,7 +42,11 @@ class OutcomeType:
     verbose_name: str | None = (
         None  # the proxy's; every type of the portal gives one, to be translated
     )
-    entered_on_the_day: bool = False  # the form starts with today's date
+    # It happens somewhere: its form asks for the country, unless the outcome is marked intra-EU
+    # (an MoU) or as spanning several countries (``multi_country``, a field these types have).
+    located: bool = False
+    # Above its admin list: what these outcomes are, for a new curator.
+    description: str = ""
     # Its admin list's columns and filters, where not those common to all types.
     list_display: tuple[str, ...] = ()
     list_filter: tuple[str, ...] = ()
@@ -59,6 +63,9 @@ class OutcomeType:
 DEFINED = (
     OutcomeType(
         value="mou",
+        description=_(
+            "Memoranda of Understanding a partnership signed with a counterpart, usually in a third country. Give the signing date as it is written on the MoU."
+        ),
         label=_("Memorandum of Understanding"),
         model_name="MoU",
         verbose_name=_("MoU"),
@@ -72,6 +79,7 @@ DEFINED = (
                         "counterpart",
                         "country",
                         "intra_eu",
+                        "multi_country",
                         "date",
                         "year",
                         "venue",
@@ -86,8 +94,7 @@ DEFINED = (
         ),
         demo_weight=25,
         demo_title="MoU with a {country} {sector} cluster",
-        # Most MoUs are entered on the day they are signed.
-        entered_on_the_day=True,
+        located=True,
         list_display=(
             "title",
             "partnership",
@@ -101,6 +108,9 @@ DEFINED = (
     ),
     OutcomeType(
         value="roadmap",
+        description=_(
+            "Internationalisation strategies, market studies and joint roadmaps a partnership produced."
+        ),
         label=_("Roadmap"),
         model_name="Roadmap",
         verbose_name=_("roadmap"),
@@ -116,6 +126,9 @@ DEFINED = (
     ),
     OutcomeType(
         value="office",
+        description=_(
+            "Offices a partnership opened, in Europe or abroad: joint offices, one-stop-shops, living labs, help desks."
+        ),
         label=_("Office"),
         model_name="Office",
         verbose_name=_("office"),
@@ -127,12 +140,21 @@ DEFINED = (
             ("ipr_help_desk", _("IPR help desk")),
             ("investment_facility", _("Investment facility with development banks / risk capital")),
         ),
-        fieldsets=((_("The office"), {"fields": ["subtype", "city", "country", "date", "year"]}),),
+        fieldsets=(
+            (
+                _("The office"),
+                {"fields": ["subtype", "city", "country", "multi_country", "date", "year"]},
+            ),
+        ),
+        located=True,
         demo_weight=10,
         demo_title="Office in {city} for {sector} SMEs",
     ),
     OutcomeType(
         value="mission",
+        description=_(
+            "Business trips and match-making events, out-going or in-coming, with the country where they took place."
+        ),
         label=_("Mission"),
         model_name="Mission",
         verbose_name=_("mission"),
@@ -144,14 +166,26 @@ DEFINED = (
         fieldsets=(
             (
                 _("The mission"),
-                {"fields": ["subtype", "direction", "city", "country", "date", "year"]},
+                {
+                    "fields": [
+                        "subtype",
+                        "direction",
+                        "city",
+                        "country",
+                        "multi_country",
+                        "date",
+                        "year",
+                    ]
+                },
             ),
         ),
+        located=True,
         demo_weight=35,
         demo_title="Business mission to {city} ({sector})",
     ),
     OutcomeType(
         value="exchange",
+        description=_("Consultant and staff exchanges between a partnership and third countries."),
         label=_("Exchange"),
         model_name="Exchange",
         verbose_name=_("exchange"),
@@ -191,6 +225,11 @@ def subtypes_of(value: str) -> list[str]:
 def having(field: str) -> list[OutcomeType]:
     """The types whose form has ``field``: only they may fill it in (the database checks it)."""
     return [kind for kind in OUTCOME_TYPES.values() if field in kind.fields]
+
+
+def located() -> list[OutcomeType]:
+    """The types that happen somewhere: their form requires the country (outcomes/admin.py)."""
+    return [kind for kind in OUTCOME_TYPES.values() if kind.located]
 
 
 def values_text() -> str:

@@ -24,6 +24,10 @@ from partnerships.resources import ClusterResource, PartnershipResource
 
 @admin.register(Source)
 class SourceAdmin(RestoringVersionAdmin):
+    description = _(
+        "The documents the portal's facts come from: each record names its source, page and "
+        "date, and the public page cites them."
+    )
     list_display = ["title", "author", "date"]
     search_fields = ["title", "author", "publisher"]
     prepopulated_fields = {"slug": ["title"]}
@@ -31,6 +35,10 @@ class SourceAdmin(RestoringVersionAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(RestoringVersionAdmin):
+    description = _(
+        "The sectors partnerships work in. A sector is listed on the public site once a "
+        "published partnership names it."
+    )
     list_display = ["name", "slug", "partnership_count"]
     # Named: Django leaves Meta.ordering out of the count's GROUP BY, and the autocomplete pages it.
     ordering = ["name"]
@@ -49,6 +57,11 @@ class SectorAdmin(RestoringVersionAdmin):
 class CountryAdmin(RestoringVersionAdmin):
     """Countries come from ISO 3166-1; curators only give the dates of EU membership."""
 
+    description = _(
+        "Every country of ISO 3166-1. Only the dates of EU membership are edited here: they decide "
+        "which countries are third countries."
+    )
+
     list_display = ["name", "code", "is_eu_member"]
     # Their names in other languages come from CLDR (partnerships/countries.py), not curators.
     translations_in_form = False
@@ -66,6 +79,10 @@ class CountryAdmin(RestoringVersionAdmin):
 
 @admin.register(Region)
 class RegionAdmin(RestoringVersionAdmin):
+    description = _(
+        "Named groups of countries that partnerships target, such as North Africa. Targeting a "
+        "region targets its third countries."
+    )
     list_display = ["name", "slug", "country_list"]
     search_fields = ["name", "countries__name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -92,6 +109,11 @@ def _theirs(request: HttpRequest, cluster: Cluster) -> bool:
 @admin.register(Cluster)
 class ClusterAdmin(CuratedImportMixin, CuratedAdmin):
     """Coordinators see published clusters and their own drafts, and change only those of their partnerships or their own."""
+
+    description = _(
+        "The clusters named as members of partnerships. A new cluster is a draft until an editor "
+        "publishes it; only then is it named on public pages."
+    )
 
     resource_classes = [ClusterResource]
     list_display = ["name", "acronym", "country", "cross_border_country", "label", "is_published"]
@@ -165,6 +187,10 @@ class TargetMarketInline(CuratedInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
+    description = _(
+        "The European Strategic Cluster Partnerships and internationalisation projects. A draft is "
+        "seen only here; once an editor publishes it, its page and its published outcomes are public."
+    )
     resource_classes = [PartnershipResource]
     list_display = [
         "display_name",
@@ -231,6 +257,11 @@ class PartnershipAdmin(CuratedImportMixin, CuratedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(PartnershipScopeMixin, RestoringVersionAdmin):
     """Members one by one: how coordinators, who cannot change the partnership itself, add them."""
+
+    description = _(
+        "Which cluster is a named member of which partnership, and its role. A member is named "
+        "publicly once both its partnership and its cluster are published."
+    )
 
     list_display = ["cluster", "partnership", "role"]
     list_filter = ["role"]

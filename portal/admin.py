@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views import main
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class ChangeList(main.ChangeList):
@@ -32,3 +33,9 @@ for _model_admin in admin.site._registry.values():
     # Only where the admin uses Django's own changelist; one of its own would be left as it is.
     if type(_model_admin).get_changelist is admin.ModelAdmin.get_changelist:
         _model_admin.get_changelist = _guarded_changelist
+
+
+# The curation admin's name on every page, the login and password pages included.
+admin.site.site_header = _("EU Cluster Portal — curation")
+admin.site.site_title = _("EU Cluster Portal — curation")
+admin.site.index_title = _("EU Cluster Portal — curation")

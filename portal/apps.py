@@ -8,7 +8,10 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from portal import previews
         from portal.roles import sync_roles
+
+        previews.register()
 
         # After every app's migrations and permissions exist, so every named permission can be found.
         post_migrate.connect(sync_roles, sender=self, dispatch_uid="portal.sync_roles")

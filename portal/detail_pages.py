@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -110,10 +110,9 @@ class PartnershipDetailView(PdfMixin, DetailView):
                 else {c.code for c in target.region.countries.all() if not c.is_eu_member}
             )
             (tentative if target.tentative else firm).update(codes)
-        outcome_groups = outcomes_by_type(partnership)
-        # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
+        outcome_groups = outcomes_by_type(partnership, self.shown_outcomes())
         memberships = list(
-            partnership.memberships.published().select_related(
+            self.shown_memberships().select_related(
                 "cluster__country", "cluster__cross_border_country"
             )
         )
@@ -142,6 +141,13 @@ class PartnershipDetailView(PdfMixin, DetailView):
             .exclude(pk=partnership.pk),
             **kwargs,
         )
+
+    def shown_outcomes(self) -> QuerySet:
+        return self.object.outcomes.published()
+
+    def shown_memberships(self) -> QuerySet:
+        # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
+        return self.object.memberships.published()
 
     def pdf_document(self) -> pdf.Document:
         self.object = partnership = self.get_object()
@@ -194,14 +200,12 @@ class OutcomesOfType:
     list_url: str
 
 
-def outcomes_by_type(partnership: Partnership) -> list[OutcomesOfType]:
-    """The first ``DETAIL_ROWS`` outcomes of each type in date order, in the order of
-    Outcome.Type, skipping empty types: one query, whatever the number of outcomes (thousands for
-    the largest partnerships, whose whole list made a page of megabytes)."""
+def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[OutcomesOfType]:
+    """The first ``DETAIL_ROWS`` of the partnership's ``outcomes`` of each type in date order, in
+    the order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
+    (thousands for the largest partnerships, whose whole list made a page of megabytes)."""
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    for outcome in (
-        partnership.outcomes.published().select_related("country").first_of_each_type(DETAIL_ROWS)
-    ):
+    for outcome in outcomes.select_related("country").first_of_each_type(DETAIL_ROWS):
         groups[outcome.type].append(outcome)
     list_url = reverse("outcomes:outcome-list")
     return [

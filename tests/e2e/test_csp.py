@@ -71,7 +71,9 @@ def test_the_admin_works_under_the_content_security_policy(portal, watched, tmp_
     page.get_by_label("Username").fill("root")
     page.get_by_label("Password").fill("a-long-test-password-1")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="EU Cluster Portal — curation", level=1)
+    ).to_be_visible()
     _check(page, "index")
 
     # The change form, its "Add MoU" link, and the MoU form's autocomplete (select2, jQuery).

@@ -28,13 +28,16 @@ def test_the_partnership_page_offers_add_mou_with_the_partnership_filled_in(
         )
 
 
-def test_the_add_form_starts_with_the_partnership_and_todays_date(client, editor, partnership):
+def test_the_add_form_starts_with_the_partnership_and_no_date(client, editor, partnership):
+    """Today's date, filled in, invited false signing dates; the format is said instead."""
     client.force_login(editor)
     response = client.get(ADD_MOU, {"partnership": partnership.pk})
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert str(form.initial["partnership"]) == str(partnership.pk)
-    assert form.initial["date"] == timezone.localdate()
+    assert "date" not in form.initial
+    assert 'placeholder="YYYY-MM-DD"' in response.text
+    assert "As YYYY-MM-DD." in response.text
 
 
 def test_a_curator_adds_a_mou_which_starts_as_a_draft(client, editor, partnership):
@@ -71,8 +74,8 @@ def test_anonymous_visitors_are_sent_to_the_login(client, partnership):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"date": "2013-02-30"}, "date", "Enter a valid date."),
-        ({"date": "next week"}, "date", "Enter a valid date."),
+        ({"date": "2013-02-30"}, "date", "Enter a real date as YYYY-MM-DD, e.g. 2013-10-15."),
+        ({"date": "15/10/2013"}, "date", "Enter a real date as YYYY-MM-DD, e.g. 2013-10-15."),
         (
             {"date": (timezone.localdate() + datetime.timedelta(days=1)).isoformat()},
             "date",

@@ -2,7 +2,7 @@
 
 The URLs are listed from ``admin.site``: each registered ModelAdmin's
 ``get_urls()`` (changelist, add, change, delete, history, and django-reversion's
-revert, recover list and recover, django-import-export's import and
+revert, recover list and recover, the portal's preview, django-import-export's import and
 process_import), each action from ``get_actions``, each autocomplete field and
 each app's index. Each is filled in with real ids: a record in the
 coordinator's scope, another partnership's draft and another partnership's
@@ -85,7 +85,7 @@ SEEN_WHEN_PUBLISHED = {"partnerships.cluster", "outcomes.organisation"}
 
 # What each kind of admin URL needs, by method; "lookup" when the record is looked up
 # (and "not found" answered) before the permission is checked, as Django's views do.
-OBJECT_KINDS = {"change", "history", "delete", "revision", "recover"}
+OBJECT_KINDS = {"change", "history", "delete", "revision", "recover", "preview"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,9 @@ RULES = {
     "import": Rule(need("import"), need("import")),
     "process_import": Rule(None, need("import")),
     "redirect": Rule(need(), need()),  # <id>/ only redirects to <id>/change/.
+    # A draft as its public page would show it: "not found" for whoever may not open the record,
+    # anonymous visitors included (no login page), then GET only (see ``expected``).
+    "preview": Rule(need("view"), need("view"), lookup_first=True),
     # auth's and django-otp's own views: superusers only.
     "password_change": Rule(need("superuser"), need("superuser")),
     "config": Rule(need("superuser"), need("superuser")),
@@ -144,6 +147,11 @@ ADDED_TO_A_PARTNERSHIP = {"partnerships.membership", *(f"outcomes.{name}" for na
 
 def expected(role, label, scope, kind, method, action=None):
     """LOGIN, OK, DENIED (403), NOT_FOUND (404 or Django's redirect to the admin's index), REFUSED or UNCHANGED."""
+    if kind == "preview":
+        may = MAY.get(role, {}).get(label, frozenset())
+        if role == "anonymous" or "view" not in may or not sees(role, label, scope, kind):
+            return NOT_FOUND
+        return OK if method == "GET" else NOT_ALLOWED
     if role == "anonymous":
         return LOGIN
     if action is not None:
@@ -402,6 +410,8 @@ def calls(world, model_admin, superuser_client):
         both("history", scope, reverse(f"{name}_history", args=[pk]), {})
         both("delete", scope, reverse(f"{name}_delete", args=[pk]), {"post": "yes"})
         both("redirect", scope, reverse(f"{name}_changelist") + f"{pk}/", {})
+        if "preview" in kinds:
+            both("preview", scope, reverse(f"{name}_preview", args=[pk]), {})
         both("add", scope, reverse(f"{name}_add"), as_new(form))
         if "revision" in kinds:
             version = Version.objects.get_for_object(record).first()
@@ -462,6 +472,8 @@ def as_new(data):
             fresh[key] = f"{value}-copy" if key in (*TEXT_FIELDS, "slug") else value
         elif key.endswith("_FORMS"):
             fresh[key] = value
+    # A copy is what the outcome forms warn of (a possible duplicate): the matrix saves it anyway.
+    fresh["save_anyway"] = "on"
     return fresh
 
 
