@@ -97,6 +97,9 @@ class SearchFilter(django_filters.CharFilter):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label", _("Search"))
         kwargs.setdefault("max_length", 200)
+        # The live filters (list_page.html) keep the box a visitor is typing in as it is when the
+        # results arrive, rather than the words of the request that is answered.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"data-hx-preserve": "true"}))
         super().__init__(*args, **kwargs)
 
 
@@ -344,7 +347,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
-        """Show only the options that give results (and those chosen), each with its count.
+        """Show only the options that give results (and those chosen), each with its count,
+        the chosen ones first; a facet left with no option is not shown at all.
 
         Its cost grows with the options (10,000 partnerships on /outcomes/): the list pages call it
         only to write their filter form, which is kept (core/list_views.py).
@@ -359,11 +363,17 @@ class FacetedFilterSet(django_filters.FilterSet):
             shown = {str(value) for value, count in by_value.items() if count} | chosen
             field.unlabelled_choices = choices = list(field.choices)
             labelled = _about if getattr(self, "facets_estimated", False) else _exactly
-            field.choices = [
-                (value, labelled(label, by_value.get(str(value), 0)))
-                for value, label in choices
-                if value and str(value) in shown
-            ]
+            field.choices = sorted(
+                (
+                    (value, labelled(label, by_value.get(str(value), 0)))
+                    for value, label in choices
+                    if value and str(value) in shown
+                ),
+                # Stable: the options keep their order within the chosen and the others.
+                key=lambda choice: str(choice[0]) not in chosen,
+            )
+            if not field.choices:
+                field.widget = forms.MultipleHiddenInput()
 
     def active_filters(self) -> list[dict]:
         """Each chosen value with its label and the URL that removes it."""

@@ -10,7 +10,7 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -24,6 +24,20 @@ from core.public_lists import PublicList
 
 # The parameters that ask for a file rather than the page, left out of the page's address.
 FILE_PARAMETERS = ("export", "bom", "labels", "page")
+
+
+# The header htmx sends with its requests: the page's live filters ask for the results only.
+LIVE_HEADER = "HX-Request"
+
+
+def wants_results_only(request: HttpRequest) -> bool:
+    """Whether this GET comes from the list page's live filters (htmx), which swap in the filters
+    and results only. htmx's own reload of a page missing from its history cache asks for the
+    whole page: it says so with HX-History-Restore-Request."""
+    return (
+        request.headers.get(LIVE_HEADER) == "true"
+        and "HX-History-Restore-Request" not in request.headers
+    )
 
 
 def page_address(request: HttpRequest) -> str:
@@ -112,6 +126,9 @@ class FilteredListView(FilterView):
     public_list: PublicList
     strict = False
     page_problem = None
+    # The same URL answers the whole page or, to the live filters, its filters and results only:
+    # caches (the browser's, portal/page_cache.py) keep the two apart by this header.
+    vary_on = (LIVE_HEADER,)
 
     @property
     def page_heading(self) -> str:
@@ -148,6 +165,7 @@ class FilteredListView(FilterView):
         response = super().get(request, *args, **kwargs)
         if self.filterset.errors or self.page_problem:
             response.status_code = 400
+        patch_vary_headers(response, self.vary_on)
         return response
 
     def export(self, request: HttpRequest) -> HttpResponse:
@@ -259,6 +277,8 @@ class FilteredListView(FilterView):
             facets_estimated=lambda: getattr(self.filterset, "facets_estimated", False),
             active_filters=self.filterset.active_filters(),
             page_problem=self.page_problem,
+            # list_page.html extends it: the whole page, or only what the live filters swap in.
+            base_template="list_results.html" if wants_results_only(self.request) else "base.html",
         )
         return context
 

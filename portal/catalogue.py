@@ -1,17 +1,20 @@
-"""/catalog.jsonld: the portal's open data as a DCAT-AP catalogue, the profile data.europa.eu
-harvests.
+"""/catalog.jsonld and /catalog.ttl: the portal's open data as a DCAT-AP catalogue, the profile
+data.europa.eu harvests, in JSON-LD and in Turtle.
 
 One dataset per registered list with an export (core/public_lists.py), one distribution per
 export format (core.exports.FORMATS), each with its licence, publisher and last update: a new list
 or format is in the catalogue without an edit here. Written as JSON-LD from plain dicts (json.dumps
 escapes every value), so no RDF library is needed to serve it; the tests read it with rdflib.
+The Turtle is written from the same dicts by ``turtle()``, which knows only their few shapes (nodes
+with an ``@id``, references, literals with a language or a type, lists); the tests check that
+rdflib reads the two as the same graph.
 """
 
 import mimetypes
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
@@ -127,3 +130,48 @@ def catalogue(base: str) -> dict[str, Any]:
 def catalogue_view(request: HttpRequest) -> JsonResponse:
     base = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse(catalogue(base), content_type="application/ld+json")
+
+
+@require_safe
+def catalogue_turtle_view(request: HttpRequest) -> HttpResponse:
+    base = request.build_absolute_uri("/").rstrip("/")
+    return HttpResponse(turtle(catalogue(base)), content_type="text/turtle; charset=utf-8")
+
+
+# Characters an IRI in Turtle may not hold (RDF 1.1 Turtle, IRIREF), written %-encoded instead.
+_NOT_IN_IRI = {ord(c): f"%{ord(c):02X}" for c in '<>"{}|^`\\ '}
+_LITERAL_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
+
+
+def turtle(document: dict[str, Any]) -> str:
+    """The catalogue's JSON-LD (``catalogue()``) as Turtle: its triples, each subject once."""
+    triples: dict[str, dict[tuple[str, str], None]] = {}  # subject -> its (predicate, object)s
+
+    def term(value) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return '"' + value.translate(_LITERAL_ESCAPES) + '"'
+        if "@value" in value:
+            literal = '"' + str(value["@value"]).translate(_LITERAL_ESCAPES) + '"'
+            if "@language" in value:
+                return f"{literal}@{value['@language']}"
+            return f"{literal}^^{value['@type']}" if "@type" in value else literal
+        subject = "<" + value["@id"].translate(_NOT_IN_IRI) + ">"
+        for key, objects in value.items():
+            if key == "@id":
+                continue
+            predicate = "a" if key == "@type" else key
+            for item in objects if isinstance(objects, list) else [objects]:
+                written = item if key == "@type" else term(item)
+                if written is not None:
+                    triples.setdefault(subject, {})[(predicate, written)] = None
+        return subject
+
+    term({key: value for key, value in document.items() if key != "@context"})
+    lines = [f"@prefix {prefix}: <{uri}> ." for prefix, uri in document["@context"].items()]
+    for subject, statements in triples.items():
+        lines.append("")
+        written = [f"    {predicate} {obj}" for predicate, obj in statements]
+        lines.append(subject + "\n" + " ;\n".join(written) + " .")
+    return "\n".join(lines) + "\n"

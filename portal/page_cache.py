@@ -24,6 +24,11 @@ full Redis refused every write. So:
   is served the one kept page, and only the canonical spelling is kept, so that
   a kept page's own links carry nothing odd.
 
+A list page answers its live filters (htmx) with its filters and results only, from the same
+URL: that part is kept apart from the whole page (``results only`` in the key), and both carry
+the view's ``Vary: HX-Request`` (``vary_on``), kept pages too, so that no cache on the way, the
+browser's included, hands one for the other.
+
 The same state keys the maps and charts kept inside pages (``page_key`` in
 templates). What is left to bound, the valid states, is bounded by Redis's
 ``maxmemory`` with an LRU policy (docs/operations.md).
@@ -35,8 +40,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 
 from core import data_cache
+from core.list_views import wants_results_only
 
 
 def _skipped_prefixes():
@@ -61,11 +68,14 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
 
         current = data_cache.generation()
-        key = data_cache.key("page", (request.path, state), current)
+        part = "results" if wants_results_only(request) else "page"
+        key = data_cache.key("page", (request.path, state, part), current)
         kept = cache.get(key)
         if kept is not None:
             content, content_type = kept
-            return HttpResponse(content, content_type=content_type)
+            response = HttpResponse(content, content_type=content_type)
+            patch_vary_headers(response, getattr(view_class, "vary_on", ()))
+            return response
         response = self.get_response(request)
         if (
             _is_canonical(request, state)

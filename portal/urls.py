@@ -34,6 +34,7 @@ urlpatterns = [
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("favicon.ico", discovery.favicon, name="favicon"),
     path("catalog.jsonld", catalogue.catalogue_view, name="catalogue"),
+    path("catalog.ttl", catalogue.catalogue_turtle_view, name="catalogue-turtle"),
     path("manifest.webmanifest", discovery.web_manifest, name="web-manifest"),
     path(
         "sitemap.xml",

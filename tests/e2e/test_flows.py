@@ -51,6 +51,8 @@ def test_a_visitor_browses_by_sector_narrows_to_a_country_and_downloads_the_list
 def test_a_visitor_on_a_phone_finds_the_mous_signed_with_china(portal, page):
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto(portal + "/outcomes/")
+    # On a phone the results come first; the filters open from "Filters".
+    page.get_by_text("Filters", exact=True).click()
     page.locator('input[name="type"][value="mou"]').check()
     page.locator('input[name="country"][value="CN"]').check()
     page.get_by_role("button", name="Apply filters").click()

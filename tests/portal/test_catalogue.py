@@ -3,6 +3,7 @@
 import pytest
 from rdflib import Graph, URIRef
 from rdflib import namespace as ns
+from rdflib.compare import isomorphic
 
 from core import exports, public_lists
 from tests.factories import PartnershipFactory
@@ -96,3 +97,13 @@ def test_the_licence_and_publisher_are_settings(client, db, settings):
     assert str(publisher).endswith("corporate-body/COM")
     assert str(graph.value(publisher, ns.FOAF.name)) == "European Commission"
     assert str(graph.value(catalogue, ns.DCTERMS.license)).endswith("licence/CC0")
+
+
+def test_the_turtle_catalogue_is_the_same_graph(client, graph):
+    response = client.get("/catalog.ttl")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/turtle; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    turtle = Graph().parse(data=response.content, format="turtle")
+    assert len(turtle) == len(graph) > 100
+    assert isomorphic(turtle, graph)

@@ -16,7 +16,7 @@ from outcomes.models import Outcome
 from partnerships.models import Country, Partnership, Sector
 
 FIGURE = re.compile(r'<a class="figure" data-figure="(\d+)" href="([^"]+)"')
-LIST_COUNT = re.compile(r'role="status"[^>]*data-result-count="(\d+)"')
+LIST_COUNT = re.compile(r'id="result-count" data-result-count="(\d+)"')
 
 
 def figures(client, url):

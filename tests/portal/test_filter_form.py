@@ -49,23 +49,30 @@ def _query(data):
     return query
 
 
-@pytest.mark.parametrize("name", ["kind", "sector", "target_country", "outcome_type"])
+@pytest.mark.parametrize("name", ["kind", "sector", "target_country"])
 def test_checkboxes_are_the_markup_crispy_bootstrap5_writes(filterset, name):
     context = {"field": filterset.form[name], "form_show_errors": True}
     ours = engines["django"].get_template(TEMPLATE).render(context)
     assert normalised(ours) == normalised(crispy_bootstrap5_template().render(context))
 
 
+def test_a_group_without_options_is_not_shown(filterset):
+    # No outcome of any type here: no checkbox, and no heading over nothing.
+    assert filterset.form["outcome_type"].is_hidden
+    assert str(filterset.form["outcome_type"]) == ""
+
+
 def test_a_chosen_option_stays_checked_and_a_bad_one_is_marked(client, filterset):
     response = client.get("/partnerships/", {"sector": "water", "kind": "bogus"})
     assert response.status_code == 400
+    # The chosen option comes first.
     assert (
         '<input type="checkbox" class="form-check-input"  name="sector" value="water" '
-        ' id="id_sector_1" checked>'
+        ' id="id_sector_0" checked>'
     ) in response.text
-    assert 'value="food"  id="id_sector_0">' in response.text
+    assert 'value="food"  id="id_sector_1">' in response.text
     assert (
-        '<label for="id_sector_1" class="form-check-label">Water &amp; &lt;b&gt;wells&lt;/b&gt; (1)</label>'
+        '<label for="id_sector_0" class="form-check-label">Water &amp; &lt;b&gt;wells&lt;/b&gt; (1)</label>'
         in response.text
     )
     assert 'class="form-check-input is-invalid"  name="kind" value="escp"' in response.text
