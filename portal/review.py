@@ -9,6 +9,7 @@ reads through the model admin's own queryset, so a coordinator's dashboard shows
 only their partnerships' records (docs/curation.md).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ from outcomes.models import Outcome, Suggestion
 from partnerships.models import Cluster, Partnership
 
 REVIEWED = (Partnership, Cluster, Outcome)
+_LONG_AGO = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 # Each list of the queue and the dashboard shows at most this many rows, the oldest waiting first.
 SHOWN = 20
 # How far back a record's history is read for its last published version.
@@ -277,8 +279,7 @@ def _rows(request: HttpRequest, condition, order: str, when: str) -> list[Row]:
                     note=record.review_note,
                 )
             )
-    reverse_order = order.startswith("-")
-    rows.sort(key=lambda row: row.when, reverse=reverse_order)
+    rows.sort(key=lambda row: row.when or _LONG_AGO, reverse=order.startswith("-"))
     return rows[:SHOWN]
 
 
@@ -299,7 +300,12 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
             "submitted_at",
             "submitted_at",
         ),
-        "published": _rows(request, Q(is_published=True), "-published_at", "published_at"),
+        "published": _rows(
+            request,
+            Q(is_published=True, published_at__isnull=False),
+            "-published_at",
+            "published_at",
+        ),
         "changed": _rows(request, Q(), "-updated_at", "updated_at"),
         "may_review": may_publish_any,
         "suggestion_count": Suggestion.objects.waiting().count() if may_publish_any else 0,
