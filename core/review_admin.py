@@ -7,6 +7,7 @@ get an e-mail. The queue where editors publish or send back is the portal's
 (portal/review.py): it reads all curated models.
 """
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,6 +69,14 @@ def public_state_message(record: Any) -> str:
     return _("Status: Draft — not public. Submit it for review when it is ready.")
 
 
+def _status_columns(names: Sequence[Any]) -> list:
+    return ["status_column" if name == "is_published" else name for name in names]
+
+
+def _status_filters(names: Sequence[Any]) -> list:
+    return [StatusListFilter if name == "is_published" else name for name in names]
+
+
 def with_status(fieldsets: Sequence) -> list:
     """The fieldsets with the status in words just before the published tick."""
     result = []
@@ -79,22 +88,42 @@ def with_status(fieldsets: Sequence) -> list:
     return result
 
 
+_CONVERTED = {
+    "get_list_display": _status_columns,
+    "get_list_filter": _status_filters,
+    "get_fieldsets": with_status,
+}
+
+
+def _converting(method, convert):
+    @functools.wraps(method)
+    def wrapper(self, request, *args, **kwargs):
+        return convert(method(self, request, *args, **kwargs))
+
+    wrapper.with_status = True
+    return wrapper
+
+
 class ReviewAdminMixin:
     """Status column, filter and form line; submitting for review; success messages in words."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init_subclass__(cls, **kwargs) -> None:
         # Around whatever a subclass declares (each outcome type lists its own columns, filters
         # and fieldsets without calling up): the published tick becomes the status in words.
-        list_display, list_filter = self.get_list_display, self.get_list_filter
-        fieldsets = self.get_fieldsets
-        self.get_list_display = lambda request: [
-            "status_column" if name == "is_published" else name for name in list_display(request)
-        ]
-        self.get_list_filter = lambda request: [
-            StatusListFilter if name == "is_published" else name for name in list_filter(request)
-        ]
-        self.get_fieldsets = lambda request, obj=None: with_status(fieldsets(request, obj))
+        super().__init_subclass__(**kwargs)
+        for name, convert in _CONVERTED.items():
+            declared = cls.__dict__.get(name)
+            if declared is not None and not getattr(declared, "with_status", False):
+                setattr(cls, name, _converting(declared, convert))
+
+    def get_list_display(self, request: HttpRequest) -> Sequence[Any]:
+        return _status_columns(super().get_list_display(request))
+
+    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+        return _status_filters(super().get_list_filter(request))
+
+    def get_fieldsets(self, request: HttpRequest, obj=None) -> Sequence:
+        return with_status(super().get_fieldsets(request, obj))
 
     @admin.display(description=gettext_lazy("status"), ordering="is_published")
     def status_column(self, obj) -> str:
