@@ -59,25 +59,42 @@ class Waiting:
     never_published: bool = False
 
 
-def _shown(model, name: str, value) -> str:
+def _shown(model_field, value, labels: dict) -> str:
     """A field's value as a curator reads it: a related record by its name."""
-    model_field = model._meta.get_field(name)
     if value in (None, ""):
         return EMPTY
     if model_field.is_relation and model_field.many_to_one:
-        related = model_field.related_model._base_manager.filter(pk=value).first()
-        return str(related) if related is not None else str(value)
+        return labels.get((model_field.related_model, str(value)), str(value))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
 
 
-def changes_since_published(record) -> tuple[list[Line], bool]:
-    """What this draft changes against its last published version; (lines, never published)."""
+def published_versions(records: list) -> dict:
+    """Each record's last version recorded as published, or None: one query per model, for the
+    latest VERSIONS_READ versions of each record."""
+    by_model: dict = {}
+    for record in records:
+        by_model.setdefault(type(record)._meta.concrete_model, []).append(record)
+    found = {}
+    for model, rows in by_model.items():
+        versions: dict = {}
+        for version in (
+            Version.objects.get_for_model(model)
+            .filter(object_id__in=[str(row.pk) for row in rows])
+            .order_by("-pk")
+        ):
+            versions.setdefault(version.object_id, []).append(version)
+        for row in rows:
+            latest = versions.get(str(row.pk), [])[:VERSIONS_READ]
+            found[row] = next((v for v in latest if v.field_dict.get("is_published")), None)
+    return found
+
+
+def changes_since_published(record, published) -> list[tuple]:
+    """(field, before, after) of what this draft changes against its published version."""
     model = type(record)._meta.concrete_model
-    versions = Version.objects.get_for_object(record).order_by("-pk")[:VERSIONS_READ]
-    published = next((v for v in versions if v.field_dict.get("is_published")), None)
-    lines = []
+    changes = []
     for model_field in model._meta.concrete_fields:
         if model_field.primary_key or not model_field.editable:
             continue
@@ -88,14 +105,35 @@ def changes_since_published(record) -> tuple[list[Line], bool]:
         if published is None and after in (None, "", False):
             continue
         if before != after:
-            lines.append(
-                Line(
-                    field_label(model_field),
-                    _shown(model, model_field.name, before),
-                    _shown(model, model_field.name, after),
-                )
+            changes.append((model_field, before, after))
+    return changes
+
+
+def described(changes_of: dict) -> dict:
+    """Each record's changes as lines, the related records named: one query per related model."""
+    wanted: dict = {}
+    for changes in changes_of.values():
+        for model_field, before, after in changes:
+            if model_field.is_relation and model_field.many_to_one:
+                for value in (before, after):
+                    if value not in (None, ""):
+                        wanted.setdefault(model_field.related_model, set()).add(value)
+    labels = {
+        (related, str(pk)): str(row)
+        for related, pks in wanted.items()
+        for pk, row in related._base_manager.in_bulk(list(pks)).items()
+    }
+    return {
+        record: [
+            Line(
+                field_label(model_field),
+                _shown(model_field, before, labels),
+                _shown(model_field, after, labels),
             )
-    return lines, published is None
+            for model_field, before, after in changes
+        ]
+        for record, changes in changes_of.items()
+    }
 
 
 def _admin_of(model):
@@ -154,9 +192,13 @@ def queue_view(
     models = _publishable_models(request)
     if not models:
         raise PermissionDenied
+    records = waiting_for(request, models)
+    published = published_versions(records)
+    lines = described(
+        {record: changes_since_published(record, published[record]) for record in records}
+    )
     items = []
-    for record in waiting_for(request, models):
-        lines, never = changes_since_published(record)
+    for record in records:
         opts = type(record)._meta.concrete_model._meta
         items.append(
             Waiting(
@@ -166,8 +208,8 @@ def queue_view(
                 decide_url=reverse(
                     "admin:review-decide", args=[opts.app_label, opts.model_name, record.pk]
                 ),
-                lines=lines,
-                never_published=never,
+                lines=lines[record],
+                never_published=published[record] is None,
             )
         )
     suggestions = []

@@ -210,3 +210,25 @@ def test_the_dashboard_is_in_scope_and_bounded(
     text = page.content.decode()
     assert "Your desk" in text and "Not theirs" not in text
     assert text.count("Draft — not public") >= 20
+
+
+def test_the_queue_costs_the_same_few_queries_for_one_record_or_twenty(
+    client, editor, coordinator, partnership, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    queue = reverse("admin:review-queue")
+
+    def waiting(count):
+        for outcome in OutcomeFactory.create_batch(count, partnership=partnership):
+            outcome.set_published(False, withdrawn=False)
+            outcome.submitted_at, outcome.submitted_by = outcome.created_at, coordinator
+            outcome.save()
+
+    waiting(1)
+    with django_assert_max_num_queries(25) as one:
+        client.get(queue)
+    waiting(24)
+    with django_assert_max_num_queries(25) as many:
+        page = client.get(queue)
+    assert len(many.captured_queries) <= len(one.captured_queries)
+    assert page.content.decode().count('class="review-item"') == 20  # the oldest 20
