@@ -8,6 +8,7 @@ day is refused), a limit of posts per address and hour (the shared cache), lengt
 every field. What a visitor wrote is shown as text only, never as a live link.
 """
 
+import re
 import time
 
 from django import forms
@@ -27,6 +28,7 @@ from outcomes import types as outcome_types
 from outcomes.models import Suggestion
 from partnerships.models import Partnership
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 _SIGNER = signing.TimestampSigner(salt="outcomes.suggestion.opened")
 MAX_AGE_SECONDS = 24 * 3600
 
@@ -129,7 +131,8 @@ def report_result(request: HttpRequest) -> HttpResponse:
         return render(request, "outcomes/report_result_thanks.html", {"suggestion": suggestion})
     initial = {}
     slug = request.GET.get("partnership", "")
-    if slug:
+    # Only a slug is looked up: a NUL or any other character no slug has never reaches the database.
+    if SLUG.fullmatch(slug):
         partnership = Partnership.objects.published().filter(slug=slug[:200]).first()
         if partnership is not None:
             initial["partnership"] = partnership.pk
