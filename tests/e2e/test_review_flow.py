@@ -31,7 +31,9 @@ def staff(username, group):
     return user
 
 
-def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(portal, page, inbox):
+def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(
+    portal, page, inbox, screenshots
+):
     coordinator = staff("coordinator", COORDINATORS)
     staff("editor", EDITORS)
     Partnership.objects.get(slug="elca").coordinators.add(coordinator)
@@ -58,6 +60,7 @@ def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(portal, page
     page.goto(queue_url)
     item = page.locator(".review-item", has_text="MoU with a Korean lighting cluster")
     expect(item.get_by_role("table")).to_contain_text("2014-02-20")
+    page.screenshot(path=screenshots / "admin-review-queue.png", full_page=True)
     assert violations(page) == []
     item.get_by_role("button", name="Publish").click()
     expect(page.locator(".messagelist")).to_contain_text("is published: it is public now")
@@ -73,6 +76,7 @@ def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(portal, page
     expect(desk.get_by_role("table", name="Recently published")).to_contain_text(
         "MoU with a Korean lighting cluster"
     )
+    page.screenshot(path=screenshots / "admin-desk.png", full_page=True)
     assert violations(page) == []
 
 
