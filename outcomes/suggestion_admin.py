@@ -3,6 +3,7 @@ type's add form, filled in from it) or reject it. Coordinators never see them.""
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.urls import reverse
@@ -39,8 +40,21 @@ class SuggestionAdmin(admin.ModelAdmin):
     actions = ["reject"]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        # What the visitor wrote stays as they wrote it; the editor decides on the status.
+        # What the visitor wrote stays as they wrote it; the editor decides on the status, until
+        # the suggestion is an outcome.
+        if obj is not None and obj.status == Suggestion.Status.CONVERTED:
+            return list(self.fields)
         return [name for name in self.fields if name != "status"]
+
+    def formfield_for_choice_field(
+        self, db_field, request: HttpRequest, **kwargs
+    ) -> forms.Field | None:
+        # "Turned into an outcome" is set by saving the outcome's form, which names the outcome.
+        if db_field.name == "status":
+            kwargs["choices"] = [
+                choice for choice in Suggestion.Status.choices if choice[0] != "converted"
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -151,3 +151,15 @@ def test_coordinators_never_see_suggestions(client, coordinator, partnership):
     client.post(URL, report(partnership))
     client.force_login(coordinator)
     assert client.get(reverse("admin:outcomes_suggestion_changelist")).status_code == 403
+
+
+def test_only_saving_the_outcome_marks_a_suggestion_converted(client, editor, partnership):
+    client.post(URL, report(partnership))
+    suggestion = Suggestion.objects.get()
+    client.force_login(editor)
+    url = reverse("admin:outcomes_suggestion_change", args=[suggestion.pk])
+    response = client.post(url, {"status": "converted"})
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    client.post(url, {"status": "rejected"})
+    suggestion.refresh_from_db()
+    assert suggestion.status == Suggestion.Status.REJECTED
