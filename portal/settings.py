@@ -414,9 +414,15 @@ LOGGING = {
 # ---- E-mail (the review's notifications, the suggestions' confirmations) ----------------------
 # Django's SMTP backend; docs/operations.md. Mail is sent after the change is committed and a
 # failure to send is logged, never shown to the curator as an error (core/review_mail.py).
+# In development without EMAIL_HOST the mails are printed on the console instead of sent.
+_MAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
 MAILERS = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "BACKEND": env_str("EMAIL_BACKEND", _MAIL_BACKEND),
         "OPTIONS": {
             "host": env_str("EMAIL_HOST", "localhost"),
             "port": env_int("EMAIL_PORT", 25),
