@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -89,7 +90,10 @@ class SuggestionForm(forms.ModelForm):
 
 def _over_the_limit(request: HttpRequest) -> bool:
     """Counts this address's post; True past SUGGESTIONS_PER_HOUR in the hour."""
-    key = f"suggestions:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's address as the login lockout reads it (behind TRUSTED_PROXY_COUNT proxies, from
+    # X-Forwarded-For): REMOTE_ADDR alone would put every visitor behind the proxy in one count.
+    address = import_string(settings.AXES_CLIENT_IP_CALLABLE)(request)
+    key = f"suggestions:{address}"
     cache.add(key, 0, 3600)
     try:
         count = cache.incr(key)

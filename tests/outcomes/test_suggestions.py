@@ -165,3 +165,11 @@ def test_only_saving_the_outcome_marks_a_suggestion_converted(client, editor, pa
     client.post(url, {"status": "rejected"})
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.REJECTED
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(client, partnership, settings):
+    settings.SUGGESTIONS_PER_HOUR, settings.TRUSTED_PROXY_COUNT = 1, 1
+    first = client.post(URL, report(partnership), HTTP_X_FORWARDED_FOR="203.0.113.1")
+    second = client.post(URL, report(partnership), HTTP_X_FORWARDED_FOR="203.0.113.2")
+    again = client.post(URL, report(partnership), HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert (first.status_code, second.status_code, again.status_code) == (200, 200, 429)
