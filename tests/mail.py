@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
-# The SMTP ports of this checkout's tests (SMTP_TEST_PORT, default 8150, and the next few).
+# The SMTP ports of this checkout's tests (SMTP_TEST_PORT, default 8150, and the next ones): each
+# parallel worker (pytest-xdist's gw0, gw1, ...) from its own, so that two never race for one.
 FIRST_PORT = int(os.environ.get("SMTP_TEST_PORT", "8150"))
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Inbox:
 
 
 def free_port() -> int:
-    for port in range(FIRST_PORT, FIRST_PORT + 20):
+    for port in range(FIRST_PORT + WORKER, FIRST_PORT + 40, 10):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port

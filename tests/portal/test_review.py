@@ -140,7 +140,7 @@ def test_a_decision_on_a_record_that_does_not_wait_changes_nothing(client, edito
 def test_a_mail_server_that_is_down_loses_no_change(
     client, coordinator, partnership, editor, settings, caplog, django_capture_on_commit_callbacks
 ):
-    settings.MAILERS = smtp_to(8199, timeout=2)  # nothing listens there
+    settings.MAILERS = smtp_to(8199, timeout=2)  # nothing listens there (tests/mail.py: below 8190)
     client.force_login(coordinator)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
         response = client.post(
