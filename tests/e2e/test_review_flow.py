@@ -39,7 +39,6 @@ def staff(username, group):
     return user
 
 
-@pytest.mark.long
 def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(
     portal, page, inbox, screenshots
 ):
@@ -89,7 +88,6 @@ def test_a_coordinators_mou_is_reviewed_published_and_both_are_told(
     assert violations(page) == []
 
 
-@pytest.mark.long
 def test_a_visitors_report_reaches_the_queue_and_the_public_list(portal, page, inbox, settings):
     settings.SUGGESTION_MIN_SECONDS = 1
     staff("editor", EDITORS)
