@@ -41,7 +41,7 @@ def _check_on_postgresql(app_label, model_name, constraint):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0007_eu_membership_dates'),
+        ('partnerships', '0008_curated_text_per_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

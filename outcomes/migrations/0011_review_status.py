@@ -42,8 +42,8 @@ def _check_on_postgresql(app_label, model_name, constraint):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outcomes', '0008_outcome_provenance'),
-        ('partnerships', '0008_review_status'),
+        ('outcomes', '0010_multi_country'),
+        ('partnerships', '0009_review_status'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
