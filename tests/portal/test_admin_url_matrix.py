@@ -25,7 +25,7 @@ import reversion
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -503,7 +503,14 @@ def fingerprint():
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model._meta.proxy:
                 continue
-            rows = list(model._base_manager.order_by("pk").values_list())
+            # In SQL: django-modeltranslation's manager rewrites values_list() and fails on it.
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT * FROM {quote(model._meta.db_table)} "
+                    f"ORDER BY {quote(model._meta.pk.column)}"
+                )
+                rows = cursor.fetchall()
             counts[model._meta.db_table] = len(rows)
             digest.update(repr((model._meta.db_table, rows)).encode())
     return counts, digest.hexdigest()
