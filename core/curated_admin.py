@@ -63,6 +63,7 @@ from reversion.utils import mute_signals
 
 from core.admin_dates import iso_date_field
 from core.restore_version import EMPTY, field_label, restoration
+from core.review_admin import ReviewAdminMixin
 from core.translated import translation_fieldsets
 
 
@@ -484,11 +485,11 @@ def as_id(text) -> int | None:
     return int(text) if str(text).isdigit() and int(text) < 2**63 else None
 
 
-class CuratedAdmin(PreviewMixin, RestoringVersionAdmin):
+class CuratedAdmin(ReviewAdminMixin, PreviewMixin, RestoringVersionAdmin):
     """History with revert, drafts for those who may not publish, publish actions, stale-save refusal."""
 
     form = StaleSaveForm
-    actions = ["publish", "withdraw"]
+    actions = ["publish", "withdraw", "submit_for_review"]
 
     class Media:
         css = {"all": ["css/admin-curation.css"]}
@@ -568,13 +569,18 @@ class CuratedAdmin(PreviewMixin, RestoringVersionAdmin):
         return readonly
 
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
+        # The form has set is_published already; set_published needs the state it had before.
+        wanted = obj.is_published
+        obj.is_published = bool(change and form.initial.get("is_published", wanted))
         if not may_publish(request.user, self.model):
-            if obj.is_published:
+            if wanted:
                 messages.info(
                     request, _("Your changes are saved as a draft: an editor will publish them.")
                 )
-            obj.is_published = False
-        obj.set_published(obj.is_published)
+            # Back to draft until an editor publishes it again: not a withdrawal.
+            obj.set_published(False, withdrawn=False)
+        else:
+            obj.set_published(wanted)
         super().save_model(request, obj, form, change)
 
     @admin.action(description=gettext_lazy("Publish the selected records"), permissions=["publish"])

@@ -34,7 +34,7 @@ import hashlib
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -257,15 +257,16 @@ def register_model(model: type[Model]) -> Callable[[], None]:
     return undo
 
 
-def register_app(app_config: AppConfig) -> None:
+def register_app(app_config: AppConfig, *, private: Iterable[type] = ()) -> None:
     """Every model of a public app, proxies and many-to-many tables included, starts a new
-    generation: called by the app's ``AppConfig.ready``.
+    generation: called by the app's ``AppConfig.ready``. Those named ``private`` never show on a
+    public page (a visitor's suggestion): a stream of them must not empty every kept page.
 
     Listed from the app rather than by hand, so that a new model (or one forgotten, as
     organisations were: a renamed counterpart stayed stale in the kept pages) cannot escape.
     Saves through a typed proxy (MoU, Roadmap, ...) are sent with the proxy as sender.
     """
-    models = list(app_config.get_models())
+    models = [model for model in app_config.get_models() if model not in set(private)]
     for model in models:
         register_model(model)
     throughs = {

@@ -25,12 +25,14 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 from reversion.revisions import _get_options
 
+from core.review import REVIEW_FIELDS
 from core.translated import source_language
 
 # Fields a revert leaves as they are now.
+# The review's columns too: a revert changes what the record says, not where it is in the review.
 KEPT_AS_THEY_ARE = frozenset(
     {"is_published", "published_at", "version", "coordinators", "created_at", "updated_at"}
-)
+) | frozenset(REVIEW_FIELDS)
 EMPTY = "—"
 
 
@@ -61,7 +63,9 @@ class Restoration:
         if current is None:
             if hasattr(record, "set_published"):
                 record.published_at = None
-                record.set_published(False)
+                record.set_published(False, withdrawn=False)
+                # A draft that is in no review: its curator submits it again if it should be.
+                record.submitted_at = record.withdrawn_at = None
             record.save(force_insert=True)
             current = record
         else:

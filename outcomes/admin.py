@@ -32,6 +32,7 @@ from core.curated_admin import (
 )
 from core.imports import CuratedImportMixin
 from core.translated import translation_fieldsets
+from outcomes import suggestion_admin
 from outcomes import types as outcome_types
 from outcomes.admin_form import TypedOutcomeForm
 from outcomes.models import Organisation, Outcome
@@ -193,6 +194,8 @@ class TypedOutcomeAdmin(PartnershipScopeMixin, OutcomeListAdminMixin, CuratedAdm
     def save_model(self, request: HttpRequest, obj, form, change) -> None:
         request.saved_anyway = form.saved_anyway()
         super().save_model(request, obj, form, change)
+        if not change:
+            suggestion_admin.mark_converted(request, obj)
 
     def log_addition(self, request: HttpRequest, obj, message) -> LogEntry:
         entry = super().log_addition(request, obj, message)

@@ -12,12 +12,12 @@ class OutcomesConfig(AppConfig):
         from core import data_cache, public_lists
         from outcomes import filters, lists
         from outcomes import types as outcome_types
-        from outcomes.models import Outcome, describe_engagements, engagement_rows
+        from outcomes.models import Outcome, Suggestion, describe_engagements, engagement_rows
         from partnerships.models import Engagements, register_country_use, register_engagements
 
         # Any change to this app's records (typed proxies and organisations included) starts a
-        # new generation of the cached pages and figures.
-        data_cache.register_app(self)
+        # new generation of the cached pages and figures; visitors' suggestions are never public.
+        data_cache.register_app(self, private=[Suggestion])
         # And the proxy of a type registered after start-up (in a test).
         outcome_types.for_each_type(
             lambda kind: data_cache.register_model(apps.get_model(self.label, kind.model_name))

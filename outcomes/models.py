@@ -31,6 +31,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import review
 from core.counts import Tally
 from core.index_lookups import AnyOf
 from core.translated import EnglishColumns, EnglishOriginal, in_any_language
@@ -430,6 +431,7 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("published at")
     )
+    submitted_at, submitted_by, withdrawn_at, review_note = review.review_fields()
     created_at = models.DateTimeField(
         default=timezone.now, editable=False, verbose_name=_("created at")
     )
@@ -462,6 +464,7 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
                 condition=Q(year__isnull=True) | Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
                 name="outcomes_outcome_year_in_range",
             ),
+            review.review_rule("outcomes_outcome_published_not_in_review"),
             models.CheckConstraint(
                 condition=Q(date__isnull=True) | Q(year__isnull=False),
                 name="outcomes_outcome_dated_has_year",
@@ -534,6 +537,7 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
             ),
             # "Has outcomes of type" facet and filter: one probe per partnership and type.
             models.Index(fields=["partnership", "type"], name="outcomes_partnership_type"),
+            review.waiting_index("outcomes_outcome_waiting"),
         ]
 
     def __str__(self) -> str:
@@ -691,3 +695,91 @@ def describe_engagements(counts: dict[str, int], *, partnership: str, country: s
             query = urlencode({"partnership": partnership, "country": country, "type": kind.value})
             parts.append((n, f"{reverse('outcomes:outcome-list')}?{query}", words))
     return format_html_join(", ", '<a class="figure" data-figure="{}" href="{}">{}</a>', parts)
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def waiting(self) -> Self:
+        """The editors' queue: new suggestions, oldest first."""
+        return self.filter(status=Suggestion.Status.NEW).order_by("created_at", "pk")
+
+
+class Suggestion(models.Model):
+    """A result a cluster manager reported through the public "Report a result" form.
+
+    Never shown on a public page: an editor reads it and turns it into a draft outcome (the
+    outcome's add form, filled in from it) or rejects it.
+    """
+
+    # The outcome types a visitor may report: those that happen on a day and somewhere.
+    TYPES = ("mou", "mission", "office", "roadmap")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New — waiting for an editor")
+        CONVERTED = "converted", _("Turned into an outcome")
+        REJECTED = "rejected", _("Rejected")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("partnership"),
+    )
+    type = models.CharField(max_length=10, verbose_name=_("type"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("country"),
+    )
+    date = models.DateField(null=True, blank=True, verbose_name=_("date"))
+    description = models.TextField(max_length=2000, blank=True, verbose_name=_("description"))
+    name = models.CharField(max_length=100, verbose_name=_("reported by"))
+    email = models.EmailField(max_length=254, verbose_name=_("e-mail"))
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.NEW, verbose_name=_("status")
+    )
+    outcome = models.ForeignKey(
+        Outcome,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The outcome an editor made of this suggestion."),
+        verbose_name=_("outcome"),
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("reported at")
+    )
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(status="new"), name="outcomes_suggestion_new"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(type__in=["mou", "mission", "office", "roadmap"]),
+                name="outcomes_suggestion_type_reportable",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="converted", outcome__isnull=False) | ~Q(status="converted"),
+                name="outcomes_suggestion_converted_names_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def type_label(self) -> str:
+        kind = outcome_types.get(self.type)
+        return kind.label if kind else self.type

@@ -27,6 +27,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import review
 from core.country_codes import normalise_country_code
 from core.counts import DistinctTally, Tally
 from core.translated import (
@@ -49,9 +50,15 @@ def publication_time(published_at, is_published) -> datetime.datetime | None:
 class Publishable:
     """For models with is_published and published_at: one rule for both, wherever they are set."""
 
-    def set_published(self, is_published: bool) -> None:
+    def set_published(self, is_published: bool, *, withdrawn: bool = True) -> None:
+        """Publish or unpublish, keeping the review columns true to it (core/review.py)."""
+        review.mark_published(self, is_published, withdrawn=withdrawn)
         self.is_published = is_published
         self.published_at = publication_time(self.published_at, is_published)
+
+    @property
+    def status(self) -> review.Status:
+        return review.status_of(self)
 
 
 class Source(models.Model):
@@ -517,6 +524,7 @@ class Cluster(Publishable, models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("published at")
     )
+    submitted_at, submitted_by, withdrawn_at, review_note = review.review_fields()
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
@@ -541,7 +549,10 @@ class Cluster(Publishable, models.Model):
         verbose_name = _("cluster")
         verbose_name_plural = _("clusters")
         ordering = ["name"]
-        indexes = [models.Index(fields=["name"], name="partnerships_cluster_name")]
+        indexes = [
+            models.Index(fields=["name"], name="partnerships_cluster_name"),
+            review.waiting_index("partnerships_cluster_waiting"),
+        ]
         permissions = [
             ("publish_cluster", _("Can publish clusters")),
             ("import_cluster", _("Can import clusters")),
@@ -551,6 +562,7 @@ class Cluster(Publishable, models.Model):
                 condition=~Q(cross_border_country=models.F("country")),
                 name="partnerships_cluster_cross_border_differs",
             ),
+            review.review_rule("partnerships_cluster_published_not_in_review"),
             address_rule(
                 "website",
                 WEB_ADDRESS,
@@ -912,6 +924,7 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, editable=False, verbose_name=_("published at")
     )
+    submitted_at, submitted_by, withdrawn_at, review_note = review.review_fields()
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
     )
@@ -936,6 +949,7 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
             models.Index(fields=["name"], name="partnerships_name"),
             models.Index(fields=["partner_count", "name"], name="partnerships_partners"),
             models.Index(fields=["country_count", "name"], name="partnerships_countries"),
+            review.waiting_index("partnerships_waiting"),
         ]
         permissions = [
             ("publish_partnership", _("Can publish partnerships")),
@@ -948,6 +962,7 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="partnerships_partnership_end_not_before_start",
             ),
+            review.review_rule("partnerships_partnership_published_not_in_review"),
             models.CheckConstraint(
                 condition=Q(partner_count__isnull=True) | Q(partner_count__gte=1),
                 name="partnerships_partnership_partner_count_positive",

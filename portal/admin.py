@@ -10,6 +10,8 @@ from django.contrib.admin.views import main
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from portal.review import review_urls
+
 
 class ChangeList(main.ChangeList):
     """Django's, with a date-hierarchy year it cannot hold refused like any other bad filter.
@@ -39,3 +41,9 @@ for _model_admin in admin.site._registry.values():
 admin.site.site_header = _("EU Cluster Portal — curation")
 admin.site.site_title = _("EU Cluster Portal — curation")
 admin.site.index_title = _("EU Cluster Portal — curation")
+
+# The review queue and its decisions (portal/review.py), before the site's own URLs: its
+# catch-all app index would take "review/" for an app's name.
+_site_urls = admin.site.get_urls
+admin.site.get_urls = lambda: [*review_urls(), *_site_urls()]
+admin.site.index_template = "admin/portal_index.html"

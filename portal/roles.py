@@ -66,7 +66,7 @@ def _coordinator() -> list[tuple[str, str]]:
 
 
 def role_permissions() -> dict[str, list[tuple[str, str]]]:
-    content = {**_CONTENT, "outcomes": ["organisation", *_outcome_models()]}
+    content = {**_CONTENT, "outcomes": ["organisation", "suggestion", *_outcome_models()]}
     editors = [
         (app, f"{action}_{model}")
         for app, models in content.items()

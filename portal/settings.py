@@ -410,3 +410,35 @@ LOGGING = {
         "axes.apps": {"level": "WARNING"},
     },
 }
+
+# ---- E-mail (the review's notifications, the suggestions' confirmations) ----------------------
+# Django's SMTP backend; docs/operations.md. Mail is sent after the change is committed and a
+# failure to send is logged, never shown to the curator as an error (core/review_mail.py).
+# In development without EMAIL_HOST the mails are printed on the console instead of sent.
+_MAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", _MAIL_BACKEND),
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+if MAILERS["default"]["OPTIONS"]["use_tls"] and MAILERS["default"]["OPTIONS"]["use_ssl"]:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+
+# The public "Report a result" form (outcomes/suggestions.py): a post sooner than this after the
+# form was opened is a bot's; an address may send this many an hour.
+SUGGESTION_MIN_SECONDS = env_int("SUGGESTION_MIN_SECONDS", 3)
+SUGGESTIONS_PER_HOUR = env_int("SUGGESTIONS_PER_HOUR", 5)

@@ -6,6 +6,9 @@ from django.contrib.auth.models import Group, Permission, User
 from portal.roles import COORDINATORS, EDITORS
 from tests.factories import PartnershipFactory
 
+# The real SMTP server of the tests that send mail (smtp_server, inbox).
+pytest_plugins = ["tests.mail"]
+
 
 def _staff(username: str, *, group: str | None = None, codenames=()) -> User:
     user = User.objects.create_user(

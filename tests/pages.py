@@ -21,6 +21,7 @@ PUBLIC_PAGES = {
     "statistics": "/statistics/",
     "statistics-narrowed": "/statistics/?target_country=CN",
     "exports-help": "/about/exports/",
+    "report-a-result": "/outcomes/report/?partnership=elca",
 }
 
 ADMIN_PAGES = {
@@ -29,6 +30,9 @@ ADMIN_PAGES = {
     "admin-add-mou": "/admin/outcomes/mou/add/?partnership={elca}",
     "admin-outcomes": "/admin/outcomes/outcome/",
     "admin-import": "/admin/outcomes/outcome/import/",
+    "admin-home": "/admin/",
+    "admin-review-queue": "/admin/review/",
+    "admin-suggestions": "/admin/outcomes/suggestion/",
 }
 
 

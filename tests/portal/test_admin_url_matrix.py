@@ -25,14 +25,14 @@ import reversion
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from reversion.models import Version
 
-from outcomes.models import Outcome
+from outcomes.models import Outcome, Suggestion
 from partnerships.models import Country, Membership, Region, Source
 from portal.roles import COORDINATORS, EDITORS
 from tests.admin_post import change_form_data
@@ -66,6 +66,8 @@ MAY = {
         "outcomes.organisation": ALL,
         "outcomes.outcome": (CURATED - {"add"}) | {"import"},  # Added through each type's form.
         **{f"outcomes.{name}": CURATED for name in TYPED},
+        # Visitors add suggestions through the public form; editors read, convert, reject them.
+        "outcomes.suggestion": {"view", "change", "delete"},
     },
     "coordinator": {
         **{
@@ -124,6 +126,8 @@ ACTIONS = {
     "delete_selected": need("delete"),
     "publish": need("publish"),
     "withdraw": need("publish"),
+    "submit_for_review": need("change"),
+    "reject": need("change"),  # a suggestion's
     "cleanup_expired_attempts": need("superuser"),  # django-axes's
 }
 # The admin site's own URLs that are about no record; the others are in the matrix.
@@ -135,7 +139,9 @@ SITE_URLS_WITHOUT_RECORDS = {
     "jsi18n",
     "view_on_site",
 }
-SITE_URLS = {"index", "app_list", "autocomplete"} | SITE_URLS_WITHOUT_RECORDS
+# The review queue and its decisions: test_the_review_urls_answer_each_role_as_the_rules_say.
+REVIEW_URLS = {"review-queue", "review-decide"}
+SITE_URLS = {"index", "app_list", "autocomplete"} | SITE_URLS_WITHOUT_RECORDS | REVIEW_URLS
 
 LOGIN, OK, DENIED, NOT_FOUND, NOT_ALLOWED = "login", "ok", "denied", "not found", "405"
 BAD_REQUEST = "400"
@@ -334,6 +340,13 @@ class World:
             "outcomes.organisation": organisation,
             "outcomes.outcome": outcome("mou"),
             **{f"outcomes.{name}": outcome(name) for name in TYPED},
+            "outcomes.suggestion": lambda scope: Suggestion.objects.create(
+                partnership=self.partnership_for(scope),
+                type="mou",
+                title=f"Reported MoU {scope}",
+                name="Ana",
+                email="ana@cluster.example",
+            ),
             "auth.user": user,
             "auth.group": group,
             "otp_totp.totpdevice": device,
@@ -490,7 +503,14 @@ def fingerprint():
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model._meta.proxy:
                 continue
-            rows = list(model._base_manager.order_by("pk").values_list())
+            # In SQL: django-modeltranslation's manager rewrites values_list() and fails on it.
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT * FROM {quote(model._meta.db_table)} "
+                    f"ORDER BY {quote(model._meta.pk.column)}"
+                )
+                rows = cursor.fetchall()
             counts[model._meta.db_table] = len(rows)
             digest.update(repr((model._meta.db_table, rows)).encode())
     return counts, digest.hexdigest()
@@ -714,3 +734,41 @@ class WorldStub(World):
 
     def __init__(self, labels=None):
         self.users = {}
+
+
+def test_the_review_urls_answer_each_role_as_the_rules_say():
+    """The queue (GET) and a decision (POST only) need the permission to publish the record's
+    model; a refused decision writes nothing, and an editor's publishes."""
+    world = World(labels={"outcomes.mou"})
+    waiting = world.records["outcomes.mou"]["in"]
+    waiting.set_published(False, withdrawn=False)
+    waiting.submitted_at, waiting.submitted_by = timezone.now(), world.users["coordinator"]
+    waiting.save()
+    queue = reverse("admin:review-queue")
+    decide = reverse("admin:review-decide", args=["outcomes", "outcome", waiting.pk])
+    wanted = {
+        "anonymous": (LOGIN, LOGIN),
+        "staff without group": (DENIED, DENIED),
+        "coordinator": (DENIED, DENIED),
+        "editor": (OK, OK),
+    }
+    by_role = clients(world)
+    failures = []
+    for role, (on_get, on_post) in wanted.items():
+        client = by_role[role]
+        before = fingerprint()
+        with transaction.atomic():
+            got = (
+                outcome_of(client.get(queue)),
+                outcome_of(client.post(decide, {"decision": "publish"})),
+            )
+            if role == "editor":
+                waiting.refresh_from_db()
+                assert waiting.is_published
+            elif fingerprint() != before:
+                failures.append(f"{role}: the database changed")
+            transaction.set_rollback(True)
+        if got != (on_get, on_post):
+            failures.append(f"{role}: wanted {(on_get, on_post)}, got {got}")
+        assert outcome_of(client.get(decide)) == (LOGIN if role == "anonymous" else NOT_ALLOWED)
+    assert not failures, "\n".join(failures)

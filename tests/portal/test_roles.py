@@ -121,8 +121,9 @@ class TestCoordinator:
         draft.refresh_from_db()
         assert draft.is_published is False
         changelist = client.get(reverse("admin:outcomes_outcome_changelist"))
-        # No bulk action is offered at all: publishing is for editors, and coordinators delete nothing.
-        assert changelist.context["action_form"] is None
+        # Publishing is for editors, and coordinators delete nothing: they may only submit for review.
+        offered = {value for value, _ in changelist.context["action_form"].fields["action"].choices}
+        assert offered == {"", "submit_for_review"}
 
     def test_cannot_read_or_change_another_partnerships_draft_by_guessing_its_url(
         self, client, coordinator, other_partnership

@@ -54,6 +54,7 @@ OTHER_PAGES = [
     "/countries/TN/",
     "/about/exports/",
     "/outcomes/{outcome}/",
+    "/outcomes/report/",  # reads ?partnership=<slug> to fill in the form, and nothing else
 ]
 CHARTS = [
     "sectors",
