@@ -78,7 +78,10 @@ def seeded(db):
     call_command("load_seed", verbosity=0)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Long tests first (stable otherwise): the parallel workers of `make test` then finish together
-    instead of one of them starting a long test last."""
+    instead of one of them starting a long test last. Before pytest-django's own ordering, whose
+    stable sort then keeps the tests that commit (and empty the tables after them) behind those
+    that roll back."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
