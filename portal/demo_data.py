@@ -350,6 +350,7 @@ class _Builder:
                         "created_by_id": None,
                         "published_at": moment,
                         "version": 1,
+                        "review_note": "",
                     }
                 )
             )
@@ -443,6 +444,7 @@ class _Builder:
                         "as_of": created.date(),
                         "published_at": created,
                         "version": 1,
+                        "review_note": "",
                     }
                 )
             )
@@ -518,6 +520,7 @@ class _Builder:
                         "as_of": moment.date(),
                         "published_at": moment,
                         "version": 1,
+                        "review_note": "",
                     }
                 )
             )
@@ -567,6 +570,7 @@ CLUSTERS = _Table(
         "created_by_id",
         "published_at",
         "version",
+        "review_note",
     ],
 )
 PARTNERSHIPS = _Table(
@@ -597,6 +601,7 @@ PARTNERSHIPS = _Table(
         "as_of",
         "published_at",
         "version",
+        "review_note",
     ],
 )
 OUTCOMES = _Table(
@@ -627,6 +632,7 @@ OUTCOMES = _Table(
         "as_of",
         "published_at",
         "version",
+        "review_note",
     ],
 )
 SECTOR_LINK_COLUMNS = ["partnership_id", "sector_id"]

@@ -29,6 +29,19 @@ def empty_cache():
 
 
 @pytest.fixture
+def migrated_rows(transactional_db):
+    """What the migrations made (the countries, the roles), put back for a test that commits: an
+    earlier committing test on the same worker emptied every table after it."""
+    from partnerships.countries import create_country_rows
+    from partnerships.models import Country
+    from portal.roles import sync_roles
+
+    if not Country.objects.exists():
+        create_country_rows(Country)
+    sync_roles()
+
+
+@pytest.fixture
 def partnership(db):
     return PartnershipFactory(
         name="European Lighting Cluster Alliance", acronym="ELCA", slug="elca"

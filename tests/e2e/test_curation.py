@@ -36,8 +36,8 @@ def log_in(page, portal, username):
 
 
 def fill_mou(page, *, title=TITLE, country="China", date="2014-01-15"):
-    page.get_by_label("Title").fill(title)
-    page.get_by_label("Level").select_option("c2c")
+    page.locator("#id_title").fill(title)  # not title_fr, title_de
+    page.locator("#id_level").select_option("c2c")
     page.locator("#id_country").locator("..").locator(".select2-selection").click()
     page.locator('input.select2-search__field[aria-controls="select2-id_country-results"]').fill(
         country

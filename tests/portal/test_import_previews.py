@@ -179,7 +179,9 @@ print(client.post(sys.argv[2], dict(zip(sys.argv[3::2], sys.argv[4::2]))).status
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_preview_made_by_one_process_is_confirmed_by_another(client, editor, partnership):
+def test_a_preview_made_by_one_process_is_confirmed_by_another(
+    migrated_rows, client, editor, partnership
+):
     """A load balancer may send the preview and the confirmation to two app nodes."""
     if connection.vendor != "postgresql":
         pytest.skip("two processes share a test database on PostgreSQL (SQLite's is in memory)")

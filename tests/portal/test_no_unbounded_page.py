@@ -48,7 +48,10 @@ def test_a_partnerships_page_shows_the_first_outcomes_of_each_type_and_links_to_
     see_all = "/outcomes/?partnership=elca&amp;type=mou"
     assert see_all in html
     assert "See all of its Mission" not in html  # two: all shown
-    assert f"{Outcome.Type.MOU.label} (65)" in html
+    assert (
+        f'{Outcome.Type.MOU.label} (<a class="figure" data-figure="65" href="{see_all}">65</a>)'
+        in html
+    )
     listed = client.get(see_all.replace("&amp;", "&"))
     assert "65 outcomes" in listed.text
     assert len(many.content) < len(few.content) + 25_000 < MAX_HTML

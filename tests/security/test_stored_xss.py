@@ -78,8 +78,9 @@ def hostile(model, **values):
 
 @pytest.fixture
 def hostile_portal(db):
-    # Editors name a country they add; the ISO rows are only marked EU or not.
-    Country.objects.filter(code="JP").update(name=STORED_XSS[:100])
+    # Editors name a country they add; the ISO rows are only marked EU or not. A page shows the
+    # name of the reader's language (name_en in English, a copy of name for a country added).
+    Country.objects.filter(code="JP").update(name=STORED_XSS[:100], name_en=STORED_XSS[:100])
     source = hostile(Source, slug="hostile-source")
     sector = hostile(Sector, slug="hostile-sector")
     region = hostile(Region, slug="hostile-region")
