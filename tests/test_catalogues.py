@@ -34,8 +34,7 @@ def test_every_catalogue_entry_is_translated_and_none_is_fuzzy(language):
 @pytest.mark.parametrize("language", other_languages())
 def test_msgfmt_checks_the_catalogue_and_counts_no_gap(language, tmp_path):
     checked = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", str(tmp_path / "django.mo")]
-        + [str(catalogue(language))],
+        ["msgfmt", "--check", "--statistics", "-o", tmp_path / "django.mo", catalogue(language)],
         capture_output=True,
         text=True,
         env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
@@ -59,7 +58,9 @@ def test_the_committed_mo_file_holds_the_catalogue(language):
             assert messages.get((key, 0)) == entry.msgstr[0], f"{entry.msgid!r}: run make messages"
 
 
-def test_the_catalogues_hold_every_string_of_the_code_and_templates(tmp_path, settings, monkeypatch):
+def test_the_catalogues_hold_every_string_of_the_code_and_templates(
+    tmp_path, settings, monkeypatch
+):
     """makemessages over the code, into a copy of the catalogues: nothing new, nothing left empty.
 
     It runs in a folder of links to the code, so that it writes to the copy: run in the project,

@@ -44,7 +44,8 @@ def alternates(response) -> dict[str, str]:
 
 def switcher_links(response) -> dict[str, str]:
     found = re.findall(
-        r'<a class="nav-link" href="(/language/[^"]+)" hreflang="([^"]+)"', response.content.decode()
+        r'<a class="nav-link" href="(/language/[^"]+)" hreflang="([^"]+)"',
+        response.content.decode(),
     )
     return {code: href.replace("&amp;", "&") for href, code in found}
 
@@ -75,9 +76,7 @@ def test_every_page_names_its_versions_in_each_language_and_the_default(client, 
 def test_the_first_visit_to_the_home_page_follows_accept_language(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-BE,fr;q=0.9,en;q=0.5")
     assert response.status_code == 302 and response["Location"] == "/fr/"
-    assert {"Accept-Language", "Cookie"} <= {
-        name.strip() for name in response["Vary"].split(",")
-    }
+    assert {"Accept-Language", "Cookie"} <= {name.strip() for name in response["Vary"].split(",")}
     assert client.get("/", HTTP_ACCEPT_LANGUAGE="de")["Location"] == "/de/"
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en")
     assert english.status_code == 200 and html_lang(english) == "en"
@@ -114,7 +113,13 @@ def test_the_switcher_goes_nowhere_but_the_portal(client, db):
 
 
 def test_programs_addresses_have_no_prefix_and_keep_working(client, seeded):
-    for path in ["/api/partnerships/", "/healthz", "/sitemap.xml", "/robots.txt", "/catalog.jsonld"]:
+    for path in [
+        "/api/partnerships/",
+        "/healthz",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/catalog.jsonld",
+    ]:
         assert client.get(path).status_code == 200, path
     assert client.get("/fr/api/partnerships/").status_code == 404
     english, french = client.get("/feeds/outcomes/"), client.get("/fr/feeds/outcomes/")
