@@ -169,3 +169,16 @@ def data_text() -> str:
                 for row in model._default_manager.values_list(*texts):
                     values.extend(str(value) for value in row if value)
     return "\n".join(values)
+
+
+# Where the interface's strings are: the code of each layer and the templates.
+SOURCES = ["core", "partnerships", "outcomes", "portal", "templates"]
+
+
+def linked_sources(folder: Path) -> Path:
+    """``folder`` with links to the code and templates, for makemessages to run in (with
+    ``symlinks=True``): run in the project, it writes every string to the project's own
+    locale/, whatever LOCALE_PATHS says, since the files lie beside it."""
+    for name in SOURCES:
+        (folder / name).symlink_to(Path(settings.BASE_DIR) / name)
+    return folder

@@ -13,10 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.catalogues import catalogue, other_languages, read_po
-
-# Where the interface's strings are: the code of each layer and the templates.
-SOURCES = ["core", "partnerships", "outcomes", "portal", "templates"]
+from tests.catalogues import catalogue, linked_sources, other_languages, read_po
 
 pytestmark = pytest.mark.skipif(
     shutil.which("msgfmt") is None, reason="GNU gettext (msgfmt) is not installed"
@@ -61,12 +58,8 @@ def test_the_committed_mo_file_holds_the_catalogue(language):
 def test_the_catalogues_hold_every_string_of_the_code_and_templates(
     tmp_path, settings, monkeypatch
 ):
-    """makemessages over the code, into a copy of the catalogues: nothing new, nothing left empty.
-
-    It runs in a folder of links to the code, so that it writes to the copy: run in the project,
-    it would write to the catalogues of the project."""
-    for name in SOURCES:
-        (tmp_path / name).symlink_to(settings.BASE_DIR / name)
+    """makemessages over the code, into a copy of the catalogues: nothing new, nothing left empty."""
+    linked_sources(tmp_path)
     shutil.copytree(settings.BASE_DIR / "locale", tmp_path / "locale")
     settings.LOCALE_PATHS = [tmp_path / "locale"]
     monkeypatch.chdir(tmp_path)

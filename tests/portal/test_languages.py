@@ -197,3 +197,13 @@ def test_no_english_interface_text_is_left_on_any_page_type(client, seeded, lang
         if found:
             left[name] = sorted(found)
     assert left == {}
+
+
+def test_numbers_for_machines_stay_unlocalised_on_french_and_german_pages(client, seeded):
+    """French and German write 497,1 where English writes 497.1: not in an SVG's coordinates, nor
+    in the figures and counts that scripts and tests read from attributes."""
+    for path in ["/fr/", "/de/statistics/"]:
+        page = client.get(path).content.decode()
+        numbers = re.findall(r' (?:cx|cy|x|y|width|height|viewBox|data-[a-z-]+)="([^"]*)"', page)
+        assert numbers, path
+        assert [n for n in numbers if re.search(r"\d,\d|\d[\u202f\xa0]\d", n)] == [], path
