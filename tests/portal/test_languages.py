@@ -6,6 +6,8 @@ import re
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.catalogues import (
@@ -207,3 +209,19 @@ def test_numbers_for_machines_stay_unlocalised_on_french_and_german_pages(client
         numbers = re.findall(r' (?:cx|cy|x|y|width|height|viewBox|data-[a-z-]+)="([^"]*)"', page)
         assert numbers, path
         assert [n for n in numbers if re.search(r"\d,\d|\d[\u202f\xa0]\d", n)] == [], path
+
+
+def test_a_french_page_costs_the_queries_its_english_page_does(client, seeded):
+    """Cold (an empty cache) and warm, as tests/portal/test_queries_per_page.py counts them."""
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(path).status_code == 200, path
+        return len(context)
+
+    for path in ["/", FILTERED, "/countries/TN/", "/outcomes/?type=mou", "/statistics/"]:
+        counts = {}
+        for prefix in ("", "/fr"):
+            cache.clear()
+            counts[prefix] = (queries(prefix + path), queries(prefix + path))
+        assert counts["/fr"] == counts[""], path
