@@ -112,6 +112,8 @@ def test_the_switcher_goes_nowhere_but_the_portal(client, db):
     response = client.get("/language/de/", {"next": "https://elsewhere.example/partnerships/"})
     assert response["Location"] == "/de/"
     assert client.get("/language/xx/", {"next": "/"}).status_code == 404
+    # Crawlers find each language at its own address (hreflang), not through the switcher.
+    assert "Disallow: /language/" in client.get("/robots.txt").text.splitlines()
 
 
 def test_programs_addresses_have_no_prefix_and_keep_working(client, seeded):
