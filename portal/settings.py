@@ -193,6 +193,8 @@ LANGUAGE_CODE = "en"
 # curated text's columns (manage.py makemigrations: modeltranslation adds name_<code>, ...).
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format (DATE_FORMAT in templates); English's as the portal wrote it.
+FORMAT_MODULE_PATH = ["portal.formats"]
 # The visitor's choice of language (portal/i18n.py) lasts as long as the browser's session.
 LANGUAGE_COOKIE_AGE = None
 LANGUAGE_COOKIE_HTTPONLY = True
