@@ -21,7 +21,7 @@ from django.conf import settings
 from django.template import engines
 from django.test import RequestFactory
 from django.utils import translation
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, MONTHS_AP
 from django_countries import countries
 
 from tests.catalogues import catalogue, data_text, visible_text
@@ -79,10 +79,11 @@ def in_pseudo_language(settings, pseudo_locale):
 
 
 def data_words() -> set[str]:
-    """Every word the data may show: its texts, every country's name and code, the months, and
+    """Every word the data may show: its texts, every country's name and code, the months (a date
+    in a language Django has no formats for is written as in English, "Nov. 30, 2026"), and
     the machine values of its choices (mou, b2b), which the exports' help names."""
     texts = [data_text(), *(f"{code} {name}" for code, name in countries)]
-    texts += [str(month) for month in MONTHS.values()]
+    texts += [str(month) for months in (MONTHS, MONTHS_AP) for month in months.values()]
     texts += [
         str(value)
         for app in ("partnerships", "outcomes")
