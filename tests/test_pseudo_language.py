@@ -1,8 +1,9 @@
 """Ready for more languages: every page type rendered in a made-up language shows nothing unmarked.
 
-The made-up language "xx" is built here from the English msgids: every msgstr is its msgid
-between ⟦ and ⟧ (GNU gettext's msgen and msgfilter), compiled with msgfmt into a temporary
-LOCALE_PATHS. A page in it shows the interface's text marked and the data as it is; any word left
+The made-up catalogue is built here from the English msgids: every msgstr is its msgid between
+⟦ and ⟧ (GNU gettext's msgen and msgfilter), compiled with msgfmt into a temporary LOCALE_PATHS
+that stands in for the portal's own, as German's: a language of LANGUAGES, since the curated text
+has its columns per language (name_de), read by Django's own German catalogues (month names). A page in it shows the interface's text marked and the data as it is; any word left
 outside the marks that is not the data's (a name, a description, a country, a number, a month)
 is a string that would stay in English in any new language: a template's text without
 {% translate %}, a label built in Python without gettext, a string formatted too early.
@@ -35,7 +36,7 @@ pytestmark = [
     ),
 ]
 
-PSEUDO = "xx"
+PSEUDO = "de"  # the made-up catalogue stands in for German's
 OPEN, CLOSE = "⟦", "⟧"
 # Words that are the same in every language (as tests/test_templates_translatable.py allows them).
 SAME_IN_EVERY_LANGUAGE = {"CSV", "JSON", "XLSX", "PDF", "ESCP", "ESCPs", "API", "ISO"}
@@ -53,7 +54,7 @@ def _run(*command, **options) -> None:
 
 @pytest.fixture(scope="module")
 def pseudo_locale():
-    """locale/xx/LC_MESSAGES/django.mo in a temporary folder: every message marked."""
+    """locale/de/LC_MESSAGES/django.mo in a temporary folder: every message marked."""
     folder = Path(tempfile.mkdtemp())
     blank, english, marked = folder / "blank.po", folder / "en.po", folder / "xx.po"
     messages = folder / PSEUDO / "LC_MESSAGES"
@@ -72,18 +73,18 @@ def pseudo_locale():
 
 @pytest.fixture
 def in_pseudo_language(settings, pseudo_locale):
-    settings.LANGUAGES = [*settings.LANGUAGES, (PSEUDO, "Pseudo")]
-    settings.LOCALE_PATHS = [pseudo_locale, *settings.LOCALE_PATHS]
+    settings.LOCALE_PATHS = [pseudo_locale]
     yield
     translation.activate(settings.LANGUAGE_CODE)
 
 
 def data_words() -> set[str]:
-    """Every word the data may show: its texts, every country's name and code, the months (a date
-    in a language Django has no formats for is written as in English, "Nov. 30, 2026"), and
+    """Every word the data may show: its texts, every country's name and code, the months (in
+    Django's own catalogue of the language), and
     the machine values of its choices (mou, b2b), which the exports' help names."""
     texts = [data_text(), *(f"{code} {name}" for code, name in countries)]
-    texts += [str(month) for months in (MONTHS, MONTHS_AP) for month in months.values()]
+    with translation.override(PSEUDO):
+        texts += [str(month) for months in (MONTHS, MONTHS_AP) for month in months.values()]
     texts += [
         str(value)
         for app in ("partnerships", "outcomes")
