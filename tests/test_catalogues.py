@@ -48,6 +48,8 @@ def test_the_committed_mo_file_holds_the_catalogue(language):
     with (catalogue(language).with_suffix(".mo")).open("rb") as compiled:
         messages = gettext.GNUTranslations(compiled)._catalog
     for entry in read_po(catalogue(language)):
+        if not entry.translated:
+            continue  # msgfmt leaves it out; the test above names it
         key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
         if entry.msgid_plural is None:
             assert messages.get(key) == entry.msgstr[0], f"{entry.msgid!r}: run make messages"
