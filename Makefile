@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= --numprocesses=auto --maxprocesses=4 --dist=worksteal
 PORT ?= 8000
 
-.PHONY: run test screenshots lint check lock clean vnu serve backup restore
+.PHONY: run test screenshots lint check lock clean vnu serve backup restore messages
 
 $(STAMP): requirements/dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -42,6 +42,18 @@ test: $(STAMP)
 # names one, so that `make test` leaves the work tree as it was.
 screenshots: $(STAMP)
 	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/e2e/test_screenshots.py tests/e2e/test_curation.py -k "screenshots or coordinator"
+
+# The interface's catalogues (docs/translation.md): every string of the code and templates into
+# locale/<language>/LC_MESSAGES/django.po for each language of settings.LANGUAGES but English, without
+# line numbers (no churn when code moves), then compiled to the .mo files Django reads, which are
+# committed. Untranslated strings are left empty: `msgattrib --untranslated locale/fr/LC_MESSAGES/django.po`
+# lists them, and tests/test_catalogues.py fails until they are filled.
+MESSAGE_LANGUAGES = $(shell $(PY) -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings"); import django; django.setup(); from django.conf import settings; print(" ".join("-l " + code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE))' 2>/dev/null)
+messages: $(STAMP)
+	$(PY) manage.py makemessages $(MESSAGE_LANGUAGES) --no-location --no-obsolete \
+	  --ignore=.venv --ignore=tests --ignore=bench --ignore=static --ignore=staticfiles --ignore=var --ignore=.cache
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.cache
+	@for po in locale/*/LC_MESSAGES/django.po; do printf '%s: ' $$po; msgfmt --check --statistics -o /dev/null $$po; done
 
 # Production: DJANGO_ENV=production and its required settings in the environment (docs/operations.md).
 serve: $(STAMP)

@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_render .venv/bin/python bench/render.py
     ... bench/render.py --runs 50 --only partnerships --profile   # cProfile of one page's renders
     ... bench/render.py --admin   # also the largest partnership's admin change form
+    ... bench/render.py --lang fr   # the same pages in French (/fr/...), to compare with English
 
 In one process, as a page is rendered for the first visitor after a change (once its counts are
 cached), for every logged-in curator, and everywhere with PAGE_CACHE=false: DEBUG off, the
@@ -44,6 +45,10 @@ def main():
         help="Also the admin change form of the partnership with the most outcomes (a superuser "
         "is made for it inside a transaction that is rolled back).",
     )
+    parser.add_argument(
+        "--lang",
+        help="Render the pages in this language of settings.LANGUAGES (/fr/... for fr).",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -62,6 +67,8 @@ def main():
 
     assert not settings.DEBUG and not settings.PAGE_CACHE
     pages = [(name, url) for name, url in _pages() if not args.only or args.only in name]
+    if args.lang and args.lang != settings.LANGUAGE_CODE:
+        pages = [(f"{name} [{args.lang}]", f"/{args.lang}{url}") for name, url in pages]
     if not pages:
         names = ", ".join(name for name, _ in _pages())
         sys.exit(f"No page's name contains “{args.only}”. The pages: {names}.")

@@ -44,6 +44,7 @@ from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language
 
 from core import counts, db_router
 
@@ -149,9 +150,10 @@ def key(name: str, parts, current: str | None = None) -> str:
     """The cache key of ``parts`` under ``name`` in generation ``current`` (the current one by default).
 
     ``parts`` must be canonical (validated, in a fixed order): every distinct value is an entry.
+    Each language keeps its own: a kept value may hold words (a chart's caption, a page).
     """
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"portal:{current or generation()}:{name}:{digest}"
+    return f"portal:{current or generation()}:{name}:{get_language()}:{digest}"
 
 
 def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool = False) -> T:

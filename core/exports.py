@@ -41,7 +41,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from core.provenance import Provenance
 from core.xlsx_stream import Sheet, xlsx_stream
@@ -103,6 +103,20 @@ class Column:
     @property
     def heading(self) -> str:
         return str(self.label or self.name)
+
+    @property
+    def kind_label(self) -> str:
+        """What the column holds, in the reader's language (the exports' help page)."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
+
+
+# Each column kind in words, for people.
+KIND_LABELS = {
+    "text": pgettext_lazy("what an export column holds", "text"),
+    "number": pgettext_lazy("what an export column holds", "number"),
+    "date": pgettext_lazy("what an export column holds", "date"),
+    "list": pgettext_lazy("what an export column holds", "list"),
+}
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,25 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
+    def build_choices(self, fields, labels) -> list[tuple[str, str]]:
+        """django-filter's choices, each descending one labelled in the reader's language: the
+        library formats "Name (descending)" once, when the list's module is imported."""
+        choices = super().build_choices(fields, labels)
+        ascending = dict(choices)
+        return [
+            (value, labels.get(value) or _descending(ascending[value[1:]]))
+            if value.startswith("-")
+            else (value, label)
+            for value, label in choices
+        ]
+
+
+def _descending_label(label) -> str:
+    return gettext("%(label)s (descending)") % {"label": label}
+
+
+_descending = lazy(_descending_label, str)
+
 
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.

@@ -13,7 +13,6 @@ from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.exports import Column, Export, value_column
 from core.translated import localized
@@ -229,13 +228,7 @@ def _results_in_words(groups: list[tuple[str, list[tuple[str, int]]]]) -> str:
     for type_value, countries in groups:
         known = by_value.get(type_value)
         total = sum(n for _, n in countries)
-        singular = str(known.verbose_name) if known else type_value
-        plural = str(known.plural) if known else type_value
-        part = ngettext("%(count)s %(singular)s", "%(count)s %(plural)s", total) % {
-            "count": total,
-            "singular": singular,
-            "plural": plural,
-        }
+        part = known.counted % {"count": total} if known else f"{total} {type_value}"
         named = [f"{n} {name}" if n > 1 else name for name, n in countries if name]
         if named:
             part += f" ({', '.join(named)})"

@@ -79,7 +79,7 @@ class OutcomeFeed(Feed):
         if item.country:
             facts.append(item.country.name)
         if item.date:
-            facts.append(date_format(item.date, "j F Y"))
+            facts.append(date_format(item.date))
         elif item.year:
             facts.append(str(item.year))
         summary = f"<p>{escape(' · '.join(facts))}</p>"

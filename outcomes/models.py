@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.text import get_text_list
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import review
@@ -686,12 +686,7 @@ def describe_engagements(counts: dict[str, int], *, partnership: str, country: s
     for kind in outcome_types.all_types():
         n = counts.get(kind.value)
         if n:
-            one, many = kind.verbose_name or kind.label, kind.plural
-            words = ngettext("%(count)s %(one)s", "%(count)s %(many)s", n) % {
-                "count": n,
-                "one": one,
-                "many": many,
-            }
+            words = kind.counted % {"count": n}
             query = urlencode({"partnership": partnership, "country": country, "type": kind.value})
             parts.append((n, f"{reverse('outcomes:outcome-list')}?{query}", words))
     return format_html_join(", ", '<a class="figure" data-figure="{}" href="{}">{}</a>', parts)

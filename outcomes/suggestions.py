@@ -32,6 +32,10 @@ from partnerships.models import Partnership
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 _SIGNER = signing.TimestampSigner(salt="outcomes.suggestion.opened")
 MAX_AGE_SECONDS = 24 * 3600
+# The lists' empty choice. Django's own label (BLANK_CHOICE_LABEL, new in 6.1) is missing from its
+# German catalogue and from most of the 24 languages'; marked here, the same text is in the portal's
+# catalogues, which Django reads before its own, so the admin's lists show it translated too.
+EMPTY_CHOICE = gettext_lazy("- Select an option -")
 
 
 class SuggestionForm(forms.ModelForm):
@@ -62,6 +66,8 @@ class SuggestionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = Partnership.objects.published().order_by("name")
+        self.fields["partnership"].empty_label = EMPTY_CHOICE
+        self.fields["country"].empty_label = EMPTY_CHOICE
         self.fields["type"].choices = [
             (kind.value, kind.label)
             for kind in outcome_types.all_types()

@@ -20,6 +20,7 @@ from django.db.migrations.serializer import BaseSerializer, serializer_factory
 from django.db.migrations.writer import MigrationWriter
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from core.exports import one_of
 
@@ -47,6 +48,9 @@ class OutcomeType:
     located: bool = False
     # Above its admin list: what these outcomes are, for a new curator.
     description: str = ""
+    # A number of them, "%(count)s MoUs": one ngettext per type, so that each language chooses
+    # its own plural form (ngettext_lazy("%(count)s MoU", "%(count)s MoUs", "count")).
+    counted: str = ""
     # Its admin list's columns and filters, where not those common to all types.
     list_display: tuple[str, ...] = ()
     list_filter: tuple[str, ...] = ()
@@ -70,6 +74,7 @@ DEFINED = (
         model_name="MoU",
         verbose_name=_("MoU"),
         plural=_("MoUs"),
+        counted=ngettext_lazy("%(count)s MoU", "%(count)s MoUs", "count"),
         fieldsets=(
             (
                 _("The MoU"),
@@ -115,6 +120,7 @@ DEFINED = (
         model_name="Roadmap",
         verbose_name=_("roadmap"),
         plural=_("roadmaps"),
+        counted=ngettext_lazy("%(count)s roadmap", "%(count)s roadmaps", "count"),
         subtypes=(
             ("export_strategy", _("Strategic definition of exports")),
             ("market_study", _("Market study on target countries")),
@@ -133,6 +139,7 @@ DEFINED = (
         model_name="Office",
         verbose_name=_("office"),
         plural=_("offices"),
+        counted=ngettext_lazy("%(count)s office", "%(count)s offices", "count"),
         subtypes=(
             ("joint_office", _("Joint office")),
             ("one_stop_shop", _("One-stop-shop")),
@@ -159,6 +166,7 @@ DEFINED = (
         model_name="Mission",
         verbose_name=_("mission"),
         plural=_("missions"),
+        counted=ngettext_lazy("%(count)s mission", "%(count)s missions", "count"),
         subtypes=(
             ("matchmaking_event", _("Cluster match-making event")),
             ("business_trip", _("Business trip")),
@@ -190,6 +198,7 @@ DEFINED = (
         model_name="Exchange",
         verbose_name=_("exchange"),
         plural=_("exchanges"),
+        counted=ngettext_lazy("%(count)s exchange", "%(count)s exchanges", "count"),
         subtypes=(("consultant", _("Consultant exchange")), ("staff", _("Staff exchange"))),
         fieldsets=(
             (

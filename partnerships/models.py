@@ -93,7 +93,7 @@ class Source(models.Model):
         words on the pages (the date in the reader's language) and in exports (ISO 8601)."""
         day = None
         if self.date:
-            day = date_text(self.date) if date_text else date_format(self.date, "j F Y")
+            day = date_text(self.date) if date_text else date_format(self.date)
         return ", ".join(part for part in (self.title, self.publisher, day, page) if part)
 
 

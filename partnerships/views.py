@@ -115,7 +115,7 @@ class EscpOverviewReportView(FilteredListView):
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report = self.public_list.export_class(context["object_list"], base_url="")
-        names = [column.name for column in report.columns]
+        names = [column.heading for column in report.columns]
         context.update(
             caption=lists.ESCP_OVERVIEW_CAPTION,
             columns=report.columns,

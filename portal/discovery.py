@@ -20,7 +20,8 @@ DAY = 24 * 3600
 @require_safe
 @cache_control(max_age=DAY, public=True)
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Every public page may be crawled; exports are files, each a page's rows, so not crawled.
+    """Every public page may be crawled; exports are files, each a page's rows, so not crawled, and
+    the language switcher only sets a cookie on the way to a page crawled at its own address.
 
     The admin is not named: its address is a setting (ADMIN_URL) better not published here, and
     its pages ask for a login anyway.
@@ -28,6 +29,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /*?*export=",
+        # The language switcher's links: each page's languages are in its hreflang links.
+        f"Disallow: {reverse('switch-language', args=['x']).removesuffix('x/')}",
         "Allow: /",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

@@ -8,7 +8,7 @@ from django.middleware import http
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import parse_http_date_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language_from_path, gettext
 from reversion import middleware as reversion_middleware
 
 from core import data_cache, db_router
@@ -124,11 +124,18 @@ class OpenDataCorsMiddleware:
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         if request.method in ("GET", "HEAD") and (
-            request.path.startswith(settings.OPEN_DATA_PREFIXES) or "export" in request.GET
+            _unprefixed(request.path).startswith(settings.OPEN_DATA_PREFIXES)
+            or "export" in request.GET
         ):
             response["Access-Control-Allow-Origin"] = "*"
             response["Access-Control-Expose-Headers"] = "Content-Disposition, ETag"
         return response
+
+
+def _unprefixed(path: str) -> str:
+    """``path`` without its language prefix: /fr/feeds/outcomes/ is the feed /feeds/outcomes/ is."""
+    language = get_language_from_path(path)
+    return path.removeprefix(f"/{language}") if language else path
 
 
 class ReplicaReadsMiddleware:

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "portal.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language, from the address (/fr/...); before anything that resolves the URL (portal/i18n.py).
+    "portal.i18n.LanguageMiddleware",
     # Before authentication: an expired session is emptied before anyone is read from it.
     "portal.sessions.SessionLifetimeMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,9 +188,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The Commission's working languages. Adding one: a line here, its catalogue, and a migration for
-# the curated text's columns (manage.py makemigrations: modeltranslation adds name_<code>, ...).
+# The Commission's working languages, each named in itself for the switcher. Adding one: a line
+# here, its catalogue in locale/<code>/LC_MESSAGES (docs/translation.md), and a migration for the
+# curated text's columns (manage.py makemigrations: modeltranslation adds name_<code>, ...).
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in each language's own format (DATE_FORMAT in templates); English's as the portal wrote it.
+FORMAT_MODULE_PATH = ["portal.formats"]
+# The visitor's choice of language (portal/i18n.py) lasts as long as the browser's session.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Curated text (names, descriptions, titles) is entered per language; English is the source's and
 # the fallback where a translation is missing (core/translated.py marks it for the reader).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
@@ -281,6 +291,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

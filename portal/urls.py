@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -6,7 +7,7 @@ from django_otp.admin import OTPAdminSite
 
 from outcomes.views import OutcomesReportView
 from partnerships import urls as partnership_urls
-from portal import catalogue, detail_pages, discovery, views
+from portal import catalogue, detail_pages, discovery, i18n, views
 from portal.api import api
 from portal.sitemaps import SITEMAPS
 
@@ -28,8 +29,8 @@ partnership_pages = [
     path("countries/<str:code>/", detail_pages.CountryDetailView.as_view(), name="country-detail"),
 ]
 
+# For programs, and the admin (which speaks the curator's language, portal/i18n.py): no prefix.
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", discovery.robots_txt, name="robots-txt"),
     path("favicon.ico", discovery.favicon, name="favicon"),
@@ -48,15 +49,23 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("language/<str:code>/", i18n.switch_language, name="switch-language"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", api.urls),
+]
+
+# The pages people read, and their feeds: in English at the addresses they have always had, in
+# the other languages under a prefix (/fr/partnerships/). docs/decisions.md says why.
+urlpatterns += i18n_patterns(
+    path("", views.HomeView.as_view(), name="home"),
     path("about/exports/", views.ExportsHelpView.as_view(), name="exports-help"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("reports/outcomes/", OutcomesReportView.as_view(), name="outcomes-report"),
     path("feeds/", include("outcomes.feed_urls")),
-    path(settings.ADMIN_URL, admin.site.urls),
-    path("api/", api.urls),
     path("", include((partnership_pages, partnership_urls.app_name))),
     path("outcomes/", include("outcomes.urls")),
-]
+    prefix_default_language=False,
+)
 
 # Also answers 503 "temporarily unavailable" when the database cannot be reached.
 handler500 = "portal.views.server_error"

@@ -51,7 +51,13 @@ def validate(paths: list[Path]) -> list[str]:
 @pytest.mark.long
 def test_every_public_page_type_is_valid_html(client, seeded, tmp_path):
     paths = []
-    for name, url in public_pages().items():
+    pages = {
+        **public_pages(),
+        # One page in French and one in German: the switcher, hreflang links, longer words.
+        "partnerships-fr": "/fr/partnerships/?sector=healthcare&target_country=JP",
+        "country-de": "/de/countries/TN/",
+    }
+    for name, url in pages.items():
         response = client.get(url)
         assert response.status_code in (200, 400), url
         path = tmp_path / f"{name}.html"

@@ -18,11 +18,24 @@ from core import data_cache, exports
 from core import translated as translation
 from core.citation import Citation
 from outcomes.rows import table_rows as outcome_table_rows
-from portal import structured_data
+from portal import i18n, structured_data
 
 register = template.Library()
 
 QR_MODULE = 5  # pixels per module of a QR code: a 2FA address (version 6, 49 modules) is 245 px
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[dict[str, str]]:
+    """This page in every language, for the switcher and the hreflang links (portal/i18n.py)."""
+    request = context.get("request")
+    return i18n.language_versions(request) if request is not None else []
+
+
+@register.filter
+def startswith(text: str, prefix: str) -> bool:
+    """Whether ``text`` begins with ``prefix``: the current page's path under a section's address."""
+    return str(text).startswith(str(prefix))
 
 
 @register.simple_tag

@@ -36,6 +36,17 @@ def test_public_pages_have_no_serious_accessibility_violations(portal, page):
     assert problems == {}
 
 
+def test_french_and_german_pages_have_no_serious_accessibility_violations(portal, page):
+    problems = {}
+    for url in ["/fr/partnerships/?sector=healthcare&target_country=JP", "/de/countries/TN/"]:
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(portal + url)
+            if found := violations(page):
+                problems[f"{url} at {width}px"] = found
+    assert problems == {}
+
+
 def test_the_api_reference_has_no_violation_of_any_impact(portal, page):
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})

@@ -16,6 +16,8 @@ PAGES = {
     "outcomes": "/outcomes/?type=mou&country=CN",
     "country": "/countries/TN/",
     "report": "/reports/escp-overview/",
+    # The same list in French: the interface in the reader's language, the data as entered.
+    "partnerships-fr": "/fr/partnerships/?target_country=TN",
 }
 SIZES = {"desktop": (1280, 900), "phone": (375, 812)}
 # Pages whose screenshot must show where their facts come from, above the fold.

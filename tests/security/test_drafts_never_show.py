@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -53,7 +54,14 @@ DRAFT_SECTOR, DRAFT_REGION = f"{MARKER}-sector", f"{MARKER}-steppe"
 # A published cluster and a published partnership whose pages would name a draft they are tied to.
 PUBLISHED_CLUSTER, PUBLISHED_PARTNERSHIP = "aerospace-valley", "elca"
 
-SKIPPED_PREFIXES = ("/admin/", "/static/")
+# The language switcher (a redirect that sets a cookie) and the pages in the other languages, which
+# show the same records as the English ones (tests/portal/test_languages.py): crawled in English.
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/language/",
+    *(f"/{code}/" for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE),
+)
 # The API's lists that take the filters of a page: each facet option is tried on both.
 API_OF_LIST = {"/partnerships/": "/api/partnerships/", "/outcomes/": "/api/outcomes/"}
 API_OF_LIST["/clusters/"] = "/api/clusters/"
@@ -269,6 +277,9 @@ def start_urls():
         "outcomes:outcome-detail": [{"pk": pk} for pk in outcomes],
         "api:outcome": [{"outcome_id": pk} for pk in outcomes],
         "sitemap-section": [{"section": section} for section in SITEMAPS],
+        # A redirect that sets the language cookie, kept from crawlers by robots.txt; the other
+        # languages' pages show what the English ones do (tests/portal/test_languages.py).
+        "switch-language": [],
     }
     urls = []
     for name, parameters in public_url_patterns().items():
