@@ -28,6 +28,16 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A request in French leaves French active in this thread: later tests reverse in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def migrated_rows(transactional_db):
     """What the migrations made (the countries, the roles), put back for a test that commits: an

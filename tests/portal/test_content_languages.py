@@ -11,6 +11,7 @@ from django.utils import translation
 from outcomes.models import Outcome
 from partnerships.filters import PartnershipFilter
 from partnerships.models import Country, MemberCountry, Partnership, TargetMarket
+from portal.i18n import path_in_language
 from tests.factories import OutcomeFactory, PartnershipFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,10 @@ def translated(lighting):
 
 
 def page(client, url, language):
-    with translation.override(language):
-        response = client.get(url)
-    assert response.status_code == 200
+    """``url`` as a reader of ``language`` opens it: under /fr/, /de/ (the language a request
+    activates stays active after it, so ``reverse()`` here may give any language's address)."""
+    response = client.get(path_in_language(url, language))
+    assert response.status_code == 200, url
     return response.content.decode()
 
 
@@ -51,7 +53,7 @@ def test_a_missing_translation_shows_the_english_text_marked_as_such(client, lig
     text = page(client, lighting.get_absolute_url(), "fr")
 
     assert '<h1><span lang="en">European Lighting Cluster Alliance</span>' in text
-    assert "(in English)" in text  # the note; its French words are the catalogue's
+    assert "(en anglais)" in text  # the note, in the reader's language
     assert '<div lang="en"><p>Lighting clusters going to China together.</p></div>' in text
     # In English nothing is marked.
     assert 'lang="en"><p>' not in page(client, lighting.get_absolute_url(), "en")

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 FILTERED = "/partnerships/?sector=healthcare&target_country=JP"
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """A request in French leaves French active in this thread: later tests reverse in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 def html_lang(response) -> str:
     return re.search(r'<html lang="([^"]+)"', response.content.decode())[1]
 
