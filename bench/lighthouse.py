@@ -1,6 +1,6 @@
 """Lighthouse's four scores on five public pages, served as in production; fails under 100.
 
-    .venv/bin/python bench/lighthouse.py                       # mobile and desktop, about 6 minutes
+    .venv/bin/python bench/lighthouse.py                       # mobile and desktop, about 3 minutes
     .venv/bin/python bench/lighthouse.py --form-factor desktop --only statistics --port 8400
 
 Installs Lighthouse (LIGHTHOUSE_VERSION, from the npm registry, with npm) into
@@ -62,7 +62,9 @@ def main() -> int:
     )
     parser.add_argument("--only", help="Only the pages whose name or path contains this text.")
     parser.add_argument("--runs", type=int, default=1, help="Audits per page; the median is kept.")
-    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one).")
+    parser.add_argument(
+        "--port", type=int, default=0, help="gunicorn's port (default: a free one)."
+    )
     parser.add_argument(
         "--chrome", default=os.environ.get("CHROME_PATH", "/usr/bin/chromium"), help="Chromium."
     )

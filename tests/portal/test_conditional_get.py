@@ -115,7 +115,9 @@ def test_pages_are_sent_gzipped_and_still_answer_304_but_exports_are_not(client,
     page = client.get("/partnerships/", headers=gzip)
     assert page["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in page["Vary"]
-    assert int(page["Content-Length"]) == len(page.content) < len(client.get("/partnerships/").content)
+    assert (
+        int(page["Content-Length"]) == len(page.content) < len(client.get("/partnerships/").content)
+    )
     assert page["ETag"].startswith('W/"')
     again = client.get("/partnerships/", headers={**gzip, "If-None-Match": page["ETag"]})
     assert again.status_code == 304
