@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_PARALLEL ?= --numprocesses=auto --maxprocesses=4 --dist=worksteal
 PORT ?= 8000
 
-.PHONY: run test screenshots lint check lock clean vnu serve backup restore messages
+.PHONY: run test screenshots lint check lock clean vnu serve backup restore messages lighthouse
 
 $(STAMP): requirements/dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -87,6 +87,12 @@ vnu: $(VNU_JAR)
 $(VNU_JAR):
 	@mkdir -p $(dir $(VNU_JAR))
 	cd $(dir $(VNU_JAR)) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar -xzf vnu-jar-$(VNU_VERSION).tgz && mv package/build/dist/vnu.jar . && rm -rf package vnu-jar-$(VNU_VERSION).tgz
+
+# Lighthouse's four scores on five public pages, served as in production on a throwaway SQLite
+# database; fails under 100 (bench/README.md). Installs lighthouse from the npm registry into .cache
+# the first time; needs Chromium and npm. Not part of `make test`.
+lighthouse: $(STAMP)
+	$(PY) bench/lighthouse.py $(LIGHTHOUSE_ARGS)
 
 # Regenerate the pinned, hashed requirements from pyproject.toml (needs pip-tools in the venv).
 lock: $(STAMP)

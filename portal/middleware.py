@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.middleware import http
+from django.middleware import gzip, http
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers, set_response_etag
 from django.utils.http import parse_http_date_safe
@@ -85,6 +85,22 @@ class PolicyHeadersMiddleware:
             "Cross-Origin-Resource-Policy", settings.SECURE_CROSS_ORIGIN_RESOURCE_POLICY
         )
         return response
+
+
+class CompressPagesMiddleware(gzip.GZipMiddleware):
+    """Pages, the API's JSON and the feeds compressed (gzip) for browsers that accept it.
+
+    Django's GZipMiddleware, with its defence against BREACH (random bytes in the gzip header), for
+    whole responses only: static files come from whitenoise already compressed (Brotli and gzip,
+    made once by collectstatic), and the streamed exports stay as they are (their size, speed and
+    memory are measured as sent; docs/exports.md). Above ConditionalGetMiddleware, so the ETag is
+    the uncompressed page's, made weak here as RFC 9110 asks, and If-None-Match still gets 304.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.streaming:
+            return response
+        return super().process_response(request, response)
 
 
 class ConditionalGetMiddleware(http.ConditionalGetMiddleware):

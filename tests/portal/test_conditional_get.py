@@ -108,3 +108,20 @@ def test_writes_to_the_api_get_no_cors_header(client, rows):
     response = client.post("/api/partnerships/")
     assert response.status_code == 405
     assert "Access-Control-Allow-Origin" not in response
+
+
+def test_pages_are_sent_gzipped_and_still_answer_304_but_exports_are_not(client, rows):
+    gzip = {"Accept-Encoding": "gzip, deflate, br"}
+    page = client.get("/partnerships/", headers=gzip)
+    assert page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    assert (
+        int(page["Content-Length"]) == len(page.content) < len(client.get("/partnerships/").content)
+    )
+    assert page["ETag"].startswith('W/"')
+    again = client.get("/partnerships/", headers={**gzip, "If-None-Match": page["ETag"]})
+    assert again.status_code == 304
+    # The streamed exports go as they are made: no Content-Encoding, every row readable.
+    export = client.get("/partnerships/?export=csv", headers=gzip)
+    assert export.streaming and not export.has_header("Content-Encoding")
+    assert rows.name in b"".join(export.streaming_content).decode()
