@@ -62,7 +62,11 @@ schema.config.generation.update(modes=["positive", "negative"])
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_keeps_to_its_schema_and_never_fails(case, some_rows, connection_kept_open):
-    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+    # Plain bodies: the WSGI client does not undo the gzip a browser's Accept-Encoding gets.
+    case.call_and_validate(
+        headers={"Accept-Encoding": "identity"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
 
 
 @pytest.mark.parametrize(
