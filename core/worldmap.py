@@ -134,7 +134,12 @@ def country_shapes() -> dict[str, str]:
                 points.append(point)
         if len(points) < 3:
             return ""  # An island smaller than a pixel.
-        return "M" + "L".join(f"{x} {y}" for x, y in points) + "Z"
+        # Each point as a step from the last ("l1 0-1 2"): a third of the bytes of absolute
+        # coordinates, on pages with two maps of every country.
+        (x0, y0), steps = points[0], []
+        for (px, py), (x, y) in itertools.pairwise(points):
+            steps.append(f"{x - px} {y - py}")
+        return (f"M{x0} {y0}l" + " ".join(steps) + "z").replace(" -", "-")
 
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
