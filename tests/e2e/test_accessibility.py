@@ -18,27 +18,26 @@ def violations(page):
     ]
 
 
-@pytest.mark.long
-def test_public_pages_have_no_accessibility_violations(portal, page):
+def violations_at_both_widths(page, portal, pages: dict[str, str]) -> dict[str, list[str]]:
+    """{"<name> at <width>px": its violations} for each page (name: URL) at desktop and phone width."""
     problems = {}
-    for name, url in public_pages().items():
+    for name, url in pages.items():
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(portal + url)
             if found := violations(page):
                 problems[f"{name} at {width}px"] = found
-    assert problems == {}
+    return problems
+
+
+@pytest.mark.long
+def test_public_pages_have_no_accessibility_violations(portal, page):
+    assert violations_at_both_widths(page, portal, public_pages()) == {}
 
 
 def test_french_and_german_pages_have_no_accessibility_violations(portal, page):
-    problems = {}
-    for url in ["/fr/partnerships/?sector=healthcare&target_country=JP", "/de/countries/TN/"]:
-        for width in (1280, 375):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.goto(portal + url)
-            if found := violations(page):
-                problems[f"{url} at {width}px"] = found
-    assert problems == {}
+    urls = ["/fr/partnerships/?sector=healthcare&target_country=JP", "/de/countries/TN/"]
+    assert violations_at_both_widths(page, portal, {url: url for url in urls}) == {}
 
 
 def test_the_api_reference_has_no_violation_of_any_impact(portal, page):
