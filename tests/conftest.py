@@ -93,6 +93,19 @@ def staff_without_permission(db):
     return _staff("bystander", codenames=["view_partnership"])
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The seed data, loaded once per module and rolled back after it, for a module whose tests
+    only read: it overrides ``seeded`` with ``def seeded(seeded_once, db)``."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def seeded(db):
     """The seed data: every fact of the source document."""

@@ -4,21 +4,11 @@ or through a region's third countries only, and engagements (published outcomes 
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
 from partnerships.models import Country, Partnership
 from portal.detail_pages import country_page
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """The seed data, loaded once for this module and rolled back after it: these tests only read."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

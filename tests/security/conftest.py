@@ -8,8 +8,6 @@ on two cores; "thorough" tries many more values, for a run by hand:
 import os
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from hypothesis import HealthCheck, settings
 
 # The pages only read, so one seeded database serves every example of a test.
@@ -21,15 +19,6 @@ _common = {
 settings.register_profile("ci", max_examples=30, derandomize=True, **_common)
 settings.register_profile("thorough", max_examples=1000, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """The seed data, loaded once per module and rolled back after it: the fuzzed pages only read."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_seed", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
