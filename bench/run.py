@@ -474,9 +474,11 @@ def _exports(server, args):
     base = server.base
     # psql \copy of the same rows as the CSV export, the database's own speed as the yardstick.
     export_rows = OutcomeFilter(None, queryset=Outcome.objects.published().with_related()).qs
-    from outcomes.exports import FIELDS
+    from outcomes.exports import OutcomeExport
 
-    sql, params = export_rows.values(*FIELDS).query.sql_with_params()
+    # The export's own query: its rows and columns, the computed ones (page address, citation,
+    # names in the reader's language) included.
+    sql, params = OutcomeExport(export_rows, base_url="").values().query.sql_with_params()
     with connection.cursor() as cursor:
         sql = cursor.mogrify(sql, params).decode()
     started = time.monotonic()

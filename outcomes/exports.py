@@ -214,12 +214,6 @@ def _citation() -> Case:
     )
 
 
-# The stored fields the export reads (the benchmark copies them with psql as its yardstick).
-FIELDS = [
-    column.source for column in OutcomeExport.columns if column.source not in {"url", "citation"}
-]
-
-
 def _results_in_words(groups: list[tuple[str, list[tuple[str, int]]]]) -> str:
     """ "4 MoUs (United States, Japan, Brazil, India) + 1 roadmap", as the source lists a project's
     results; ``groups`` is [(type, [(country name, count)])] in the types' order."""
