@@ -464,23 +464,13 @@ def _paced(pages, args, base, load):
 
 
 def _exports(server, args):
-    from django.db import connection
 
-    from outcomes.filters import OutcomeFilter
-    from outcomes.models import Outcome
     from partnerships.models import Cluster
 
     results = {}
     base = server.base
     # psql \copy of the same rows as the CSV export, the database's own speed as the yardstick.
-    export_rows = OutcomeFilter(None, queryset=Outcome.objects.published().with_related()).qs
-    from outcomes.exports import OutcomeExport
-
-    # The export's own query: its rows and columns, the computed ones (page address, citation,
-    # names in the reader's language) included.
-    sql, params = OutcomeExport(export_rows, base_url="").values().query.sql_with_params()
-    with connection.cursor() as cursor:
-        sql = cursor.mogrify(sql, params).decode()
+    sql = yardstick_sql()
     started = time.monotonic()
     copied = subprocess.run(
         ["psql", os.environ["DATABASE_URL"], "-c", f"\\copy ({sql}) TO STDOUT WITH CSV"],
@@ -509,6 +499,22 @@ def _exports(server, args):
     quiet, _, _ = _hammer(base + "/partnerships/", 2, min(args.seconds, 6))
     results["quiet"] = _percentiles(quiet)
     return results
+
+
+def yardstick_sql() -> str:
+    """The CSV export's own query, parameters in place, for psql's \\copy: the rows and columns of
+    ``/outcomes/?export=csv``, the computed ones (page address, citation, names in the reader's
+    language) included."""
+    from django.db import connection
+
+    from outcomes.exports import OutcomeExport
+    from outcomes.filters import OutcomeFilter
+    from outcomes.models import Outcome
+
+    rows = OutcomeFilter(None, queryset=Outcome.objects.published().with_related()).qs
+    sql, params = OutcomeExport(rows, base_url="").values().query.sql_with_params()
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
 
 
 def _download(server, path):
