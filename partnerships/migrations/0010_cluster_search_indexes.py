@@ -5,7 +5,6 @@ name or acronym, ``partnerships.models._text_match``), on PostgreSQL only.
 partnerships read the 50,000 clusters of the 1M-outcome set, twice (its ids, then its first page).
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 SEARCHED = ("name", "acronym")
@@ -27,7 +26,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        # Kept when this migration is reversed: the outcomes' trigram indexes need it too.
+        PostgreSQLOnly("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         *(
             PostgreSQLOnly(
                 f"CREATE INDEX partnerships_cluster_search_{column} ON partnerships_cluster "
