@@ -679,13 +679,33 @@ class _PreloadingFormSet(forms.BaseInlineFormSet):
             chosen -= {str(empty) for empty in field.empty_values}
             key = field.to_field_name or "pk"
             labels = {
+                str(getattr(related, key)): field.label_from_instance(related)
+                for related in _loaded(self, rows, name, field)
+            }
+            missing = chosen - labels.keys()
+            labels |= {
                 str(getattr(row, key)): field.label_from_instance(row)
-                for row in (field.queryset.filter(**{f"{key}__in": chosen}) if chosen else ())
+                for row in (field.queryset.filter(**{f"{key}__in": missing}) if missing else ())
             }
             for form in rows:
                 form_widget = form.fields[name].widget
                 getattr(form_widget, "widget", form_widget).labels = labels
         return rows
+
+
+def _loaded(formset, rows, name: str, field: forms.ModelChoiceField) -> list[models.Model]:
+    """The related rows of ``name`` that the rows' query read with them (the inline's
+    ``related``): their labels need no query when any row of that model may be chosen (a
+    choice narrowed to the user's scope is read from its own queryset, which says which)."""
+    if field.queryset.query.where or field.get_limit_choices_to():
+        return []
+    relation = formset.model._meta.get_field(name)
+    return [
+        relation.get_cached_value(form.instance)
+        for form in rows
+        if relation.is_cached(form.instance)
+        and relation.get_cached_value(form.instance) is not None
+    ]
 
 
 class ExcerptInline(CuratedInline):

@@ -537,6 +537,19 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
             ),
             # "Has outcomes of type" facet and filter: one probe per partnership and type.
             models.Index(fields=["partnership", "type"], name="outcomes_partnership_type"),
+            # Engagements (PartnershipQuerySet.working_with), read from the index alone: the
+            # partnerships with a published outcome in a country (the US: 132,511 outcomes), and
+            # the countries of a set of partnerships (the "Works with" facet of a search).
+            models.Index(
+                fields=["country", "partnership"],
+                condition=Q(is_published=True),
+                name="outcomes_engaged_country",
+            ),
+            models.Index(
+                fields=["partnership", "country"],
+                condition=Q(is_published=True),
+                name="outcomes_engaged_partnership",
+            ),
             review.waiting_index("outcomes_outcome_waiting"),
         ]
 

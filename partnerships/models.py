@@ -1248,7 +1248,10 @@ class TargetMarketQuerySet(models.QuerySet):
         """Targets that are one of these countries, or a region holding one as a third country:
         through a region, an EU member state is never a target (docs/data-model.md)."""
         thirds = Country.objects.third_countries().filter(code__in=codes)
-        return self.filter(Q(country__in=codes) | Q(region__countries__in=thirds))
+        # The regions as ids, not a join through every region target's countries: the targets
+        # are then read from the indexes of their country and region.
+        holding = Region.countries.through.objects.filter(country__in=thirds).values("region")
+        return self.filter(Q(country__in=codes) | Q(region__in=holding))
 
     def through_regions(self) -> Self:
         """The region targets, each joined to the region's third countries: ``region__countries``

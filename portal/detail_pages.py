@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -366,27 +366,26 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     data changes."""
     code = country.code
     published = Partnership.objects.published()
-    working = published.working_with([code])
-    # Each list shows its first rows and links to the full, filtered list; the two partnership
-    # lists are read with their related rows in one go, each row marked with its lists. Which
-    # regions hold the country is known, so the regions' countries are not read.
-    first_working = _first_ids(working)
-    first_members = _first_ids(published.with_member_country([code]))
-    counted = data_cache.cached(
-        "country-counts", code, lambda: _country_counts(code, published, first_working)
-    )
-    # The table's cells from table_rows(); how each targets the country from its targets alone.
+    # Kept with the counts until the data changes: the ids of the first rows of the two
+    # partnership lists. Finding them means reading which partnerships have outcomes in the
+    # country (132,511 outcomes for the US), on every render if they were not kept.
+    counted = data_cache.cached("country-page", code, lambda: _country_counts(code, published))
+    first_working, first_members = counted["first_working"], counted["first_members"]
+    # The two partnership lists are read with their related rows in one go, each row marked
+    # with its lists; the table's cells from table_rows(); how each targets the country from its
+    # targets alone (which regions hold the country is known, so their countries are not read).
     rows = table_rows(
         list(
-            published.filter(Q(pk__in=first_working) | Q(pk__in=first_members))
-            .annotate(works_with_it=_is_in(first_working), member_here=_is_in(first_members))
+            published.filter(pk__in=sorted(set(first_working) | set(first_members)))
             .order_by("name", "pk")
             .prefetch_related(
                 Prefetch("targets", TargetMarket.objects.select_related("country", "region"))
             )
         )
     )
+    working_ids, member_ids = set(first_working), set(first_members)
     for row in rows:
+        row.works_with_it, row.member_here = row.pk in working_ids, row.pk in member_ids
         routes = row.routes_to(code, regions_with_it=counted["regions"])
         row.routes_here = ", ".join(routes)
         row.why = reasons_for_country(
@@ -435,12 +434,15 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     )
 
 
-def _country_counts(code, published, first_working) -> dict[str, Any]:
+def _country_counts(code, published) -> dict[str, Any]:
     """What a country's page counts, in one UNION ALL query: its figures (each counted as the list
     it links to selects), the member countries of the partnerships working with it (for its map),
     the ids of the regions holding it as a third country (for how each targets it), and the
-    outcomes there of the first partnerships listed (for why each is listed)."""
+    outcomes there of the first partnerships listed (for why each is listed), and the ids of the
+    first rows of its two partnership lists (for the page to read them by id)."""
     working = published.working_with([code])
+    first_working = _first_ids(working)
+    first_members = _first_ids(published.with_member_country([code]))
     members = MemberCountry.objects.filter(partnership__in=working.values("pk"))
     outcomes = Outcome.objects.published().with_country([code])
     regions = Region.countries.through.objects.filter(country=code, country__is_eu_member=False)
@@ -461,6 +463,8 @@ def _country_counts(code, published, first_working) -> dict[str, Any]:
             ],
             "regions": Tally(regions, "region"),
             "engaged": published.filter(pk__in=first_working).tally_engagements_by_kind([code]),
+            "first_working": Tally(published.filter(pk__in=first_working), "pk"),
+            "first_members": Tally(published.filter(pk__in=first_members), "pk"),
         }
     )
     figures = {
@@ -469,6 +473,8 @@ def _country_counts(code, published, first_working) -> dict[str, Any]:
     figures["outcomes"] = sum(counts["outcomes"].values())
     figures["offices"] = counts["outcomes"].get(Outcome.Type.OFFICE, 0)
     return {
+        "first_working": _ids(counts["first_working"]),
+        "first_members": _ids(counts["first_members"]),
         "figures": figures,
         "origins": set(counts["origins"]),
         "regions": {int(region) for region in counts["regions"]},
@@ -494,5 +500,6 @@ def _first_ids(partnerships):
     return partnerships.order_by("name", "pk").values("pk")[: DETAIL_ROWS + 1]
 
 
-def _is_in(ids):
-    return Case(When(pk__in=ids, then=True), default=False, output_field=BooleanField())
+def _ids(tallied: dict[str, int]) -> list[int]:
+    """The ids counted by a ``Tally(..., "pk")``, by id (the page reads them in its own order)."""
+    return sorted(int(pk) for pk in tallied)

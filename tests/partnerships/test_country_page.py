@@ -4,6 +4,8 @@ there) and that have members there."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import strip_tags
 
 from outcomes.models import Outcome
@@ -85,6 +87,26 @@ def test_the_offices_are_listed_even_when_newer_outcomes_fill_the_outcome_list(c
     assert [o.title for o in page.context["page"].offices] == ["Office 3", "Office 2", "Office 1"]
     assert page.context["page"].offices.more is False
     assert "Office 1</a>, by ELCA" in page.text
+
+
+def test_once_counted_a_render_reads_the_outcomes_only_for_its_outcome_list(client):
+    # The partnerships with outcomes there are found once per change of the data, with the
+    # counts: on the 1M set the US has 132,511 outcomes, read twice a render when they were not.
+    engaged = PartnershipFactory(name="Engaged")
+    OutcomeFactory(partnership=engaged, title="An MoU", country_id="TN")
+    member = PartnershipFactory(name="Member")
+    MemberCountry.objects.create(partnership=member, country_id="TN")
+    client.get("/countries/TN/")
+
+    with CaptureQueriesContext(connection) as context:
+        page = client.get("/countries/TN/")
+
+    assert [p.name for p in page.context["page"].working] == ["Engaged"]
+    assert [p.name for p in page.context["page"].members] == ["Member"]
+    assert "1 MoU" in page.text
+    reading_outcomes = [q["sql"] for q in context if "outcomes_outcome" in q["sql"]]
+    assert len(reading_outcomes) == 1, reading_outcomes
+    assert "An MoU" in page.text
 
 
 def test_a_renamed_country_shows_its_new_name_at_once(client):

@@ -95,7 +95,8 @@ def test_the_admin_form_of_a_partnership_caps_its_outcomes_in_at_most_20_queries
     add_outcomes(busy_partnership, 60)
     many, many_queries = queries(client, url)
 
-    assert many_queries == few_queries <= 20
+    # 20 when each inline's autocompletes read the labels their rows had already read with them.
+    assert many_queries == few_queries <= 17
     outcome_rows = re.findall(r'id="outcomes-\d+"', many.text)
     assert len(outcome_rows) == 25
     changelist = reverse("admin:outcomes_outcome_changelist")
