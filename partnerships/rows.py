@@ -30,7 +30,7 @@ from core.translated import (
     translation_of,
 )
 from core.url_patterns import url_of
-from partnerships.models import MemberCountry, Partnership, TargetMarket
+from partnerships.models import Cluster, MemberCountry, Partnership, TargetMarket
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +119,7 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             kind=kinds.get(row.kind, row.kind),
             sectors=in_reader_language_list(sectors[row.pk]),
             declared=row.declared_counts,
-            member_countries=SafeString(
-                ", ".join(
-                    f'<abbr title="{escape(str(title))}">{escape(label)}</abbr>'
-                    for title, label in map(_member, members[row.pk])
-                )
-            ),
+            member_countries=member_countries(members[row.pk]),
             targets=SafeString(
                 ", ".join(
                     (
@@ -138,6 +133,17 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             ),
         )
     return rows
+
+
+def member_countries(entries: Iterable[tuple]) -> SafeString:
+    """'<abbr title="France">FR</abbr>, <abbr title="Sweden and Denmark (one cross-border
+    member)">SE-DK</abbr>' of (code, name, cross-border code, its name) entries."""
+    return SafeString(
+        ", ".join(
+            f'<abbr title="{escape(str(title))}">{escape(label)}</abbr>'
+            for title, label in map(_member, entries)
+        )
+    )
 
 
 def _member(entry) -> tuple[str, str]:
@@ -168,3 +174,66 @@ def _target(target: TargetMarket) -> tuple:
         translation_of(target.region, "name") if target.region_id else None,
         target.tentative,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRow:
+    """A row of the clusters page's table of declared members, as plain values."""
+
+    url: str
+    name: str
+    partner_count: int
+    member_countries: SafeString
+
+
+def declared_rows(partnerships: Iterable[Partnership]) -> list[DeclaredRow]:
+    """A row for each of ``partnerships`` (with their member countries prefetched, with the
+    countries), in the reader's language."""
+    partnership_url = url_of("partnerships:partnership-detail")
+    return [
+        DeclaredRow(
+            url=partnership_url(row.slug),
+            name=row.display_name,
+            partner_count=row.partner_count,
+            member_countries=member_countries(
+                (
+                    entry.country_id,
+                    entry.country.name,
+                    entry.cross_border_country_id,
+                    entry.cross_border_country.name if entry.cross_border_country_id else None,
+                )
+                for entry in row.member_countries.all()
+            ),
+        )
+        for row in partnerships
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterCells:
+    """What a row of the cluster table shows of one cluster."""
+
+    url: str
+    name: str
+    country: SafeString  # "Sweden and Denmark", in the reader's language
+    label: str  # the excellence label's name, or ""
+
+
+def cluster_rows(clusters: Iterable[Cluster]) -> list[Cluster]:
+    """``clusters`` (with their country and cross-border country), each with its ``cells``."""
+    cluster_url = url_of("partnerships:cluster-detail")
+    labels = {value: str(label) for value, label in Cluster.Label.choices}
+    rows = list(clusters)
+    for cluster in rows:
+        country = escape(cluster.country.name)
+        if cluster.cross_border_country_id:
+            # As {% blocktranslate %} writes it: the name escaped, the translation as it is.
+            other = gettext("and %(other)s") % {"other": escape(cluster.cross_border_country.name)}
+            country = f"{country} {other}"
+        cluster.cells = ClusterCells(
+            url=cluster_url(cluster.slug),
+            name=str(cluster),
+            country=SafeString(country),
+            label=labels.get(cluster.label, cluster.label),
+        )
+    return rows

@@ -17,7 +17,7 @@ from partnerships.models import (
     Sector,
     TargetMarket,
 )
-from partnerships.rows import table_rows
+from partnerships.rows import cluster_rows, declared_rows, table_rows
 from partnerships.selectors import explain_rows
 
 
@@ -163,9 +163,14 @@ class ClusterListView(FilteredListView):
     template_name = "partnerships/cluster_list.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        return super().get_context_data(
-            declared=data_cache.cached("declared-members", (), declared_members), **kwargs
+        context = super().get_context_data(
+            # Kept per language, its rows as plain values (a new name: no entry of the former
+            # shape, with model objects, is read).
+            declared=data_cache.cached("declared-member-rows", (), declared_members),
+            **kwargs,
         )
+        context["object_list"] = cluster_rows(context["object_list"])
+        return context
 
 
 # Partnerships shown by their declared members on the clusters page; the rest are a sort away.
@@ -174,7 +179,8 @@ DECLARED_ROWS = 25
 
 def declared_members() -> dict[str, Any]:
     """The member clusters the published partnerships declare: their total, the partnerships with
-    the most, and per country the partnerships declaring members there."""
+    the most (their table's rows, in the reader's language), and per country the partnerships
+    declaring members there."""
     partnerships = Partnership.objects.published()
     by_country = partnerships.tally_by_member_country().counts()
     names = dict(country_choices())
@@ -185,7 +191,7 @@ def declared_members() -> dict[str, Any]:
     return {
         "total": declared["total"] or 0,
         "declaring": declared["declaring"],
-        "partnerships": list(
+        "partnerships": declared_rows(
             partnerships.filter(partner_count__isnull=False)
             .prefetch_related(Prefetch("member_countries", entries))
             .order_by("-partner_count", "name", "pk")[:DECLARED_ROWS]
