@@ -81,7 +81,9 @@ def _targets(ids: list[int]) -> QuerySet:
 
 
 def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
-    """``partnerships``, each with its ``cells``; a queryset's own prefetches are not read."""
+    """``partnerships``, each with its ``cells``, and its ``target_entries``: (code, country,
+    region id, region, its translation, tentative) of each target. A queryset's own prefetches
+    are not read."""
     if isinstance(partnerships, QuerySet):
         partnerships = partnerships.prefetch_related(None)
     rows = list(partnerships)
@@ -113,6 +115,8 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
         escape(gettext("possibly"))
     )
     for row in rows:
+        # What partnerships/selectors.py's explain_rows() reads of the targets.
+        row.target_entries = targets[row.pk]
         row.cells = Cells(
             url=partnership_url(row.slug),
             name=_name(row),

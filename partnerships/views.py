@@ -15,7 +15,6 @@ from partnerships.models import (
     MemberCountry,
     Partnership,
     Sector,
-    TargetMarket,
 )
 from partnerships.rows import cluster_rows, declared_rows, table_rows
 from partnerships.selectors import explain_rows
@@ -64,13 +63,6 @@ def partnership_figures(partnerships: QuerySet) -> dict[str, Any]:
     }
 
 
-# A target's country and region, and the region's countries: what explain_rows() reads.
-TARGETS_WITH_REGIONS = Prefetch(
-    "targets",
-    TargetMarket.objects.select_related("country", "region").prefetch_related("region__countries"),
-)
-
-
 class PartnershipListView(FilteredListView):
     public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
@@ -84,10 +76,8 @@ class PartnershipListView(FilteredListView):
             name: chosen.get(name) or []
             for name in ("target_country", "works_with", "target_region")
         }
-        rows = context["object_list"]
+        rows = table_rows(context["object_list"])
         if any(wanted.values()):
-            # Read with the targets explain_rows() needs; table_rows() reads the rest.
-            rows = list(rows.prefetch_related(None).prefetch_related(TARGETS_WITH_REGIONS))
             explain_rows(
                 rows,
                 target_countries=wanted["target_country"],
@@ -95,7 +85,7 @@ class PartnershipListView(FilteredListView):
                 target_regions=wanted["target_region"],
             )
             context["why_heading"] = gettext("Why it is listed")
-        context["object_list"] = table_rows(rows)
+        context["object_list"] = rows
         context["search_meanings"] = self.filterset.search_meanings()
         return context
 
