@@ -4,28 +4,33 @@ what the table shows.
 The template used to read each row's sectors, member countries and targets through includes,
 lookups and prefetched model objects (the targeted regions' countries among them: hundreds of
 objects a page), and reverse() each link: most of a page's rendering. Here the related rows are
-read as plain values, three queries for any number of rows, and each row's cells are written
-once, so the template only places them. Why a row is listed is partnerships/selectors.py's.
+read as plain values, three small queries for any number of rows whose SQL is compiled once per
+process (core/compiled_queries.py: the ORM's compilation cost more than the database's answer),
+and each row's cells are written once, escaped with the standard library's html.escape (what
+Django's escape() calls, without its wrappers), so that the template only places them. Why a row
+is listed is partnerships/selectors.py's.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from django.db.models import QuerySet
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from core.compiled_queries import rows_for_ids
 from core.translated import (
     in_language,
     in_reader_language,
     in_reader_language_list,
+    reader_language,
     translated,
     translation_of,
 )
 from core.url_patterns import url_of
-from partnerships.models import MemberCountry, Partnership, TargetMarket
+from partnerships.models import Cluster, MemberCountry, Partnership, TargetMarket
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,68 +39,95 @@ class Cells:
 
     url: str
     name: SafeString  # the name in the reader's language (the English one marked), and acronym
+    kind: str  # "European Strategic Cluster Partnership", in the reader's language
     sectors: SafeString
     declared: str
     member_countries: SafeString  # '<abbr title="France">FR</abbr>, ...', or ""
     targets: SafeString  # the targeted countries (linked) and regions, or "" when none is named
 
 
-def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
-    """``partnerships``, each with its ``cells``; a queryset's own prefetches are not read."""
-    if isinstance(partnerships, QuerySet):
-        partnerships = partnerships.prefetch_related(None)
-    rows = list(partnerships)
-    ids = [row.pk for row in rows]
-    sectors, members, targets = defaultdict(list), defaultdict(list), defaultdict(list)
-    # Names in the reader's language: the translation's column beside the English one.
-    for partnership_id, name, translation in (
+def _sectors(ids: list[int]) -> QuerySet:
+    """(partnership, English name, translation) of each sector of the partnerships ``ids``."""
+    return (
         Partnership.sectors.through.objects.filter(partnership__in=ids)
         .order_by("sector__name", "sector")
         .values_list("partnership", "sector__name", in_language("sector__name"))
-    ):
-        sectors[partnership_id].append((translation, name))
-    for partnership_id, *entry in MemberCountry.objects.filter(partnership__in=ids).values_list(
+    )
+
+
+def _members(ids: list[int]) -> QuerySet:
+    """(partnership, code, name, cross-border code, its name) of each member country entry."""
+    return MemberCountry.objects.filter(partnership__in=ids).values_list(
         "partnership",
         "country",
         in_language("country__name"),
         "cross_border_country",
         in_language("cross_border_country__name"),
+    )
+
+
+def _targets(ids: list[int]) -> QuerySet:
+    """(partnership, code, country, region id, region, its translation, tentative) of each
+    target."""
+    return TargetMarket.objects.filter(partnership__in=ids).values_list(
+        "partnership",
+        "country",
+        in_language("country__name"),
+        "region",
+        "region__name",
+        in_language("region__name"),
+        "tentative",
+    )
+
+
+def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
+    """``partnerships``, each with its ``cells``, and its ``target_entries``: (code, country,
+    region id, region, its translation, tentative) of each target. A queryset's own prefetches
+    are not read."""
+    if isinstance(partnerships, QuerySet):
+        partnerships = partnerships.prefetch_related(None)
+    rows = list(partnerships)
+    if not rows:
+        return rows
+    ids = [row.pk for row in rows]
+    # Read from where the rows were read (one snapshot with them); the columns in the reader's
+    # language beside the English ones.
+    using, language = rows[0]._state.db, reader_language()
+    sectors, members, targets = defaultdict(list), defaultdict(list), defaultdict(list)
+    for partnership_id, name, translation in rows_for_ids(
+        _sectors, ids, using=using, variant=language
     ):
+        sectors[partnership_id].append((translation, name))
+    for partnership_id, *entry in rows_for_ids(_members, ids, using=using, variant=language):
         members[partnership_id].append(entry)
-    if rows and all("targets" in getattr(row, "_prefetched_objects_cache", {}) for row in rows):
+    if all("targets" in getattr(row, "_prefetched_objects_cache", {}) for row in rows):
         # Prefetched by the caller, with their country and region, to say why each row is listed.
         for row in rows:
             targets[row.pk] = [_target(target) for target in row.targets.all()]
     else:
-        for partnership_id, *target in TargetMarket.objects.filter(partnership__in=ids).values_list(
-            "partnership",
-            "country",
-            in_language("country__name"),
-            "region",
-            "region__name",
-            in_language("region__name"),
-            "tentative",
-        ):
+        for partnership_id, *target in rows_for_ids(_targets, ids, using=using, variant=language):
             targets[partnership_id].append(target)
 
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
-    possibly = format_html(
-        ' <span class="badge text-bg-light border">{}</span>', gettext("possibly")
+    kinds = {value: str(label) for value, label in Partnership.Kind.choices}
+    possibly = ' <span class="badge text-bg-light border">{}</span>'.format(
+        escape(gettext("possibly"))
     )
     for row in rows:
+        # What partnerships/selectors.py's explain_rows() reads of the targets.
+        row.target_entries = targets[row.pk]
         row.cells = Cells(
             url=partnership_url(row.slug),
             name=_name(row),
+            kind=kinds.get(row.kind, row.kind),
             sectors=in_reader_language_list(sectors[row.pk]),
             declared=row.declared_counts,
-            member_countries=format_html_join(
-                ", ", '<abbr title="{}">{}</abbr>', map(_member, members[row.pk])
-            ),
-            targets=mark_safe(
+            member_countries=member_countries(members[row.pk]),
+            targets=SafeString(
                 ", ".join(
                     (
-                        format_html('<a href="{}">{}</a>', country_url(code), country)
+                        f'<a href="{escape(country_url(code))}">{escape(str(country))}</a>'
                         if code
                         else in_reader_language(region_translation, region)
                     )
@@ -105,6 +137,17 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             ),
         )
     return rows
+
+
+def member_countries(entries: Iterable[tuple]) -> SafeString:
+    """'<abbr title="France">FR</abbr>, <abbr title="Sweden and Denmark (one cross-border
+    member)">SE-DK</abbr>' of (code, name, cross-border code, its name) entries."""
+    return SafeString(
+        ", ".join(
+            f'<abbr title="{escape(str(title))}">{escape(label)}</abbr>'
+            for title, label in map(_member, entries)
+        )
+    )
 
 
 def _member(entry) -> tuple[str, str]:
@@ -121,7 +164,7 @@ def _name(partnership: Partnership) -> SafeString:
     name = translated(partnership, "name")
     if not partnership.acronym:
         return name
-    return format_html("{} - {}", name, partnership.acronym)
+    return SafeString(f"{name} - {escape(partnership.acronym)}")
 
 
 def _target(target: TargetMarket) -> tuple:
@@ -135,3 +178,66 @@ def _target(target: TargetMarket) -> tuple:
         translation_of(target.region, "name") if target.region_id else None,
         target.tentative,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRow:
+    """A row of the clusters page's table of declared members, as plain values."""
+
+    url: str
+    name: str
+    partner_count: int
+    member_countries: SafeString
+
+
+def declared_rows(partnerships: Iterable[Partnership]) -> list[DeclaredRow]:
+    """A row for each of ``partnerships`` (with their member countries prefetched, with the
+    countries), in the reader's language."""
+    partnership_url = url_of("partnerships:partnership-detail")
+    return [
+        DeclaredRow(
+            url=partnership_url(row.slug),
+            name=row.display_name,
+            partner_count=row.partner_count,
+            member_countries=member_countries(
+                (
+                    entry.country_id,
+                    entry.country.name,
+                    entry.cross_border_country_id,
+                    entry.cross_border_country.name if entry.cross_border_country_id else None,
+                )
+                for entry in row.member_countries.all()
+            ),
+        )
+        for row in partnerships
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterCells:
+    """What a row of the cluster table shows of one cluster."""
+
+    url: str
+    name: str
+    country: SafeString  # "Sweden and Denmark", in the reader's language
+    label: str  # the excellence label's name, or ""
+
+
+def cluster_rows(clusters: Iterable[Cluster]) -> list[Cluster]:
+    """``clusters`` (with their country and cross-border country), each with its ``cells``."""
+    cluster_url = url_of("partnerships:cluster-detail")
+    labels = {value: str(label) for value, label in Cluster.Label.choices}
+    rows = list(clusters)
+    for cluster in rows:
+        country = escape(cluster.country.name)
+        if cluster.cross_border_country_id:
+            # As {% blocktranslate %} writes it: the name escaped, the translation as it is.
+            other = gettext("and %(other)s") % {"other": escape(cluster.cross_border_country.name)}
+            country = f"{country} {other}"
+        cluster.cells = ClusterCells(
+            url=cluster_url(cluster.slug),
+            name=str(cluster),
+            country=SafeString(country),
+            label=labels.get(cluster.label, cluster.label),
+        )
+    return rows

@@ -5,6 +5,7 @@ region (as one of the region's third countries), and *engages* with it where it 
 outcome; it *works with* the country in either case.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.utils.html import conditional_escape, format_html_join
@@ -22,8 +23,10 @@ def explain_rows(
     target_regions: Iterable[str] = (),
 ) -> None:
     """Set ``why`` on each row: how it targets each chosen country, its outcomes there (for
-    ``works_with``), and how it reaches each chosen region. The rows come from ``with_related()``;
-    this costs a query for the outcomes and one for the chosen regions, whatever the rows."""
+    ``works_with``), and how it reaches each chosen region. The rows come from
+    ``partnerships.rows.table_rows()``, with their targets as values; this costs a query for the
+    outcomes, one for the chosen regions and one for the third countries of the regions involved,
+    whatever the rows."""
     target_countries, works_with = list(target_countries), list(works_with)
     codes = list(dict.fromkeys(target_countries + works_with))
     engaged = (
@@ -33,14 +36,29 @@ def explain_rows(
     )
     target_regions = list(target_regions)
     regions = (
-        list(Region.objects.filter(slug__in=target_regions).prefetch_related("countries"))
+        list(Region.objects.filter(slug__in=target_regions).values_list("pk", "name"))
         if target_regions
         else []
     )
+    # The third countries of the targeted and chosen regions: a target reaches a country
+    # through a region as one of the region's third countries.
+    region_ids = {entry[2] for row in rows for entry in row.target_entries if entry[2]}
+    region_ids.update(pk for pk, _name in regions)
+    thirds = defaultdict(set)
+    if region_ids and rows:
+        for region_id, code in Region.countries.through.objects.filter(
+            region__in=region_ids, country__is_eu_member=False
+        ).values_list("region", "country"):
+            thirds[region_id].add(code)
     for row in rows:
         reasons = []
         for code in codes:
-            ways = reasons_for_country(row, code, engaged.get((row.pk, code), ""))
+            ways = reasons_for_country(
+                row,
+                code,
+                engaged.get((row.pk, code), ""),
+                routes=_routes(row.target_entries, code, thirds),
+            )
             if ways:
                 reasons.append(
                     mark_safe(
@@ -50,9 +68,21 @@ def explain_rows(
                     if len(codes) > 1
                     else ways
                 )
-        for region in regions:
-            reasons.extend(how_it_reaches(row, region))
+        for region_id, region_name in regions:
+            reasons.extend(_how_it_reaches(row.target_entries, region_id, region_name, thirds))
         row.why = _listed(reasons)
+
+
+def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> list[str]:
+    """``Partnership.routes_to()`` of a row's target entries (``table_rows()``), the regions'
+    third countries given."""
+    routes = []
+    for target_code, _country, region_id, region, _translation, tentative in entries:
+        if target_code == code:
+            routes.append(gettext("possibly, directly") if tentative else gettext("directly"))
+        elif region_id and code in thirds[region_id]:
+            routes.append(gettext("through %(region)s") % {"region": region})
+    return routes
 
 
 def reasons_for_country(
@@ -79,26 +109,26 @@ def _listed(reasons) -> str:
     return format_html_join("; ", "{}", ((reason,) for reason in reasons))
 
 
-def how_it_reaches(partnership: Partnership, region: Region) -> list[str]:
-    """How a partnership targets a region: "targets North Africa", "targets Tunisia, Morocco (in
-    North Africa)", "through Mediterranean Region (shares third countries with North Africa)"."""
-    thirds = {country.code for country in region.countries.all() if not country.is_eu_member}
+def _how_it_reaches(
+    entries: list[tuple], region_id: int, region: str, thirds: dict[int, set[str]]
+) -> list[str]:
+    """How a row's targets (``table_rows()``'s entries) reach a region: "targets North Africa",
+    "targets Tunisia, Morocco (in North Africa)", "through Mediterranean Region (shares third
+    countries with North Africa)"."""
     ways, countries = [], []
-    for target in partnership.targets.all():
-        if target.region_id == region.pk:
-            ways.append(gettext("targets %(region)s") % {"region": region.name})
-        elif target.country_id in thirds:
-            countries.append(target.country.name)
-        elif target.region_id and any(
-            country.code in thirds for country in target.region.countries.all()
-        ):
+    for code, country, other_id, other, _translation, _tentative in entries:
+        if other_id == region_id:
+            ways.append(gettext("targets %(region)s") % {"region": region})
+        elif code in thirds[region_id]:
+            countries.append(country)
+        elif other_id and thirds[other_id] & thirds[region_id]:
             ways.append(
                 gettext("through %(other)s (shares third countries with %(region)s)")
-                % {"other": target.region.name, "region": region.name}
+                % {"other": other, "region": region}
             )
     if countries:
         ways.append(
             gettext("targets %(countries)s (in %(region)s)")
-            % {"countries": ", ".join(countries), "region": region.name}
+            % {"countries": ", ".join(countries), "region": region}
         )
     return ways

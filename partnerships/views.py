@@ -15,9 +15,8 @@ from partnerships.models import (
     MemberCountry,
     Partnership,
     Sector,
-    TargetMarket,
 )
-from partnerships.rows import table_rows
+from partnerships.rows import cluster_rows, declared_rows, table_rows
 from partnerships.selectors import explain_rows
 
 
@@ -64,13 +63,6 @@ def partnership_figures(partnerships: QuerySet) -> dict[str, Any]:
     }
 
 
-# A target's country and region, and the region's countries: what explain_rows() reads.
-TARGETS_WITH_REGIONS = Prefetch(
-    "targets",
-    TargetMarket.objects.select_related("country", "region").prefetch_related("region__countries"),
-)
-
-
 class PartnershipListView(FilteredListView):
     public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
@@ -84,10 +76,8 @@ class PartnershipListView(FilteredListView):
             name: chosen.get(name) or []
             for name in ("target_country", "works_with", "target_region")
         }
-        rows = context["object_list"]
+        rows = table_rows(context["object_list"])
         if any(wanted.values()):
-            # Read with the targets explain_rows() needs; table_rows() reads the rest.
-            rows = list(rows.prefetch_related(None).prefetch_related(TARGETS_WITH_REGIONS))
             explain_rows(
                 rows,
                 target_countries=wanted["target_country"],
@@ -95,7 +85,7 @@ class PartnershipListView(FilteredListView):
                 target_regions=wanted["target_region"],
             )
             context["why_heading"] = gettext("Why it is listed")
-        context["object_list"] = table_rows(rows)
+        context["object_list"] = rows
         context["search_meanings"] = self.filterset.search_meanings()
         return context
 
@@ -163,9 +153,14 @@ class ClusterListView(FilteredListView):
     template_name = "partnerships/cluster_list.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        return super().get_context_data(
-            declared=data_cache.cached("declared-members", (), declared_members), **kwargs
+        context = super().get_context_data(
+            # Kept per language, its rows as plain values (a new name: no entry of the former
+            # shape, with model objects, is read).
+            declared=data_cache.cached("declared-member-rows", (), declared_members),
+            **kwargs,
         )
+        context["object_list"] = cluster_rows(context["object_list"])
+        return context
 
 
 # Partnerships shown by their declared members on the clusters page; the rest are a sort away.
@@ -174,7 +169,8 @@ DECLARED_ROWS = 25
 
 def declared_members() -> dict[str, Any]:
     """The member clusters the published partnerships declare: their total, the partnerships with
-    the most, and per country the partnerships declaring members there."""
+    the most (their table's rows, in the reader's language), and per country the partnerships
+    declaring members there."""
     partnerships = Partnership.objects.published()
     by_country = partnerships.tally_by_member_country().counts()
     names = dict(country_choices())
@@ -185,7 +181,7 @@ def declared_members() -> dict[str, Any]:
     return {
         "total": declared["total"] or 0,
         "declaring": declared["declaring"],
-        "partnerships": list(
+        "partnerships": declared_rows(
             partnerships.filter(partner_count__isnull=False)
             .prefetch_related(Prefetch("member_countries", entries))
             .order_by("-partner_count", "name", "pk")[:DECLARED_ROWS]

@@ -69,6 +69,25 @@ def test_queries_per_page_are_the_same_at_any_data_and_page_size(
     assert all(cold <= 10 and warm <= 10 for cold, warm in found.values())
 
 
+@pytest.mark.parametrize("partnerships", [10, 40])
+def test_why_each_partnership_is_listed_costs_the_same_queries_at_any_data_size(
+    client, partnerships
+):
+    """Once the counts are cached: the rows, their sectors, members and targets, the chosen
+    region, its and the targeted regions' third countries, and the outcomes for works_with (7 and
+    8 before the targets were read as values)."""
+    call_command("generate_demo_data", partnerships=partnerships, seed=2, verbosity=0)
+    example = Partnership.objects.filter(targets__region__isnull=False).order_by("pk").first()
+    region = example.targets.exclude(region=None).first().region
+    code = region.countries.filter(is_eu_member=False).order_by("code").first().code
+    by_region = f"/partnerships/?target_region={region.slug}"
+    client.get(by_region)
+    assert queries(client, by_region) == 6
+    everything = f"{by_region}&target_country={code}&works_with={code}"
+    client.get(everything)
+    assert queries(client, everything) == 7
+
+
 def test_a_kept_page_costs_no_query_until_the_data_changes(client, settings, partnership):
     settings.PAGE_CACHE = True
     from tests.factories import OutcomeFactory
