@@ -62,7 +62,7 @@ class PublicPageCacheMiddleware:
         unknown = [name for name in request.GET if name not in known]
         if unknown:
             return HttpResponsePermanentRedirect(_without(request, unknown))
-        state = page_state(view_class, request.GET)
+        state = page_state(view_class, request.GET, request)
         request.page_key = None if state is None else f"{request.path}?{_encoded(state)}"
         if state is None or not self._cacheable_request(request):
             return self.get_response(request)
@@ -122,10 +122,13 @@ def page_parameters(view_class) -> set[str]:
     return reader() if reader else set()
 
 
-def page_state(view_class, query) -> list | None:
-    """The view's canonical state for these parameters, [] for none; None when one is bad."""
+def page_state(view_class, query, request: HttpRequest | None = None) -> list | None:
+    """The view's canonical state for these parameters, [] for none; None when one is bad.
+
+    With ``request``, the view may keep what it built to know the state (its FilterSet) on the
+    request, to filter with it rather than build it again."""
     reader = getattr(view_class, "page_state", None)
-    return reader(query) if reader and query else []
+    return reader(query, request) if reader and query else []
 
 
 def _pairs(state) -> list[tuple[str, str]]:

@@ -197,9 +197,13 @@ class StatisticsView(TemplateView):
         }
 
     @classmethod
-    def page_state(cls, query) -> list | None:
-        """The filters of both lists, canonical; None when a value is bad."""
-        states = [filterset.page_state() for filterset in cls._filtersets(query)]
+    def page_state(cls, query, request: HttpRequest | None = None) -> list | None:
+        """The filters of both lists, canonical; None when a value is bad. With ``request``, the
+        FilterSets are kept on it for the view (``get``): they are built once a request."""
+        filtersets = cls._filtersets(query)
+        if request is not None:
+            request.page_filtersets = (query, filtersets)
+        states = [filterset.page_state() for filterset in filtersets]
         return None if None in states else sorted(set().union(*states))
 
     @classmethod
@@ -213,7 +217,10 @@ class StatisticsView(TemplateView):
         )
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.partnership_filter, self.outcome_filter = self._filtersets(request.GET)
+        query, filtersets = getattr(request, "page_filtersets", (None, None))
+        if query is not request.GET:
+            filtersets = self._filtersets(request.GET)
+        self.partnership_filter, self.outcome_filter = filtersets
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
         self.charts = data_cache.cached(
