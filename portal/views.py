@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
@@ -275,9 +276,10 @@ class StatisticsView(TemplateView):
             filter_errors=self.errors(),
             active_filters=self.partnership_filter.active_filters()
             + self.outcome_filter.active_filters(),
-            target_map=worldmap.map_areas(targets, names, _targeted_by),
+            # Drawn only when the kept map (_world_map.html's {% cache %}) is missing.
+            target_map=SimpleLazyObject(lambda: worldmap.map_areas(targets, names, _targeted_by)),
             target_legend=worldmap.legend(targets),
-            member_map=worldmap.map_areas(members, names, _members_in),
+            member_map=SimpleLazyObject(lambda: worldmap.map_areas(members, names, _members_in)),
             member_legend=worldmap.legend(members),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **kwargs,
