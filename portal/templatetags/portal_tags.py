@@ -1,20 +1,24 @@
 import json
 import re
 from base64 import b32encode
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core import data_cache, exports
 from core import translated as translation
@@ -32,6 +36,36 @@ def language_versions(context) -> list[dict[str, str]]:
     """This page in every language, for the switcher and the hreflang links (portal/i18n.py)."""
     request = context.get("request")
     return i18n.language_versions(request) if request is not None else []
+
+
+# The addresses in every page's header and footer, by the name base.html reads them by.
+SITE_URLS = {
+    "home": "home",
+    "favicon": "favicon",
+    "manifest": "web-manifest",
+    "feed": "feeds:outcomes",
+    "partnerships": "partnerships:partnership-list",
+    "outcomes": "outcomes:outcome-list",
+    "sectors": "partnerships:sector-list",
+    "countries": "partnerships:country-list",
+    "clusters": "partnerships:cluster-list",
+    "statistics": "statistics",
+    "escp_overview": "partnerships:escp-overview",
+    "exports_help": "exports-help",
+}
+
+
+@register.simple_tag
+def site_urls() -> dict[str, str]:
+    """``SITE_URLS`` reversed in the current language: the same for every page, so reversed once
+    per language rather than a dozen times a page."""
+    return _site_urls(get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=64)
+def _site_urls(language, prefix, urlconf) -> dict[str, str]:
+    # The arguments are only the key: reverse() reads them itself.
+    return {key: reverse(name) for key, name in SITE_URLS.items()}
 
 
 @register.filter
