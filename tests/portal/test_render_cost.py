@@ -95,3 +95,20 @@ def test_the_legend_gives_each_value_the_shade_the_map_gives_it(maximum):
     )
     for shade, first, last in ranges:
         assert {worldmap.shade(v, maximum) for v in (first, last)} == {shade}
+
+
+def test_a_kept_page_is_found_without_building_its_filterset(client, seeded, settings, monkeypatch):
+    settings.PAGE_CACHE = True
+    canonical = "/partnerships/?target_country=US&sort=name"
+    first = client.get(canonical)
+    assert first.status_code == 200
+    built = _count_inits(monkeypatch, PartnershipFilter)
+    again = client.get(
+        "/partnerships/?sort=name&target_country=US"
+    )  # Its parameters in another order.
+    assert again.content == first.content
+    assert built == []
+    # Another spelling of the same state (a lower-case code) is validated, then served the kept page.
+    other = client.get("/partnerships/?target_country=us&sort=name")
+    assert other.content == first.content
+    assert built == [PartnershipFilter]
