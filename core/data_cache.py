@@ -68,6 +68,11 @@ def register_dated(*querysets: Callable[[], QuerySet]) -> None:
 
 
 def data_updated_at() -> datetime.datetime | None:
+    """When the public data last changed: read from the cache once per request (the footer, the
+    citation and the exports' validators each ask), and at every call outside a request."""
+    value = getattr(_request, "updated_at", None)
+    if value is not None:
+        return value or None
     value = cache.get(CACHE_KEY)
     if value is None:
         # One query for all the tables: a UNION ALL of their MAX() aggregates.
@@ -83,6 +88,8 @@ def data_updated_at() -> datetime.datetime | None:
         value = max((moment for moment in latest if moment), default="")
         if may_keep(generation()):
             cache.set(CACHE_KEY, value, timeout())
+    if getattr(_request, "open", False):
+        _request.updated_at = value
     return value or None
 
 
@@ -113,11 +120,11 @@ _request = threading.local()
 
 
 def _request_started(**kwargs) -> None:
-    _request.open, _request.generation = True, None
+    _request.open, _request.generation, _request.updated_at = True, None, None
 
 
 def _request_finished(**kwargs) -> None:
-    _request.open, _request.generation = False, None
+    _request.open, _request.generation, _request.updated_at = False, None, None
 
 
 request_started.connect(_request_started, dispatch_uid="data-cache-request-started")
@@ -228,7 +235,8 @@ def forget(**kwargs) -> None:
     Now, so that this transaction's own later reads see no kept figure; again after the
     commit, since another request may have kept a page of the data before the commit
     under the generation started in between."""
-    _request.generation = None  # A write in this request: what it reads next is new.
+    # A write in this request: what it reads next is new.
+    _request.generation = _request.updated_at = None
     cache.delete_many([CACHE_KEY, GENERATION_KEY])
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
@@ -238,7 +246,7 @@ def forget(**kwargs) -> None:
 
 
 def _start_generation() -> None:
-    _request.generation = None
+    _request.generation = _request.updated_at = None
     cache.delete(CACHE_KEY)
     cache.set(GENERATION_KEY, _new_generation(), None)
 

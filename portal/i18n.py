@@ -18,6 +18,7 @@ how to add a language.
   one chosen on the public pages, or the browser's.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.middleware.locale import LocaleMiddleware
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, get_script_prefix, reverse, translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -81,19 +82,39 @@ def path_in_language(path: str, language: str) -> str:
 
 
 def language_versions(request: HttpRequest) -> list[dict[str, str]]:
-    """This page in every language: code, name, path, and whether it is this one or the default.
+    """This page in every language: code, name, path, the switcher's address, and whether it is
+    this one or the default.
 
     Empty for a page that exists in one language only (the API's reference, an error page).
     """
     match = request.resolver_match
     if match is None:
         return []
-    current = translation.get_language()
+    return _versions(
+        match.view_name,
+        tuple(match.args),
+        tuple(sorted(match.kwargs.items())),
+        translation.get_language(),
+        # What else the addresses and names depend on, which a test may change.
+        (
+            get_script_prefix(),
+            settings.ROOT_URLCONF,
+            tuple(settings.LANGUAGES),
+            settings.LANGUAGE_CODE,
+        ),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _versions(view_name, args, kwargs, current, setup) -> list[dict[str, str]]:
+    """Kept per page address and language (``setup`` is only a key): a page's every
+    render reversed its address in each language, and the switcher's three addresses, in
+    the header. Read only: the templates never change it."""
     versions = []
     for code, name in settings.LANGUAGES:
         try:
             with translation.override(code):
-                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                path = reverse(view_name, args=args, kwargs=dict(kwargs))
         except NoReverseMatch:
             return []
         versions.append(
@@ -101,6 +122,7 @@ def language_versions(request: HttpRequest) -> list[dict[str, str]]:
                 "code": code,
                 "name": name,
                 "path": path,
+                "switch": reverse("switch-language", args=[code]),
                 "current": code == current,
                 # x-default: the page for a reader whose language the portal does not have.
                 "default": code == settings.LANGUAGE_CODE,

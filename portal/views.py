@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
@@ -197,9 +198,13 @@ class StatisticsView(TemplateView):
         }
 
     @classmethod
-    def page_state(cls, query) -> list | None:
-        """The filters of both lists, canonical; None when a value is bad."""
-        states = [filterset.page_state() for filterset in cls._filtersets(query)]
+    def page_state(cls, query, request: HttpRequest | None = None) -> list | None:
+        """The filters of both lists, canonical; None when a value is bad. With ``request``, the
+        FilterSets are kept on it for the view (``get``): they are built once a request."""
+        filtersets = cls._filtersets(query)
+        if request is not None:
+            request.page_filtersets = (query, filtersets)
+        states = [filterset.page_state() for filterset in filtersets]
         return None if None in states else sorted(set().union(*states))
 
     @classmethod
@@ -213,7 +218,10 @@ class StatisticsView(TemplateView):
         )
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.partnership_filter, self.outcome_filter = self._filtersets(request.GET)
+        query, filtersets = getattr(request, "page_filtersets", (None, None))
+        if query is not request.GET:
+            filtersets = self._filtersets(request.GET)
+        self.partnership_filter, self.outcome_filter = filtersets
         partnerships = self.partnership_filter.qs
         outcomes = self.outcome_filter.qs.filter(partnership__in=partnerships.values("pk"))
         self.charts = data_cache.cached(
@@ -268,9 +276,10 @@ class StatisticsView(TemplateView):
             filter_errors=self.errors(),
             active_filters=self.partnership_filter.active_filters()
             + self.outcome_filter.active_filters(),
-            target_map=worldmap.map_areas(targets, names, _targeted_by),
+            # Drawn only when the kept map (_world_map.html's {% cache %}) is missing.
+            target_map=SimpleLazyObject(lambda: worldmap.map_areas(targets, names, _targeted_by)),
             target_legend=worldmap.legend(targets),
-            member_map=worldmap.map_areas(members, names, _members_in),
+            member_map=SimpleLazyObject(lambda: worldmap.map_areas(members, names, _members_in)),
             member_legend=worldmap.legend(members),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **kwargs,

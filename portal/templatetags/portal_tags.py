@@ -1,18 +1,24 @@
 import json
 import re
 from base64 import b32encode
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.template.loader import get_template
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core import data_cache, exports
 from core import translated as translation
@@ -30,6 +36,36 @@ def language_versions(context) -> list[dict[str, str]]:
     """This page in every language, for the switcher and the hreflang links (portal/i18n.py)."""
     request = context.get("request")
     return i18n.language_versions(request) if request is not None else []
+
+
+# The addresses in every page's header and footer, by the name base.html reads them by.
+SITE_URLS = {
+    "home": "home",
+    "favicon": "favicon",
+    "manifest": "web-manifest",
+    "feed": "feeds:outcomes",
+    "partnerships": "partnerships:partnership-list",
+    "outcomes": "outcomes:outcome-list",
+    "sectors": "partnerships:sector-list",
+    "countries": "partnerships:country-list",
+    "clusters": "partnerships:cluster-list",
+    "statistics": "statistics",
+    "escp_overview": "partnerships:escp-overview",
+    "exports_help": "exports-help",
+}
+
+
+@register.simple_tag
+def site_urls() -> dict[str, str]:
+    """``SITE_URLS`` reversed in the current language: the same for every page, so reversed once
+    per language rather than a dozen times a page."""
+    return _site_urls(get_language(), get_script_prefix(), settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=64)
+def _site_urls(language, prefix, urlconf) -> dict[str, str]:
+    # The arguments are only the key: reverse() reads them itself.
+    return {key: reverse(name) for key, name in SITE_URLS.items()}
 
 
 @register.filter
@@ -71,22 +107,64 @@ def query_with(context, **changes) -> str:
 
     An empty value removes the parameter: ``{% query_with page="" export="csv" %}``.
     """
-    query = context["request"].GET.copy()
+    return _query_with(context["request"].GET, changes)
+
+
+def _query_with(query, changes) -> str:
+    """``query`` (a QueryDict) with ``changes``, encoded as ``QueryDict.urlencode`` would: a
+    replaced parameter keeps its place, a new one comes last. Without copying the QueryDict,
+    which a page did a dozen times."""
+    lists = dict(query.lists())
     for key, value in changes.items():
         if value == "":
-            query.pop(key, None)
+            lists.pop(key, None)
         else:
-            query[key] = value
-    return query.urlencode()
+            lists[key] = [value]
+    return urlencode([(key, str(value)) for key, values in lists.items() for value in values])
 
 
-@register.filter
-def page_range_around(paginator, number) -> list:
-    """Page numbers to link, with None where a gap is shown: 1 … 4 5 6 … 20."""
-    return [
-        None if page == paginator.ELLIPSIS else page
-        for page in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+@register.simple_tag(takes_context=True)
+def page_links(context, page) -> dict[str, Any]:
+    """The links of a list's pagination: ``previous`` and ``next`` (query strings, or None) and
+    ``numbers``, each page to link with its query string, None where a gap is shown (1 … 4 5 6 … 20)."""
+    query = context["request"].GET
+    numbers = [
+        None if number == page.paginator.ELLIPSIS else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     ]
+    return {
+        "previous": _query_with(query, {"page": page.previous_page_number()})
+        if page.has_previous()
+        else None,
+        "next": _query_with(query, {"page": page.next_page_number()}) if page.has_next() else None,
+        "numbers": [
+            {
+                "number": number,
+                "query": _query_with(query, {"page": number}),
+                "current": number == page.number,
+            }
+            if number
+            else None
+            for number in numbers
+        ],
+    }
+
+
+@register.simple_tag
+def chart_table_rows(rows) -> str:
+    """The rows of a statistics chart's table (portal/statistics.py), written in Python: the page
+    has nine tables, some 400 rows, and a row through the template engine cost about 20 µs.
+    Each figure (localized, as ``{{ row.value }}`` writes it) links to its rows when it can."""
+    linked = '<tr><td><a href="{url}">{label}</a></td><td class="text-end"><a class="figure" data-figure="{value}" href="{url}">{value}</a></td></tr>'
+    plain = '<tr><td>{label}</td><td class="text-end">{value}</td></tr>'
+    return mark_safe(
+        "".join(
+            (linked if row.url else plain).format(
+                url=escape(row.url), label=escape(row.label), value=escape(localize(row.value))
+            )
+            for row in rows
+        )
+    )
 
 
 @register.filter
