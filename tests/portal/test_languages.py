@@ -220,6 +220,10 @@ def test_a_french_page_costs_the_queries_its_english_page_does(client, seeded):
     for path in ["/", FILTERED, "/countries/TN/", "/outcomes/?type=mou", "/statistics/"]:
         counts = {}
         for prefix in ("", "/fr"):
+            # What a process reads once in its life (which ICU collations the database has) is
+            # not a page's cost: read before counting, whichever test this process ran first.
+            client.get(prefix + path)
+        for prefix in ("", "/fr"):
             cache.clear()
             counts[prefix] = (queries(prefix + path), queries(prefix + path))
         assert counts["/fr"] == counts[""], path
