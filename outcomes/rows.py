@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
@@ -49,10 +48,8 @@ class OutcomeRow:
     year: int | None
 
 
-def columns(*, with_partnership: bool = True, every_language: bool = False) -> list[str]:
-    """The columns ``read`` reads: the English text and the reader's language's (every language's
-    with ``every_language``, for rows kept for every reader)."""
-    languages = [code for code, _name in settings.LANGUAGES] if every_language else [None]
+def columns(*, with_partnership: bool = True) -> list[str]:
+    """The columns ``read`` reads: the English text and the reader's language's."""
     translated = TRANSLATED + (PARTNERSHIP_TRANSLATED if with_partnership else ())
     return list(
         dict.fromkeys(
@@ -60,22 +57,16 @@ def columns(*, with_partnership: bool = True, every_language: bool = False) -> l
                 *COLUMNS,
                 *(PARTNERSHIP_COLUMNS if with_partnership else ()),
                 *translated,
-                *(in_language(field, language) for field in translated for language in languages),
+                *(in_language(field) for field in translated),
             ]
         )
     )
 
 
-def read(
-    outcomes: QuerySet, *, with_partnership: bool = True, every_language: bool = False
-) -> list[dict[str, Any]]:
+def read(outcomes: QuerySet, *, with_partnership: bool = True) -> list[dict[str, Any]]:
     """The columns an outcome table shows of ``outcomes``, in their order: one query, no model
     object (a queryset's ``select_related`` is not read)."""
-    return list(
-        outcomes.values(
-            *columns(with_partnership=with_partnership, every_language=every_language)
-        )
-    )
+    return list(outcomes.values(*columns(with_partnership=with_partnership)))
 
 
 def values_of(outcome: Outcome, *, with_partnership: bool = True) -> dict[str, Any]:
@@ -120,27 +111,26 @@ def table_rows(
     dates: dict = {}  # each date's text, formatted once a table
     rows = []
     for row in outcomes:
-        code, date = row["country_id"], row["date"]
+        code, date, level, subtype = row["country_id"], row["date"], row["level"], row["subtype"]
         if date is not None and date not in dates:
             dates[date] = date_format(date, "DATE_FORMAT")
+        name = url = ""
         if with_partnership:
             # As Partnership.display_name: its name in the reader's language, and its acronym.
             name = row[partnership] or row["partnership__name"]
-            acronym = row["partnership__acronym"]
+            if acronym := row["partnership__acronym"]:
+                name = f"{name} - {acronym}"
+            url = partnership_url(row["partnership__slug"])
         rows.append(
             OutcomeRow(
                 url=outcome_url(row["pk"]),
                 title=in_reader_language(row[title], row["title"]),
                 city=row["city"],
                 type=names["type"].get(row["type"], row["type"]),
-                level=names["level"].get(row["level"], row["level"]) if row["level"] else "",
-                subtype=names["subtype"].get(row["subtype"], row["subtype"])
-                if row["subtype"]
-                else "",
-                partnership=(f"{name} - {acronym}" if acronym else name) if with_partnership else "",
-                partnership_url=partnership_url(row["partnership__slug"])
-                if with_partnership
-                else "",
+                level=names["level"].get(level, level) if level else "",
+                subtype=names["subtype"].get(subtype, subtype) if subtype else "",
+                partnership=name,
+                partnership_url=url,
                 country_code=code or "",
                 country=(row[country] or row["country__name"]) if code else "",
                 country_url=country_url(code) if code else "",

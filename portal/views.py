@@ -22,6 +22,7 @@ from django_filters import FilterSet
 
 from core import counts, data_cache, db_router, exports, public_lists, worldmap
 from core.list_views import bad_request, export_etag
+from outcomes import rows as outcome_rows
 from outcomes import types as outcome_types
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
@@ -43,7 +44,6 @@ class HomeView(TemplateView):
         targets = figures["targets"]
         return super().get_context_data(
             target_map=worldmap.map_areas(targets, figures["names"], _worked_with_by),
-            target_legend=worldmap.legend(targets),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **figures,
             **kwargs,
@@ -79,7 +79,10 @@ def home_figures() -> dict[str, Any]:
                 working.items(), key=lambda item: (-item[1], names.get(item[0], ""))
             )[:12]
         ],
-        "latest_outcomes": list(Outcome.objects.published().with_related().latest_first()[:6]),
+        # Worked out from 1 to the largest figure (thousands of steps): kept with the figures.
+        "target_legend": worldmap.legend(working),
+        # The table's rows, ready (each language keeps its own figures, core/data_cache.py).
+        "latest_outcomes": outcome_rows.table_rows(Outcome.objects.published().latest_first()[:6]),
     }
 
 
