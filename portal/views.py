@@ -43,7 +43,10 @@ class HomeView(TemplateView):
         figures = data_cache.cached("home", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
-            target_map=worldmap.map_areas(targets, figures["names"], _worked_with_by),
+            # Made only when the map is drawn: its fragment is kept until the data changes.
+            target_map=SimpleLazyObject(
+                lambda: worldmap.map_areas(targets, figures["names"], _worked_with_by)
+            ),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **figures,
             **kwargs,
