@@ -19,7 +19,9 @@ from core.country_codes import normalise_country_code
 from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
+from outcomes import rows as outcome_rows
 from outcomes.models import Outcome
+from outcomes.rows import OutcomeRow
 from partnerships.models import (
     Cluster,
     Country,
@@ -196,7 +198,7 @@ class OutcomesOfType:
     kind: str
     label: str
     total: int
-    outcomes: Excerpt[Outcome]
+    outcomes: Excerpt[OutcomeRow]
     list_url: str
 
 
@@ -205,15 +207,22 @@ def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[Outco
     the order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
     (thousands for the largest partnerships, whose whole list made a page of megabytes)."""
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    for outcome in outcomes.select_related("country").first_of_each_type(DETAIL_ROWS):
-        groups[outcome.type].append(outcome)
+    # Read as the tables show them (outcomes/rows.py), without their partnership: this one.
+    for row in outcomes.first_of_each_type(DETAIL_ROWS).values(
+        *outcome_rows.columns(with_partnership=False), "type_total"
+    ):
+        groups[row["type"]].append(row)
     list_url = reverse("outcomes:outcome-list")
     return [
         OutcomesOfType(
             kind=kind,
-            total=rows[0].type_total,
+            total=rows[0]["type_total"],
             label=str(Outcome.Type(kind).label),
-            outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
+            outcomes=Excerpt(
+                outcome_rows.table_rows(rows, with_partnership=False),
+                rows[0]["type_total"] > DETAIL_ROWS,
+                DETAIL_ROWS,
+            ),
             list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
         for kind, rows in groups.items()
