@@ -9,8 +9,10 @@ the table shows are read as values (``read``), and each row's cells made once, i
 the links' patterns) worked out once a table: the template only places them.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -97,10 +99,17 @@ def table_rows(
         values_of(row, with_partnership=with_partnership) if isinstance(row, Outcome) else row
         for row in outcomes
     ]
-    names = {
-        field: {value: str(label) for value, label in Outcome._meta.get_field(field).flatchoices}
+    choices = {
+        field: dict(Outcome._meta.get_field(field).flatchoices)
         for field in ("type", "level", "subtype")
     }
+    names: dict[tuple[str, str], str] = {}  # the names shown, translated once a table
+
+    def name_of(field: str, value: str) -> str:
+        if (field, value) not in names:
+            names[field, value] = str(choices[field].get(value, value)) if value else ""
+        return names[field, value]
+
     outcome_url = url_of("outcomes:outcome-detail")
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
@@ -108,12 +117,9 @@ def table_rows(
     title, country, partnership = (
         in_language(field, language) for field in ("title", "country__name", "partnership__name")
     )
-    dates: dict = {}  # each date's text, formatted once a table
     rows = []
     for row in outcomes:
-        code, date, level, subtype = row["country_id"], row["date"], row["level"], row["subtype"]
-        if date is not None and date not in dates:
-            dates[date] = date_format(date, "DATE_FORMAT")
+        code, date = row["country_id"], row["date"]
         name = url = ""
         if with_partnership:
             # As Partnership.display_name: its name in the reader's language, and its acronym.
@@ -126,17 +132,23 @@ def table_rows(
                 url=outcome_url(row["pk"]),
                 title=in_reader_language(row[title], row["title"]),
                 city=row["city"],
-                type=names["type"].get(row["type"], row["type"]),
-                level=names["level"].get(level, level) if level else "",
-                subtype=names["subtype"].get(subtype, subtype) if subtype else "",
+                type=name_of("type", row["type"]),
+                level=name_of("level", row["level"]),
+                subtype=name_of("subtype", row["subtype"]),
                 partnership=name,
                 partnership_url=url,
                 country_code=code or "",
                 country=(row[country] or row["country__name"]) if code else "",
                 country_url=country_url(code) if code else "",
                 date=date.isoformat() if date else "",
-                date_text=dates[date] if date else "",
+                date_text=_date_text(date, language) if date else "",
                 year=row["year"],
             )
         )
     return rows
+
+
+@lru_cache(maxsize=10_000)
+def _date_text(date: datetime.date, language: str) -> str:
+    """``date`` as the active language, ``language``, writes it: the same text in every table."""
+    return date_format(date, "DATE_FORMAT")
