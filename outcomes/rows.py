@@ -32,10 +32,13 @@ PARTNERSHIP_TRANSLATED = ("partnership__name",)
 
 @dataclass(frozen=True, slots=True)
 class OutcomeRow:
-    """What a table row shows of one outcome; ``title`` is escaped here, the rest by the template."""
+    """What a table row shows of one outcome; ``title_html`` is escaped here, the rest by the
+    template."""
 
+    pk: int
     url: str
-    title: SafeString  # in the reader's language, the English one marked ("(in English)")
+    title: str  # in the reader's language, or the English one
+    title_html: SafeString  # the same, escaped, the English one marked ("(in English)")
     city: str
     type: str  # the names of its type, level and subtype, "" where there is none
     level: str
@@ -129,8 +132,10 @@ def table_rows(
             url = partnership_url(row["partnership__slug"])
         rows.append(
             OutcomeRow(
+                pk=row["pk"],
                 url=outcome_url(row["pk"]),
-                title=in_reader_language(row[title], row["title"]),
+                title=row[title] or row["title"],
+                title_html=in_reader_language(row[title], row["title"]),
                 city=row["city"],
                 type=name_of("type", row["type"]),
                 level=name_of("level", row["level"]),
