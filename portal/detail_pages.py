@@ -206,23 +206,27 @@ def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[Outco
     """The first ``DETAIL_ROWS`` of the partnership's ``outcomes`` of each type in date order, in
     the order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
     (thousands for the largest partnerships, whose whole list made a page of megabytes)."""
+    # Read as the tables show them (outcomes/rows.py), without their partnership (this one), and
+    # their rows made together.
+    values = list(
+        outcomes.first_of_each_type(DETAIL_ROWS).values(
+            *outcome_rows.columns(with_partnership=False), "type_total"
+        )
+    )
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    # Read as the tables show them (outcomes/rows.py), without their partnership: this one.
-    for row in outcomes.first_of_each_type(DETAIL_ROWS).values(
-        *outcome_rows.columns(with_partnership=False), "type_total"
+    totals = {}
+    for value, row in zip(
+        values, outcome_rows.table_rows(values, with_partnership=False), strict=True
     ):
-        groups[row["type"]].append(row)
+        groups[value["type"]].append(row)
+        totals[value["type"]] = value["type_total"]
     list_url = reverse("outcomes:outcome-list")
     return [
         OutcomesOfType(
             kind=kind,
-            total=rows[0]["type_total"],
+            total=totals[kind],
             label=str(Outcome.Type(kind).label),
-            outcomes=Excerpt(
-                outcome_rows.table_rows(rows, with_partnership=False),
-                rows[0]["type_total"] > DETAIL_ROWS,
-                DETAIL_ROWS,
-            ),
+            outcomes=Excerpt(rows, totals[kind] > DETAIL_ROWS, DETAIL_ROWS),
             list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
         for kind, rows in groups.items()
