@@ -94,11 +94,8 @@ def _limited(rows) -> list:
 
 
 class PartnershipDetailView(PdfMixin, DetailView):
-    queryset = (
-        Partnership.objects.published()
-        .with_related()
-        .select_related("related_partnership", "source")
-    )
+    # Its source for the provenance line; the related partnerships are read apart (``related``).
+    queryset = Partnership.objects.published().with_related().select_related("source")
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
