@@ -74,11 +74,11 @@ def read(outcomes: QuerySet, *, with_partnership: bool = True) -> list[dict[str,
     return list(outcomes.values(*columns(with_partnership=with_partnership)))
 
 
-def values_of(outcome: Outcome, *, with_partnership: bool = True) -> dict[str, Any]:
-    """An outcome object (its country and partnership read with it) as ``read`` reads it: for the
-    pages that still give the table model objects."""
+def values_of(outcome: Outcome, columns: list[str]) -> dict[str, Any]:
+    """An outcome object (its country and partnership read with it) as ``read`` reads its
+    ``columns``: for the pages that still give the table model objects."""
     values = {}
-    for column in columns(with_partnership=with_partnership):
+    for column in columns:
         value = outcome
         for name in column.split("__"):
             value = getattr(value, name) if value is not None else None
@@ -98,10 +98,8 @@ def table_rows(
     outcomes = list(outcomes)
     if all(isinstance(row, OutcomeRow) for row in outcomes):
         return outcomes  # made already, by the view
-    outcomes = [
-        values_of(row, with_partnership=with_partnership) if isinstance(row, Outcome) else row
-        for row in outcomes
-    ]
+    shown = columns(with_partnership=with_partnership)
+    outcomes = [values_of(row, shown) if isinstance(row, Outcome) else row for row in outcomes]
     choices = {
         field: dict(Outcome._meta.get_field(field).flatchoices)
         for field in ("type", "level", "subtype")
