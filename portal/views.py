@@ -40,7 +40,8 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        figures = data_cache.cached("home", (), home_figures)
+        # Named anew when what is kept changes: a value kept in the old shape is not read.
+        figures = data_cache.cached("home-figures", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
             # Made only when the map is drawn: its fragment is kept until the data changes.
