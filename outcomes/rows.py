@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from core.translated import in_language, in_reader_language, reader_language
 from core.url_patterns import url_of
@@ -144,7 +145,7 @@ def table_rows(
                 country=(row[country] or row["country__name"]) if code else "",
                 country_url=country_url(code) if code else "",
                 date=date.isoformat() if date else "",
-                date_text=_date_text(date, language) if date else "",
+                date_text=_date_text(date, get_language()) if date else "",
                 year=row["year"],
             )
         )
@@ -153,5 +154,6 @@ def table_rows(
 
 @lru_cache(maxsize=10_000)
 def _date_text(date: datetime.date, language: str) -> str:
-    """``date`` as the active language, ``language``, writes it: the same text in every table."""
+    """``date`` as the active language, ``language``, writes it (its DATE_FORMAT): formatted once,
+    not in every table that shows it."""
     return date_format(date, "DATE_FORMAT")
