@@ -6,11 +6,18 @@ from core.list_views import FilteredListView
 from outcomes import lists
 from outcomes.exports import ResultsExport
 from outcomes.models import Outcome
+from outcomes.rows import table_rows
 
 
 class OutcomeListView(FilteredListView):
     public_list = lists.OUTCOMES
     template_name = "outcomes/outcome_list.html"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The page's rows, read as the table shows them: one query, no model object.
+        context["object_list"] = table_rows(context["object_list"])
+        return context
 
 
 class OutcomesReportView(FilteredListView):

@@ -19,7 +19,9 @@ from core.country_codes import normalise_country_code
 from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
+from outcomes import rows as outcome_rows
 from outcomes.models import Outcome
+from outcomes.rows import OutcomeRow
 from partnerships.models import (
     Cluster,
     Country,
@@ -92,11 +94,8 @@ def _limited(rows) -> list:
 
 
 class PartnershipDetailView(PdfMixin, DetailView):
-    queryset = (
-        Partnership.objects.published()
-        .with_related()
-        .select_related("related_partnership", "source")
-    )
+    # Its source for the provenance line; the related partnerships are read apart (``related``).
+    queryset = Partnership.objects.published().with_related().select_related("source")
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
@@ -196,7 +195,7 @@ class OutcomesOfType:
     kind: str
     label: str
     total: int
-    outcomes: Excerpt[Outcome]
+    outcomes: Excerpt[OutcomeRow]
     list_url: str
 
 
@@ -204,16 +203,27 @@ def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[Outco
     """The first ``DETAIL_ROWS`` of the partnership's ``outcomes`` of each type in date order, in
     the order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
     (thousands for the largest partnerships, whose whole list made a page of megabytes)."""
+    # Read as the tables show them (outcomes/rows.py), without their partnership (this one), and
+    # their rows made together.
+    values = list(
+        outcomes.first_of_each_type(DETAIL_ROWS).values(
+            *outcome_rows.columns(with_partnership=False), "type_total"
+        )
+    )
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
-    for outcome in outcomes.select_related("country").first_of_each_type(DETAIL_ROWS):
-        groups[outcome.type].append(outcome)
+    totals = {}
+    for value, row in zip(
+        values, outcome_rows.table_rows(values, with_partnership=False), strict=True
+    ):
+        groups[value["type"]].append(row)
+        totals[value["type"]] = value["type_total"]
     list_url = reverse("outcomes:outcome-list")
     return [
         OutcomesOfType(
             kind=kind,
-            total=rows[0].type_total,
+            total=totals[kind],
             label=str(Outcome.Type(kind).label),
-            outcomes=Excerpt(rows, rows[0].type_total > DETAIL_ROWS, DETAIL_ROWS),
+            outcomes=Excerpt(rows, totals[kind] > DETAIL_ROWS, DETAIL_ROWS),
             list_url=f"{list_url}?{urlencode({'partnership': partnership.slug, 'type': kind})}",
         )
         for kind, rows in groups.items()

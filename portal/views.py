@@ -22,6 +22,7 @@ from django_filters import FilterSet
 
 from core import counts, data_cache, db_router, exports, public_lists, worldmap
 from core.list_views import bad_request, export_etag
+from outcomes import rows as outcome_rows
 from outcomes import types as outcome_types
 from outcomes.filters import OutcomeFilter
 from outcomes.models import Outcome
@@ -39,11 +40,14 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        figures = data_cache.cached("home", (), home_figures)
+        # Named anew when what is kept changes: a value kept in the old shape is not read.
+        figures = data_cache.cached("home-figures", (), home_figures)
         targets = figures["targets"]
         return super().get_context_data(
-            target_map=worldmap.map_areas(targets, figures["names"], _worked_with_by),
-            target_legend=worldmap.legend(targets),
+            # Made only when the map is drawn: its fragment is kept until the data changes.
+            target_map=SimpleLazyObject(
+                lambda: worldmap.map_areas(targets, figures["names"], _worked_with_by)
+            ),
             map_size=(worldmap.WIDTH, worldmap.HEIGHT),
             **figures,
             **kwargs,
@@ -79,7 +83,10 @@ def home_figures() -> dict[str, Any]:
                 working.items(), key=lambda item: (-item[1], names.get(item[0], ""))
             )[:12]
         ],
-        "latest_outcomes": list(Outcome.objects.published().with_related().latest_first()[:6]),
+        # Worked out from 1 to the largest figure (thousands of steps): kept with the figures.
+        "target_legend": worldmap.legend(working),
+        # The table's rows, ready (each language keeps its own figures, core/data_cache.py).
+        "latest_outcomes": outcome_rows.table_rows(Outcome.objects.published().latest_first()[:6]),
     }
 
 

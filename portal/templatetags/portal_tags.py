@@ -169,7 +169,8 @@ def chart_table_rows(rows) -> str:
 
 @register.filter
 def outcome_rows(outcomes, with_partnership=True) -> list:
-    """The outcomes of a table, each with its ``cells`` (outcomes/rows.py), read once a table."""
+    """The rows of an outcome table (outcomes/rows.py): as the view prepared them, or made here
+    from a queryset or outcome objects."""
     return outcome_table_rows(outcomes, with_partnership=bool(with_partnership))
 
 

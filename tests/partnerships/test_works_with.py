@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
+from outcomes.models import Outcome
 from partnerships.models import Country, Partnership
 from portal.detail_pages import country_page
 
@@ -66,8 +67,8 @@ def test_home_to_china_leads_to_the_partnerships_working_with_it_with_their_outc
     mous = f"/outcomes/?partnership={bioxclusters.slug}&amp;country=CN&amp;type=mou"
     assert f'<a class="figure" data-figure="2" href="{mous}">2 MoUs</a>' in response.text
     listed = client.get(mous.replace("&amp;", "&")).context["object_list"]
-    assert [(o.partnership_id, o.country_id, o.type) for o in listed] == [
-        (bioxclusters.pk, "CN", "mou")
+    assert [(o.partnership_url, o.country_code, o.type) for o in listed] == [
+        (bioxclusters.get_absolute_url(), "CN", Outcome.Type.MOU.label)
     ] * 2
 
 
