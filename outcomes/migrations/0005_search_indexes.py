@@ -9,17 +9,9 @@ at its sizes. pg_trgm is a trusted extension: the database's owner may create it
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 SEARCHED = ("title", "description", "city")
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

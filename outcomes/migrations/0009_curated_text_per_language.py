@@ -2,19 +2,11 @@
 
 from django.db import migrations, models
 
+from core.migration_operations import PostgreSQLOnly
+
 # The search's trigram indexes (0005) for the translations too: a search by a French title is
 # one more index arm of OutcomeQuerySet.search, not a scan of a million rows.
 TRANSLATED_SEARCHED = ("title_fr", "title_de", "description_fr", "description_de")
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def english_from_the_original_columns(apps, schema_editor):

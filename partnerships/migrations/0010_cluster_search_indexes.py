@@ -7,17 +7,9 @@ partnerships read the 50,000 clusters of the 1M-outcome set, twice (its ids, the
 
 from django.db import migrations
 
+from core.migration_operations import PostgreSQLOnly
+
 SEARCHED = ("name", "acronym")
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
