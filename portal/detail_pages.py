@@ -287,8 +287,11 @@ class SectorDetailView(PdfMixin, DetailView):
                 ),
                 DETAIL_ROWS,
             ),
+            # The table's rows read as the values it shows, not as outcome objects.
             outcomes=Excerpt.of(
-                Outcome.objects.published().in_sectors([self.object.slug]).with_related(),
+                outcome_rows.table_rows(
+                    Outcome.objects.published().in_sectors([slug])[: DETAIL_ROWS + 1]
+                ),
                 DETAIL_ROWS,
             ),
             **kwargs,
