@@ -54,17 +54,13 @@ def _small_map(title, categories, names=None):
 
 
 def _outcome_table(caption, outcomes) -> pdf.Table:
+    """The outcomes (objects or a table's rows, outcomes/rows.py) as the page's table says them."""
     return pdf.Table(
         caption,
         [gettext("Date"), gettext("Type"), gettext("Title"), gettext("Country")],
         [
-            [
-                outcome.date or outcome.year or "",
-                outcome.get_type_display(),
-                outcome.title,
-                outcome.country.name if outcome.country_id else "",
-            ]
-            for outcome in outcomes
+            [row.date_text or row.year or "", row.type, row.title, row.country]
+            for row in outcome_rows.table_rows(outcomes)
         ],
     )
 
@@ -404,8 +400,12 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         row.why = reasons_for_country(
             row, code, counted["engaged"].get(row.slug, ""), routes=routes
         )
+    # The table's rows read as the values it shows, not as outcome objects.
     outcomes = Excerpt.of(
-        Outcome.objects.published().with_country([code]).with_related(), DETAIL_ROWS
+        outcome_rows.table_rows(
+            Outcome.objects.published().with_country([code])[: DETAIL_ROWS + 1]
+        ),
+        DETAIL_ROWS,
     )
     # Kept until the data changes: the first offices lie further along the list's order than
     # the first outcomes, and read in one query with them the two lists cost a scan of the table.
