@@ -14,3 +14,37 @@ class PostgreSQLOnly(migrations.RunSQL):
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def review_note_column(table: str) -> migrations.RunPython:
+    """The review_note column by ALTER TABLE: SQLite would rebuild the table for a column with a
+    default, and cannot rebuild its NULLS LAST index (outcomes 0003) nor keep the triggers
+    (partnerships)."""
+
+    def add(apps, schema_editor) -> None:
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN review_note text DEFAULT '' NOT NULL"
+        )
+        if schema_editor.connection.vendor == "postgresql":
+            # Django keeps no default in the database: it always writes the field.
+            schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN review_note DROP DEFAULT")
+
+    def remove(apps, schema_editor) -> None:
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN review_note")
+
+    return migrations.RunPython(add, remove)
+
+
+def check_on_postgresql(app_label: str, model_name: str, constraint) -> migrations.RunPython:
+    """A check constraint that only PostgreSQL enforces: SQLite cannot add one to a table without
+    rebuilding it, and there the rule is kept by the code that writes the columns (core/review.py)."""
+
+    def add(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_constraint(apps.get_model(app_label, model_name), constraint)
+
+    def remove(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_constraint(apps.get_model(app_label, model_name), constraint)
+
+    return migrations.RunPython(add, remove)

@@ -4,38 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _text_column(table):
-    """review_note by ALTER TABLE: SQLite would rebuild the table for a column with a default, and
-    cannot rebuild its NULLS LAST index (outcomes 0003) nor keep the triggers (partnerships)."""
-
-    def add(apps, schema_editor):
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD COLUMN review_note text DEFAULT '' NOT NULL"
-        )
-        if schema_editor.connection.vendor == "postgresql":
-            # Django keeps no default in the database: it always writes the field.
-            schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN review_note DROP DEFAULT")
-
-    def remove(apps, schema_editor):
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN review_note")
-
-    return migrations.RunPython(add, remove)
-
-
-def _check_on_postgresql(app_label, model_name, constraint):
-    """SQLite cannot add a check to a table without rebuilding it: there the rule is kept by the
-    code that writes the columns (core/review.py); PostgreSQL enforces it."""
-
-    def add(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_constraint(apps.get_model(app_label, model_name), constraint)
-
-    def remove(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_constraint(apps.get_model(app_label, model_name), constraint)
-
-    return migrations.RunPython(add, remove)
+from core.migration_operations import check_on_postgresql, review_note_column
 
 
 class Migration(migrations.Migration):
@@ -52,7 +21,7 @@ class Migration(migrations.Migration):
             name='review_note',
             field=models.TextField(blank=True, editable=False, help_text="The editor's note when they sent this draft back.", max_length=2000, verbose_name='review note'),
         )],
-            database_operations=[_text_column("partnerships_cluster")],
+            database_operations=[review_note_column("partnerships_cluster")],
         ),
         migrations.AddField(
             model_name='cluster',
@@ -75,7 +44,7 @@ class Migration(migrations.Migration):
             name='review_note',
             field=models.TextField(blank=True, editable=False, help_text="The editor's note when they sent this draft back.", max_length=2000, verbose_name='review note'),
         )],
-            database_operations=[_text_column("partnerships_partnership")],
+            database_operations=[review_note_column("partnerships_partnership")],
         ),
         migrations.AddField(
             model_name='partnership',
@@ -105,13 +74,13 @@ class Migration(migrations.Migration):
             model_name='cluster',
             constraint=models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_cluster_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'),
         )],
-            database_operations=[_check_on_postgresql("partnerships", "cluster", models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_cluster_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'))],
+            database_operations=[check_on_postgresql("partnerships", "cluster", models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_cluster_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'))],
         ),
         migrations.SeparateDatabaseAndState(
             state_operations=[migrations.AddConstraint(
             model_name='partnership',
             constraint=models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_partnership_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'),
         )],
-            database_operations=[_check_on_postgresql("partnerships", "partnership", models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_partnership_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'))],
+            database_operations=[check_on_postgresql("partnerships", "partnership", models.CheckConstraint(condition=models.Q(('is_published', False), models.Q(('submitted_at__isnull', True), ('withdrawn_at__isnull', True)), _connector='OR'), name='partnerships_partnership_published_not_in_review', violation_error_message='A published record cannot be waiting for review or withdrawn.'))],
         ),
     ]
