@@ -7,7 +7,7 @@ partnership publishes later. The portal keeps both; see docs/data-model.md.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Self
 from urllib.parse import urlencode
@@ -1070,22 +1070,22 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
         ``with_related()``, so it costs no query; with ``regions_with_it`` (the ids of the regions
         holding the country as a third country) it does not need the regions' countries.
         """
-        routes = []
-        for target in self.targets.all():
-            if target.country_id == code:
-                routes.append(
-                    gettext("possibly, directly") if target.tentative else gettext("directly")
-                )
-            elif target.region_id and (
-                target.region_id in regions_with_it
-                if regions_with_it is not None
-                else any(
-                    country.code == code and not country.is_eu_member
-                    for country in target.region.countries.all()
-                )
-            ):
-                routes.append(gettext("through %(region)s") % {"region": target.region.name})
-        return routes
+        regions = {target.region_id: target.region for target in self.targets.all()}
+
+        def holds_it(region_id) -> bool:
+            if regions_with_it is not None:
+                return region_id in regions_with_it
+            return any(
+                country.code == code and not country.is_eu_member
+                for country in regions[region_id].countries.all()
+            )
+
+        entries = (
+            (target.country_id, target.region_id, target.region_id and target.region.name,
+             target.tentative)
+            for target in self.targets.all()
+        )  # fmt: skip
+        return target_routes(entries, code, holds_it)
 
     def clean(self) -> None:
         provenance = {}
@@ -1325,3 +1325,20 @@ class TargetMarket(models.Model):
     def clean(self) -> None:
         if bool(self.country_id) == bool(self.region_id):
             raise ValidationError(_("Choose either a country or a region, not both."))
+
+
+def target_routes(
+    targets: Iterable[tuple], code: str, holds_it: Callable[[int], bool]
+) -> list[str]:
+    """How targets reach the country ``code``: ["directly"], ["through North Africa"], or [].
+
+    ``targets`` as (country code, region id, region name, tentative); through a region only where
+    ``holds_it(region id)``, as one of its third countries. One rule for the partnership's own
+    targets (``Partnership.routes_to()``) and a table's target entries (``selectors``)."""
+    routes = []
+    for target_code, region_id, region, tentative in targets:
+        if target_code == code:
+            routes.append(gettext("possibly, directly") if tentative else gettext("directly"))
+        elif region_id and holds_it(region_id):
+            routes.append(gettext("through %(region)s") % {"region": region})
+    return routes

@@ -12,7 +12,7 @@ from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from partnerships.models import Partnership, Region
+from partnerships.models import Partnership, Region, target_routes
 
 
 def explain_rows(
@@ -76,13 +76,14 @@ def explain_rows(
 def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> list[str]:
     """``Partnership.routes_to()`` of a row's target entries (``table_rows()``), the regions'
     third countries given."""
-    routes = []
-    for target_code, _country, region_id, region, _translation, tentative in entries:
-        if target_code == code:
-            routes.append(gettext("possibly, directly") if tentative else gettext("directly"))
-        elif region_id and code in thirds[region_id]:
-            routes.append(gettext("through %(region)s") % {"region": region})
-    return routes
+    return target_routes(
+        (
+            (target_code, region_id, region, tentative)
+            for target_code, _country, region_id, region, _translation, tentative in entries
+        ),
+        code,
+        lambda region_id: code in thirds[region_id],
+    )
 
 
 def reasons_for_country(
