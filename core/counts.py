@@ -4,10 +4,9 @@ A list page shows how many results each option of each filter would give: a
 GROUP BY query per filter. Each ``tally_by_*`` QuerySet method describes such a
 count without running it, and ``count_together`` reads all of a page's counts
 in at most two queries: one UNION ALL of (tally, value, n) rows for the
-grouped counts, one UNION ALL of each list's distinct (tally, value, item) rows
-for the counts of distinct items over several lists, such as the partnerships
-that target a country directly or through a region (a pair in two lists is
-counted once, here).
+grouped counts, one UNION ALL of the counts of distinct items over several
+lists, such as the partnerships that target a country directly or through a
+region (a pair in two lists is counted once).
 """
 
 import re
@@ -54,12 +53,15 @@ class DistinctTally:
 
     lists: tuple[tuple[QuerySet, str, str], ...]
 
-    def rows(self, name: str) -> list[tuple[str, list]]:
-        """Each list as SQL and its parameters: its distinct (item, value) pairs, read in their
-        own types, then named and turned to text. Deduplicated before the text, a list of
-        partnerships' engagements (200,000 outcomes of 2,000 partnerships, 26,000 pairs) is read
-        along the outcomes' (partnership, country) index, not sorted as 200,000 rows of text."""
-        parts = []
+    def rows(self, name: str) -> tuple[str, list]:
+        """SQL and parameters of the (tally, value, n) rows: each list's distinct (item, value)
+        pairs read in their own types, the lists' pairs united (a pair in two lists counts once),
+        then counted per value, and only the value turned to text. Deduplicated before the text, a
+        list of partnerships' engagements (200,000 outcomes of 2,000 partnerships, 26,000 pairs) is
+        read along the outcomes' (partnership, country) index, not sorted as 200,000 rows of text;
+        counted in the database, a broad search's 60,000 pairs are not sent to Python to be
+        counted there (0.2 s of CPU)."""
+        parts, params = [], []
         for queryset, value, item in self.lists:
             pairs = (
                 queryset.order_by()
@@ -67,15 +69,16 @@ class DistinctTally:
                 .values_list("tally_item", "tally_value")
                 .distinct()
             )
-            sql, params = pairs.query.get_compiler(using=pairs.db).as_sql()
-            parts.append(
-                (
-                    "SELECT %s AS tally, CAST(pairs.tally_value AS varchar) AS tally_value, "
-                    f"CAST(pairs.tally_item AS varchar) AS tally_item FROM ({sql}) pairs",
-                    [name, *params],
-                )
-            )
-        return parts
+            sql, pair_params = pairs.query.get_compiler(using=pairs.db).as_sql()
+            # SELECT * FROM (...): SQLite accepts no parenthesised member of a UNION.
+            parts.append(f"SELECT * FROM ({sql}) AS pairs_{len(parts)}")
+            params.extend(pair_params)
+        return (
+            "SELECT %s AS tally, CAST(pairs.tally_value AS varchar) AS tally_value, "
+            f"COUNT(*) AS tally_n FROM ({' UNION '.join(parts)}) AS pairs "
+            "GROUP BY pairs.tally_value",
+            [name, *params],
+        )
 
     def counts(self) -> dict[str, int]:
         return count_together({"": self})[""]
@@ -142,7 +145,7 @@ def count_together(tallies: dict, *, sample: Sample | None = None) -> dict[str, 
     for name, parts in tallies.items():
         for tally in parts if isinstance(parts, list | tuple) else [parts]:
             if isinstance(tally, DistinctTally):
-                distinct.extend(tally.rows(name))
+                distinct.append(tally.rows(name))
                 using = using or tally.lists[0][0].db
             else:
                 grouped.append(tally.rows(name))
@@ -153,14 +156,14 @@ def count_together(tallies: dict, *, sample: Sample | None = None) -> dict[str, 
             if value not in (None, "") and n:
                 counts[name][value] = counts[name].get(value, 0) + n
     if distinct:
-        # A pair in two lists (a country targeted directly and through a region) counts once:
-        # the lists' pairs are few, and a set here spares PostgreSQL sorting them all as text.
-        sql = " UNION ALL ".join(part for part, _ in distinct)
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({part}) AS counted_{i}" for i, (part, _) in enumerate(distinct)
+        )
         params = [param for _, part_params in distinct for param in part_params]
         fetch = sample.rows_of_sql if sample else _fetch
-        for name, value, _ in set(fetch(sql, params, using)):
-            if value not in (None, ""):
-                counts[name][value] = counts[name].get(value, 0) + 1
+        for name, value, n in fetch(sql, params, using):
+            if value not in (None, "") and n:
+                counts[name][value] = counts[name].get(value, 0) + n
     if sample:
         counts = {
             name: {value: estimated(n * sample.factor) for value, n in by_value.items()}

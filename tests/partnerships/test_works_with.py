@@ -115,6 +115,11 @@ def test_each_region_is_counted_as_its_filter_selects(seeded):
     assert counts
     for slug, n in counts.items():
         assert published.targeting_region([slug]).count() == n
+    # A partnership that targets a country directly and through a region, or targets it and has
+    # outcomes there, counts once for it.
+    targets = published.tally_by_target_country().counts()
+    for code, n in targets.items():
+        assert published.targeting_country([code]).count() == n, code
     working = published.tally_by_working_country().counts()
     for code, n in working.items():
         assert published.working_with([code]).count() == n, code
