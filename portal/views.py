@@ -96,32 +96,49 @@ class ExportsHelpView(TemplateView):
     template_name = "exports_help.html"
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
-        # Column lists, not the classes: templates would call a class.
-        tables = [
-            (str(listed.title), reverse(listed.page_url_name), listed.export_class.columns)
-            for listed in public_lists.registered()
-            if listed.export_class
-        ]
-        # The API's lists, as it serves them (one per registered list with a schema): "<code>/api/
-        # partnerships/</code>, … and <code>/api/outcomes/</code>", each path escaped.
-        paths = [
-            format_html("<code>{}</code>", path)
-            for path, _ in api_endpoints(reverse("api:index"), get_language())
-            if "{" not in path
-        ]
-        api_lists = mark_safe(get_text_list(paths, gettext("and")))
+        # Worked out only when the template writes the page's text, which it keeps per language
+        # (exports_help.html): they would cost more than the rest of the page.
         return super().get_context_data(
-            tables=tables,
-            api_lists=api_lists,
-            format_names=exports.one_of([str(label) for label in exports.FORMATS.values()]),
-            # "<code>export=csv</code>, ... or <code>export=json</code>": the keys are ours and
-            # escaped, the "or" comes from the catalogue.
-            format_parameters=mark_safe(
-                exports.one_of([format_html("<code>export={}</code>", k) for k in exports.FORMATS])
-            ),
+            tables=SimpleLazyObject(_export_tables),
+            api_lists=SimpleLazyObject(_api_lists),
+            format_names=SimpleLazyObject(_format_names),
+            format_parameters=SimpleLazyObject(_format_parameters),
             xlsx_limit=exports.XLSX_ROW_LIMIT,
             **kwargs,
         )
+
+
+def _export_tables() -> list[tuple[str, str, list]]:
+    """Each registered list's title, page and export columns. Column lists, not the classes:
+    templates would call a class."""
+    return [
+        (str(listed.title), reverse(listed.page_url_name), listed.export_class.columns)
+        for listed in public_lists.registered()
+        if listed.export_class
+    ]
+
+
+def _api_lists() -> str:
+    """The API's lists, as it serves them (one per registered list with a schema): "<code>/api/
+    partnerships/</code>, … and <code>/api/outcomes/</code>", each path escaped."""
+    paths = [
+        format_html("<code>{}</code>", path)
+        for path, _ in api_endpoints(reverse("api:index"), get_language())
+        if "{" not in path
+    ]
+    return mark_safe(get_text_list(paths, gettext("and")))
+
+
+def _format_names() -> str:
+    return exports.one_of([str(label) for label in exports.FORMATS.values()])
+
+
+def _format_parameters() -> str:
+    """The parameter of each format, "<code>export=csv</code>, … or <code>export=json</code>": the
+    keys are ours and escaped, the "or" comes from the catalogue."""
+    return mark_safe(
+        exports.one_of([format_html("<code>export={}</code>", k) for k in exports.FORMATS])
+    )
 
 
 # How long a client should wait before asking again while the database is unreachable.

@@ -29,6 +29,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def no_kept_markup():
+    """Markup kept per language (``{% once_per_language %}``) was made from one test's setup (the
+    formats, lists and types it registers): each test starts with none."""
+    from portal.templatetags.portal_tags import forget_kept_markup
+
+    forget_kept_markup()
+
+
+@pytest.fixture(autouse=True)
 def english_afterwards():
     """A request in French leaves French active in this thread: later tests reverse in English."""
     yield

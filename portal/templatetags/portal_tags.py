@@ -1,5 +1,6 @@
 import json
 import re
+import weakref
 from base64 import b32encode
 from functools import lru_cache
 from typing import Any
@@ -10,8 +11,10 @@ from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import localize
@@ -68,10 +71,37 @@ def _site_urls(language, prefix, urlconf) -> dict[str, str]:
     return {key: reverse(name) for key, name in SITE_URLS.items()}
 
 
-@register.filter
-def startswith(text: str, prefix: str) -> bool:
-    """Whether ``text`` begins with ``prefix``: the current page's path under a section's address."""
-    return str(text).startswith(str(prefix))
+# The header's sections, by their key in SITE_URLS, and whether the pages under a section's address
+# are in it too (a list's records are; the statistics page has none).
+HEADER_SECTIONS = {
+    "partnerships": True,
+    "outcomes": True,
+    "sectors": True,
+    "countries": True,
+    "clusters": True,
+    "statistics": False,
+}
+
+
+@register.simple_tag(takes_context=True)
+def header_section(context) -> str:
+    """The key of the header's section this page is in (``aria-current``), "" for none."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    urls = site_urls()
+    for key, below in HEADER_SECTIONS.items():
+        if request.path == urls[key] or (below and request.path.startswith(urls[key])):
+            return key
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def site_origin(context) -> str:
+    """``https://host``: the scheme and host of this request, read once for the page's absolute
+    addresses (canonical, Open Graph, hreflang)."""
+    request = context.get("request")
+    return f"{request.scheme}://{request.get_host()}" if request is not None else ""
 
 
 @register.simple_tag
@@ -377,3 +407,55 @@ def translated_block(obj, field: str) -> str:
         linebreaks(english, autoescape=True),
         translation.fallback_note(),
     )
+
+
+# Markup kept per fragment: a page's address is among the values some fragments are kept for.
+KEPT_PER_FRAGMENT = 1024
+_fragments: "weakref.WeakSet[OncePerLanguageNode]" = weakref.WeakSet()
+
+
+def forget_kept_markup(**kwargs) -> None:
+    """Every fragment's kept markup: after a setting changes (the addresses and names it holds may
+    have), and before each test."""
+    for fragment in list(_fragments):
+        fragment.kept.clear()
+
+
+setting_changed.connect(forget_kept_markup, dispatch_uid="portal-forget-kept-markup")
+
+
+class OncePerLanguageNode(template.Node):
+    # Not searched for blocks by {% extends %} on every render (the tag refuses blocks inside).
+    child_nodelists = ()
+
+    def __init__(self, nodelist, values) -> None:
+        self.nodelist, self.values = nodelist, values
+        self.kept: dict[tuple, str] = {}
+        _fragments.add(self)
+
+    def render(self, context) -> str:
+        key = (get_language(), *(value.resolve(context) for value in self.values))
+        markup = self.kept.get(key)
+        if markup is None:
+            markup = self.nodelist.render(context)
+            if len(self.kept) >= KEPT_PER_FRAGMENT:
+                self.kept.pop(next(iter(self.kept)), None)
+            self.kept[key] = markup
+        return markup
+
+
+@register.tag
+def once_per_language(parser, token) -> OncePerLanguageNode:
+    """``{% once_per_language value ... %}…{% endonce_per_language %}``: markup rendered once per
+    process for each language and each set of the values named, then reused.
+
+    For what depends on nothing else: no data (a value may be data only if it is what is shown, as
+    the footer's date), no block, nothing set for later (``as name``). Every page's shell (its
+    icons, header and footer) cost a millisecond a page rendered each time.
+    """
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endonce_per_language",))
+    parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("{% once_per_language %} cannot hold a {% block %}.")
+    return OncePerLanguageNode(nodelist, values)
