@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,6 +16,8 @@ from django.views.generic import DetailView
 
 from core import data_cache, pdf, worldmap
 from core.country_codes import normalise_country_code
+from core.translated import in_language
+from core.url_patterns import url_of
 from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
@@ -30,19 +32,24 @@ from partnerships.models import (
     Partnership,
     Region,
     Sector,
-    TargetMarket,
     describe_engagement_counts,
 )
 from partnerships.rows import table_rows
-from partnerships.selectors import reasons_for_country
+from partnerships.selectors import reasons_for_country, routes_of
 from portal import statistics
 
 
-def _small_map(title, categories, names=None):
+def _small_map(title, categories, countries=None):
+    """``countries``: every country by code, where the caller has read them (their names are
+    read only when the map is drawn)."""
+
     def areas():
-        return worldmap.category_areas(
-            categories, statistics.all_country_names() if names is None else names
+        names = (
+            statistics.all_country_names()
+            if countries is None
+            else {c.code: c.name for c in countries.values()}
         )
+        return worldmap.category_areas(categories, names)
 
     return {
         # Made only when the map is drawn: its fragment is kept until the data changes.
@@ -362,9 +369,9 @@ class CountryPage:
     small_map: dict[str, Any]
     working: Excerpt[Partnership]  # each row with ``why``: "targets directly; 2 MoUs, 1 office"
     members: Excerpt[Partnership]
-    outcomes: Excerpt[Outcome]
-    offices: Excerpt[Outcome]
-    clusters: Excerpt[Cluster]
+    outcomes: Excerpt[OutcomeRow]
+    offices: Excerpt["Office"]
+    clusters: Excerpt["Link"]
 
 
 def country_page(country: Country, countries: dict[str, Country] | None = None) -> CountryPage:
@@ -380,22 +387,18 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     # country (132,511 outcomes for the US), on every render if they were not kept.
     counted = data_cache.cached("country-page", code, lambda: _country_counts(code, published))
     first_working, first_members = counted["first_working"], counted["first_members"]
-    # The two partnership lists are read with their related rows in one go, each row marked
-    # with its lists; the table's cells from table_rows(); how each targets the country from its
-    # targets alone (which regions hold the country is known, so their countries are not read).
+    # The two partnership lists are read in one go, each row marked with its lists; the table's
+    # cells and its targets as values from table_rows(); how each targets the country from those
+    # (which regions hold the country is known, so their countries are not read).
     rows = table_rows(
-        list(
-            published.filter(pk__in=sorted(set(first_working) | set(first_members)))
-            .order_by("name", "pk")
-            .prefetch_related(
-                Prefetch("targets", TargetMarket.objects.select_related("country", "region"))
-            )
+        published.filter(pk__in=sorted(set(first_working) | set(first_members))).order_by(
+            "name", "pk"
         )
     )
     working_ids, member_ids = set(first_working), set(first_members)
     for row in rows:
         row.works_with_it, row.member_here = row.pk in working_ids, row.pk in member_ids
-        routes = row.routes_to(code, regions_with_it=counted["regions"])
+        routes = routes_of(row.target_entries, code, counted["regions"])
         row.routes_here = ", ".join(routes)
         row.why = reasons_for_country(
             row, code, counted["engaged"].get(row.slug, ""), routes=routes
@@ -409,17 +412,48 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     )
     # Kept until the data changes: the first offices lie further along the list's order than
     # the first outcomes, and read in one query with them the two lists cost a scan of the table.
+    # Kept as the values the list shows (per language, as every kept value is), not as objects.
+    outcome_url = url_of("outcomes:outcome-detail")
     offices = Excerpt.of(
-        data_cache.cached(
-            "country-offices",
-            code,
-            lambda: list(
-                Outcome.objects.published()
-                .with_country([code])
-                .of_type([Outcome.Type.OFFICE])
-                .with_related()[: DETAIL_ROWS + 1]
-            ),
-        ),
+        [
+            Office(
+                url=outcome_url(office["pk"]),
+                title=office["title"],
+                partnership=_display_name(office, "partnership__"),
+            )
+            for office in data_cache.cached(
+                "country-office-values",
+                code,
+                lambda: list(
+                    Outcome.objects.published()
+                    .with_country([code])
+                    .of_type([Outcome.Type.OFFICE])
+                    .values(
+                        "pk",
+                        "title",
+                        "partnership__name",
+                        in_language("partnership__name"),
+                        "partnership__acronym",
+                    )[: DETAIL_ROWS + 1]
+                ),
+            )
+        ],
+        DETAIL_ROWS,
+    )
+    cluster_url = url_of("partnerships:cluster-detail")
+    clusters = Excerpt.of(
+        [
+            Link(
+                url=cluster_url(cluster["slug"]),
+                # As Cluster.__str__.
+                text=f"{cluster['name']} ({cluster['acronym']})"
+                if cluster["acronym"]
+                else cluster["name"],
+            )
+            for cluster in Cluster.objects.published()
+            .located_in([code])
+            .values("slug", "name", "acronym")[: DETAIL_ROWS + 1]
+        ],
         DETAIL_ROWS,
     )
     small_map = _small_map(
@@ -434,7 +468,7 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
                 counted["origins"],
             ),
         ],
-        names={c.code: c.name for c in (countries or _countries_by_code()).values()},
+        countries=countries or _countries_by_code(),
     )
     return CountryPage(
         figures=counted["figures"],
@@ -443,8 +477,32 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
         outcomes=outcomes,
         offices=offices,
-        clusters=Excerpt.of(Cluster.objects.published().located_in([code]), DETAIL_ROWS),
+        clusters=clusters,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office in a country's list: its outcome's page and title (the English one, as the
+    outcome's own attribute reads), and its partnership's name."""
+
+    url: str
+    title: str
+    partnership: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    url: str
+    text: str
+
+
+def _display_name(values: dict[str, Any], prefix: str = "") -> str:
+    """``Partnership.display_name`` of a partnership read as values: its name in the reader's
+    language (``in_language()``'s column beside the English one), and its acronym."""
+    name = values[in_language(f"{prefix}name")] or values[f"{prefix}name"]
+    acronym = values[f"{prefix}acronym"]
+    return f"{name} - {acronym}" if acronym else name
 
 
 def _country_counts(code, published) -> dict[str, Any]:
