@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import router
 from django.db.models import Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -15,12 +16,13 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from core import data_cache, pdf, worldmap
+from core.compiled_queries import rows_for
 from core.country_codes import normalise_country_code
-from core.translated import in_language
-from core.url_patterns import url_of
 from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
+from core.translated import in_language, reader_language
+from core.url_patterns import url_of
 from outcomes import rows as outcome_rows
 from outcomes.models import Outcome
 from outcomes.rows import OutcomeRow
@@ -34,7 +36,7 @@ from partnerships.models import (
     Sector,
     describe_engagement_counts,
 )
-from partnerships.rows import table_rows
+from partnerships.rows import table_columns, table_rows
 from partnerships.selectors import reasons_for_country, routes_of
 from portal import statistics
 
@@ -86,6 +88,81 @@ def _partnership_table(caption, partnerships, extra_heading=None, extra=None) ->
             ]
             for p in partnerships
         ],
+    )
+
+
+def _partnerships(query, arguments: list) -> list[Partnership]:
+    """The partnerships ``query(*arguments)`` selects, with only the columns a table reads
+    (``table_columns()``): the query's SQL compiled once (core/compiled_queries.py), not for
+    every render."""
+    if not arguments:
+        return []
+    using = router.db_for_read(Partnership)
+    fields = _table_fields()
+    return [
+        Partnership.from_db(using, fields, row)
+        for row in rows_for(query, arguments, using=using, variant=reader_language())
+    ]
+
+
+def _table_fields() -> list[str]:
+    """``table_columns()`` and the id, in the order of the model's fields, as from_db() takes them."""
+    wanted = {"id", *table_columns()}
+    return [f.attname for f in Partnership._meta.concrete_fields if f.attname in wanted]
+
+
+def _clusters_in(code: str) -> QuerySet:
+    return (
+        Cluster.objects.published()
+        .located_in([code])
+        .values_list("slug", "name", "acronym")[: DETAIL_ROWS + 1]
+    )
+
+
+def _first_in_sector(slug: str) -> QuerySet:
+    return (
+        Partnership.objects.published()
+        .in_sectors([slug])
+        .order_by("name", "pk")
+        .values_list(*_table_fields())[: DETAIL_ROWS + 1]
+    )
+
+
+def _by_id(*ids: int) -> QuerySet:
+    return (
+        Partnership.objects.published()
+        .filter(pk__in=ids)
+        .order_by("name", "pk")
+        .values_list(*_table_fields())
+    )
+
+
+def _latest_outcomes(query, argument: str) -> Excerpt[OutcomeRow]:
+    """The first rows of ``query(argument)``, read as the values the outcome table shows: the
+    query's SQL compiled once (core/compiled_queries.py), not for every render."""
+    shown = outcome_rows.columns()
+    values = rows_for(
+        query, [argument], using=router.db_for_read(Outcome), variant=reader_language()
+    )
+    return Excerpt.of(
+        outcome_rows.table_rows([dict(zip(shown, row, strict=True)) for row in values]),
+        DETAIL_ROWS,
+    )
+
+
+def _latest_in_sector(slug: str) -> QuerySet:
+    return (
+        Outcome.objects.published()
+        .in_sectors([slug])
+        .values_list(*outcome_rows.columns())[: DETAIL_ROWS + 1]
+    )
+
+
+def _latest_with_country(code: str) -> QuerySet:
+    return (
+        Outcome.objects.published()
+        .with_country([code])
+        .values_list(*outcome_rows.columns())[: DETAIL_ROWS + 1]
     )
 
 
@@ -235,7 +312,13 @@ def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[Outco
 
 
 class SectorDetailView(PdfMixin, DetailView):
-    queryset = Sector.objects.published()
+    model = Sector
+
+    def get_object(self, queryset=None) -> Sector:
+        sector = _published_sectors().get(self.kwargs["slug"])
+        if sector is None:
+            raise Http404
+        return sector
 
     def pdf_document(self) -> pdf.Document:
         self.object = sector = self.get_object()
@@ -281,22 +364,11 @@ class SectorDetailView(PdfMixin, DetailView):
                     ).items()
                 },
             ),
+            # The table's related rows read as values by table_rows(), not prefetched.
             partnerships=Excerpt.of(
-                table_rows(
-                    Partnership.objects.published()
-                    .in_sectors([self.object.slug])
-                    .with_related()
-                    .order_by("name", "pk")[: DETAIL_ROWS + 1]
-                ),
-                DETAIL_ROWS,
+                table_rows(_partnerships(_first_in_sector, [slug])), DETAIL_ROWS
             ),
-            # The table's rows read as the values it shows, not as outcome objects.
-            outcomes=Excerpt.of(
-                outcome_rows.table_rows(
-                    Outcome.objects.published().in_sectors([slug])[: DETAIL_ROWS + 1]
-                ),
-                DETAIL_ROWS,
-            ),
+            outcomes=_latest_outcomes(_latest_in_sector, slug),
             **kwargs,
         )
 
@@ -390,11 +462,7 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     # The two partnership lists are read in one go, each row marked with its lists; the table's
     # cells and its targets as values from table_rows(); how each targets the country from those
     # (which regions hold the country is known, so their countries are not read).
-    rows = table_rows(
-        published.filter(pk__in=sorted(set(first_working) | set(first_members))).order_by(
-            "name", "pk"
-        )
-    )
+    rows = table_rows(_partnerships(_by_id, sorted(set(first_working) | set(first_members))))
     working_ids, member_ids = set(first_working), set(first_members)
     for row in rows:
         row.works_with_it, row.member_here = row.pk in working_ids, row.pk in member_ids
@@ -403,13 +471,7 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         row.why = reasons_for_country(
             row, code, counted["engaged"].get(row.slug, ""), routes=routes
         )
-    # The table's rows read as the values it shows, not as outcome objects.
-    outcomes = Excerpt.of(
-        outcome_rows.table_rows(
-            Outcome.objects.published().with_country([code])[: DETAIL_ROWS + 1]
-        ),
-        DETAIL_ROWS,
-    )
+    outcomes = _latest_outcomes(_latest_with_country, code)
     # Kept until the data changes: the first offices lie further along the list's order than
     # the first outcomes, and read in one query with them the two lists cost a scan of the table.
     # Kept as the values the list shows (per language, as every kept value is), not as objects.
@@ -443,16 +505,11 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     cluster_url = url_of("partnerships:cluster-detail")
     clusters = Excerpt.of(
         [
-            Link(
-                url=cluster_url(cluster["slug"]),
-                # As Cluster.__str__.
-                text=f"{cluster['name']} ({cluster['acronym']})"
-                if cluster["acronym"]
-                else cluster["name"],
+            # As Cluster.__str__.
+            Link(url=cluster_url(slug), text=f"{name} ({acronym})" if acronym else name)
+            for slug, name, acronym in rows_for(
+                _clusters_in, [code], using=router.db_for_read(Cluster)
             )
-            for cluster in Cluster.objects.published()
-            .located_in([code])
-            .values("slug", "name", "acronym")[: DETAIL_ROWS + 1]
         ],
         DETAIL_ROWS,
     )
@@ -551,6 +608,17 @@ def _country_counts(code, published) -> dict[str, Any]:
         "regions": {int(region) for region in counts["regions"]},
         "engaged": describe_engagement_counts(counts["engaged"], code),
     }
+
+
+def _published_sectors() -> dict[str, Sector]:
+    """Every published sector by slug, read once until the data changes (a few dozen rows): a
+    sector page's own row without a query."""
+    return data_cache.cached(
+        "published-sectors",
+        (),
+        lambda: {sector.slug: sector for sector in Sector.objects.published()},
+        local=True,
+    )
 
 
 def _countries_by_code():
