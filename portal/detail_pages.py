@@ -550,6 +550,8 @@ class Office:
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """A row of a plain list of links (a country's clusters)."""
+
     url: str
     text: str
 
