@@ -86,6 +86,19 @@ def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> lis
     )
 
 
+def routes_of(entries: list[tuple], code: str, regions_with_it: set[int]) -> list[str]:
+    """``Partnership.routes_to()`` of a row's target entries (``table_rows()``), the ids of the
+    regions holding the country as a third country given."""
+    return target_routes(
+        (
+            (target_code, region_id, region, tentative)
+            for target_code, _country, region_id, region, _translation, tentative in entries
+        ),
+        code,
+        regions_with_it.__contains__,
+    )
+
+
 def reasons_for_country(
     partnership: Partnership,
     code: str,

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db import router
+from django.db.models import Q, QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,10 +16,13 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView
 
 from core import data_cache, pdf, worldmap
+from core.compiled_queries import rows_for
 from core.country_codes import normalise_country_code
 from core.counts import Tally, count_together
 from core.list_views import PdfMixin, about
 from core.pagination import Excerpt
+from core.translated import in_language, reader_language
+from core.url_patterns import url_of
 from outcomes import rows as outcome_rows
 from outcomes.models import Outcome
 from outcomes.rows import OutcomeRow
@@ -30,19 +34,24 @@ from partnerships.models import (
     Partnership,
     Region,
     Sector,
-    TargetMarket,
     describe_engagement_counts,
 )
-from partnerships.rows import table_rows
-from partnerships.selectors import reasons_for_country
+from partnerships.rows import table_columns, table_rows
+from partnerships.selectors import reasons_for_country, routes_of
 from portal import statistics
 
 
-def _small_map(title, categories, names=None):
+def _small_map(title, categories, countries=None):
+    """``countries``: every country by code, where the caller has read them (their names are
+    read only when the map is drawn)."""
+
     def areas():
-        return worldmap.category_areas(
-            categories, statistics.all_country_names() if names is None else names
+        names = (
+            statistics.all_country_names()
+            if countries is None
+            else {c.code: c.name for c in countries.values()}
         )
+        return worldmap.category_areas(categories, names)
 
     return {
         # Made only when the map is drawn: its fragment is kept until the data changes.
@@ -79,6 +88,81 @@ def _partnership_table(caption, partnerships, extra_heading=None, extra=None) ->
             ]
             for p in partnerships
         ],
+    )
+
+
+def _partnerships(query, arguments: list) -> list[Partnership]:
+    """The partnerships ``query(*arguments)`` selects, with only the columns a table reads
+    (``table_columns()``): the query's SQL compiled once (core/compiled_queries.py), not for
+    every render."""
+    if not arguments:
+        return []
+    using = router.db_for_read(Partnership)
+    fields = _table_fields()
+    return [
+        Partnership.from_db(using, fields, row)
+        for row in rows_for(query, arguments, using=using, variant=reader_language())
+    ]
+
+
+def _table_fields() -> list[str]:
+    """``table_columns()`` and the id, in the order of the model's fields, as from_db() takes them."""
+    wanted = {"id", *table_columns()}
+    return [f.attname for f in Partnership._meta.concrete_fields if f.attname in wanted]
+
+
+def _clusters_in(code: str) -> QuerySet:
+    return (
+        Cluster.objects.published()
+        .located_in([code])
+        .values_list("slug", "name", "acronym")[: DETAIL_ROWS + 1]
+    )
+
+
+def _first_in_sector(slug: str) -> QuerySet:
+    return (
+        Partnership.objects.published()
+        .in_sectors([slug])
+        .order_by("name", "pk")
+        .values_list(*_table_fields())[: DETAIL_ROWS + 1]
+    )
+
+
+def _by_id(*ids: int) -> QuerySet:
+    return (
+        Partnership.objects.published()
+        .filter(pk__in=ids)
+        .order_by("name", "pk")
+        .values_list(*_table_fields())
+    )
+
+
+def _latest_outcomes(query, argument: str) -> Excerpt[OutcomeRow]:
+    """The first rows of ``query(argument)``, read as the values the outcome table shows: the
+    query's SQL compiled once (core/compiled_queries.py), not for every render."""
+    shown = outcome_rows.columns()
+    values = rows_for(
+        query, [argument], using=router.db_for_read(Outcome), variant=reader_language()
+    )
+    return Excerpt.of(
+        outcome_rows.table_rows([dict(zip(shown, row, strict=True)) for row in values]),
+        DETAIL_ROWS,
+    )
+
+
+def _latest_in_sector(slug: str) -> QuerySet:
+    return (
+        Outcome.objects.published()
+        .in_sectors([slug])
+        .values_list(*outcome_rows.columns())[: DETAIL_ROWS + 1]
+    )
+
+
+def _latest_with_country(code: str) -> QuerySet:
+    return (
+        Outcome.objects.published()
+        .with_country([code])
+        .values_list(*outcome_rows.columns())[: DETAIL_ROWS + 1]
     )
 
 
@@ -228,7 +312,13 @@ def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[Outco
 
 
 class SectorDetailView(PdfMixin, DetailView):
-    queryset = Sector.objects.published()
+    model = Sector
+
+    def get_object(self, queryset=None) -> Sector:
+        sector = _published_sectors().get(self.kwargs["slug"])
+        if sector is None:
+            raise Http404
+        return sector
 
     def pdf_document(self) -> pdf.Document:
         self.object = sector = self.get_object()
@@ -274,22 +364,11 @@ class SectorDetailView(PdfMixin, DetailView):
                     ).items()
                 },
             ),
+            # The table's related rows read as values by table_rows(), not prefetched.
             partnerships=Excerpt.of(
-                table_rows(
-                    Partnership.objects.published()
-                    .in_sectors([self.object.slug])
-                    .with_related()
-                    .order_by("name", "pk")[: DETAIL_ROWS + 1]
-                ),
-                DETAIL_ROWS,
+                table_rows(_partnerships(_first_in_sector, [slug])), DETAIL_ROWS
             ),
-            # The table's rows read as the values it shows, not as outcome objects.
-            outcomes=Excerpt.of(
-                outcome_rows.table_rows(
-                    Outcome.objects.published().in_sectors([slug])[: DETAIL_ROWS + 1]
-                ),
-                DETAIL_ROWS,
-            ),
+            outcomes=_latest_outcomes(_latest_in_sector, slug),
             **kwargs,
         )
 
@@ -362,9 +441,9 @@ class CountryPage:
     small_map: dict[str, Any]
     working: Excerpt[Partnership]  # each row with ``why``: "targets directly; 2 MoUs, 1 office"
     members: Excerpt[Partnership]
-    outcomes: Excerpt[Outcome]
-    offices: Excerpt[Outcome]
-    clusters: Excerpt[Cluster]
+    outcomes: Excerpt[OutcomeRow]
+    offices: Excerpt["Office"]
+    clusters: Excerpt["Link"]
 
 
 def country_page(country: Country, countries: dict[str, Country] | None = None) -> CountryPage:
@@ -380,46 +459,58 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
     # country (132,511 outcomes for the US), on every render if they were not kept.
     counted = data_cache.cached("country-page", code, lambda: _country_counts(code, published))
     first_working, first_members = counted["first_working"], counted["first_members"]
-    # The two partnership lists are read with their related rows in one go, each row marked
-    # with its lists; the table's cells from table_rows(); how each targets the country from its
-    # targets alone (which regions hold the country is known, so their countries are not read).
-    rows = table_rows(
-        list(
-            published.filter(pk__in=sorted(set(first_working) | set(first_members)))
-            .order_by("name", "pk")
-            .prefetch_related(
-                Prefetch("targets", TargetMarket.objects.select_related("country", "region"))
-            )
-        )
-    )
+    # The two partnership lists are read in one go, each row marked with its lists; the table's
+    # cells and its targets as values from table_rows(); how each targets the country from those
+    # (which regions hold the country is known, so their countries are not read).
+    rows = table_rows(_partnerships(_by_id, sorted(set(first_working) | set(first_members))))
     working_ids, member_ids = set(first_working), set(first_members)
     for row in rows:
         row.works_with_it, row.member_here = row.pk in working_ids, row.pk in member_ids
-        routes = row.routes_to(code, regions_with_it=counted["regions"])
+        routes = routes_of(row.target_entries, code, counted["regions"])
         row.routes_here = ", ".join(routes)
         row.why = reasons_for_country(
             row, code, counted["engaged"].get(row.slug, ""), routes=routes
         )
-    # The table's rows read as the values it shows, not as outcome objects.
-    outcomes = Excerpt.of(
-        outcome_rows.table_rows(
-            Outcome.objects.published().with_country([code])[: DETAIL_ROWS + 1]
-        ),
-        DETAIL_ROWS,
-    )
+    outcomes = _latest_outcomes(_latest_with_country, code)
     # Kept until the data changes: the first offices lie further along the list's order than
     # the first outcomes, and read in one query with them the two lists cost a scan of the table.
+    # Kept as the values the list shows (per language, as every kept value is), not as objects.
+    outcome_url = url_of("outcomes:outcome-detail")
     offices = Excerpt.of(
-        data_cache.cached(
-            "country-offices",
-            code,
-            lambda: list(
-                Outcome.objects.published()
-                .with_country([code])
-                .of_type([Outcome.Type.OFFICE])
-                .with_related()[: DETAIL_ROWS + 1]
-            ),
-        ),
+        [
+            Office(
+                url=outcome_url(office["pk"]),
+                title=office["title"],
+                partnership=_display_name(office, "partnership__"),
+            )
+            for office in data_cache.cached(
+                "country-office-values",
+                code,
+                lambda: list(
+                    Outcome.objects.published()
+                    .with_country([code])
+                    .of_type([Outcome.Type.OFFICE])
+                    .values(
+                        "pk",
+                        "title",
+                        "partnership__name",
+                        in_language("partnership__name"),
+                        "partnership__acronym",
+                    )[: DETAIL_ROWS + 1]
+                ),
+            )
+        ],
+        DETAIL_ROWS,
+    )
+    cluster_url = url_of("partnerships:cluster-detail")
+    clusters = Excerpt.of(
+        [
+            # As Cluster.__str__.
+            Link(url=cluster_url(slug), text=f"{name} ({acronym})" if acronym else name)
+            for slug, name, acronym in rows_for(
+                _clusters_in, [code], using=router.db_for_read(Cluster)
+            )
+        ],
         DETAIL_ROWS,
     )
     small_map = _small_map(
@@ -434,7 +525,7 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
                 counted["origins"],
             ),
         ],
-        names={c.code: c.name for c in (countries or _countries_by_code()).values()},
+        countries=countries or _countries_by_code(),
     )
     return CountryPage(
         figures=counted["figures"],
@@ -443,8 +534,34 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
         members=Excerpt.of([row for row in rows if row.member_here], DETAIL_ROWS),
         outcomes=outcomes,
         offices=offices,
-        clusters=Excerpt.of(Cluster.objects.published().located_in([code]), DETAIL_ROWS),
+        clusters=clusters,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """An office in a country's list: its outcome's page and title (the English one, as the
+    outcome's own attribute reads), and its partnership's name."""
+
+    url: str
+    title: str
+    partnership: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A row of a plain list of links (a country's clusters)."""
+
+    url: str
+    text: str
+
+
+def _display_name(values: dict[str, Any], prefix: str = "") -> str:
+    """``Partnership.display_name`` of a partnership read as values: its name in the reader's
+    language (``in_language()``'s column beside the English one), and its acronym."""
+    name = values[in_language(f"{prefix}name")] or values[f"{prefix}name"]
+    acronym = values[f"{prefix}acronym"]
+    return f"{name} - {acronym}" if acronym else name
 
 
 def _country_counts(code, published) -> dict[str, Any]:
@@ -493,6 +610,17 @@ def _country_counts(code, published) -> dict[str, Any]:
         "regions": {int(region) for region in counts["regions"]},
         "engaged": describe_engagement_counts(counts["engaged"], code),
     }
+
+
+def _published_sectors() -> dict[str, Sector]:
+    """Every published sector by slug, read once until the data changes (a few dozen rows): a
+    sector page's own row without a query."""
+    return data_cache.cached(
+        "published-sectors",
+        (),
+        lambda: {sector.slug: sector for sector in Sector.objects.published()},
+        local=True,
+    )
 
 
 def _countries_by_code():

@@ -1,13 +1,22 @@
 """core/compiled_queries.py: a related-rows query compiled once per number of ids and variant,
-run again with other ids, reads what the ORM reads."""
+run again with other ids, reads what the ORM reads; so does a query of a code or slug."""
+
+import datetime
 
 import pytest
 from django.utils import translation
 
-from core.compiled_queries import _sql, rows_for_ids
+from core.compiled_queries import _compiled, _sql, rows_for, rows_for_ids
 from core.translated import in_language, reader_language
-from partnerships.models import Partnership
-from tests.factories import PartnershipFactory, SectorFactory
+from outcomes.models import Outcome
+from partnerships.models import Cluster, Partnership
+from tests.factories import (
+    ClusterFactory,
+    OutcomeFactory,
+    PartnershipFactory,
+    SectorFactory,
+    country,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +70,55 @@ def test_it_reads_nothing_for_no_ids(django_assert_num_queries):
 def test_it_refuses_a_query_with_other_parameters(partnerships):
     with pytest.raises(ValueError, match="not the ids alone"):
         rows_for_ids(sectors_named, [partnerships[0].pk], using="default")
+
+
+def outcomes_with(code):
+    """Published outcomes of published partnerships (constants: True on SQLite), with a date."""
+    return (
+        Outcome.objects.published()
+        .with_country([code])
+        .order_by("pk")
+        .values_list("pk", "date", "title")
+    )
+
+
+def clusters_in(code):
+    """The country's code twice among the parameters (``located_in``)."""
+    return Cluster.objects.located_in([code]).order_by("pk").values_list("pk", "name")
+
+
+def outcomes_titled(text):
+    """The argument changed into another parameter ("%text%"): not compiled."""
+    return Outcome.objects.filter(title__icontains=text).values_list("pk")
+
+
+def test_a_query_of_its_arguments_reads_what_the_orm_reads(partnerships):
+    OutcomeFactory(country=country("TN"), date=datetime.date(2020, 1, 2))
+    OutcomeFactory(country=country("TN"), date=None, year=2019)
+    OutcomeFactory(country=country("TN"), is_published=False)
+    OutcomeFactory(country=country("MA"))
+    ClusterFactory(country=country("SE"), cross_border_country=country("DK"))
+    ClusterFactory(country=country("DK"))
+    for code in ("TN", "MA", "FR"):
+        assert rows_for(outcomes_with, [code], using="default") == list(outcomes_with(code))
+    for code in ("DK", "SE", "FR"):
+        assert rows_for(clusters_in, [code], using="default") == list(clusters_in(code))
+    # Dates come as dates on SQLite too, as the ORM converts them.
+    assert {
+        type(date) for _pk, date, _title in rows_for(outcomes_with, ["TN"], using="default")
+    } == {
+        datetime.date,
+        type(None),
+    }
+
+
+def test_a_query_is_compiled_once_for_any_argument(partnerships):
+    _compiled.cache_clear()
+    for code in ("TN", "MA", "FR"):
+        rows_for(outcomes_with, [code], using="default")
+    assert (_compiled.cache_info().misses, _compiled.cache_info().hits) == (1, 2)
+
+
+def test_it_refuses_a_query_whose_parameter_is_not_an_argument():
+    with pytest.raises(ValueError, match="is not an argument"):
+        rows_for(outcomes_titled, ["mou"], using="default")

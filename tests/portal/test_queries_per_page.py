@@ -27,7 +27,7 @@ PAGES = {
     "/outcomes/?type=mou&country=US&year=2020": (7, 1),
     "/outcomes/?page=2": (7, 1),
     "/clusters/": (10, 1),
-    "/sectors/aerospace/": (8, 6),
+    "/sectors/aerospace/": (8, 5),
     "country-detail": (10, 6),
     "partnership-detail": (10, 8),
     "/statistics/": (4, 0),
