@@ -24,13 +24,14 @@ so that the code written before the translations reads what it read:
 """
 
 from functools import cache
+from html import escape as html_escape
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce, Collate, NullIf
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import (
     get_language,
@@ -111,19 +112,28 @@ def fallback_note() -> str:
     return gettext("(in English)")
 
 
-def in_reader_language(text: str | None, english: str, *, note: bool = True) -> SafeString:
+def in_reader_language(
+    text: str | None, english: str, *, note: bool = True, language: str | None = None
+) -> SafeString:
     """``text`` (the translation) escaped, or the English text marked as such: ``lang="en"``, and
-    the "(in English)" note unless ``note`` is false (a list's cell, where the table says it once)."""
-    if text or reader_language() == source_language():
-        return conditional_escape(text or english)
+    the "(in English)" note unless ``note`` is false (a list's cell, where the table says it once).
+    ``language``: the reader's, when the caller has it (a table's rows)."""
+    if text or (language or reader_language()) == source_language():
+        return SafeString(_escaped(text or english))
     if not english:
         return SafeString("")
-    marked = format_html('<span lang="{}">{}</span>', source_language(), english)
+    # Written as format_html() writes it, without its lazy wrappers: a table calls this per row.
+    marked = f'<span lang="{_escaped(source_language())}">{_escaped(english)}</span>'
     if not note:
-        return marked
-    return format_html(
-        '{} <small class="text-body-secondary fallback-note">{}</small>', marked, fallback_note()
+        return SafeString(marked)
+    return SafeString(
+        f'{marked} <small class="text-body-secondary fallback-note">{_escaped(fallback_note())}</small>'
     )
+
+
+def _escaped(value: object) -> str:
+    """As ``conditional_escape``: markup kept, anything else escaped."""
+    return value.__html__() if hasattr(value, "__html__") else html_escape(str(value))
 
 
 def in_reader_language_list(names: list[tuple[str | None, str]]) -> SafeString:

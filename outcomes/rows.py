@@ -31,10 +31,11 @@ PARTNERSHIP_COLUMNS = ("partnership__slug", "partnership__acronym")
 PARTNERSHIP_TRANSLATED = ("partnership__name",)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OutcomeRow:
-    """What a table row shows of one outcome; ``title_html`` is escaped here, the rest by the
-    template."""
+    """What a table row shows of one outcome; ``title_html`` is escaped here, the rest where the
+    row is written (portal_tags.outcome_table_rows). Not frozen: a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, a third of the cost of making a hundred rows."""
 
     pk: int
     url: str
@@ -115,7 +116,7 @@ def table_rows(
     outcome_url = url_of("outcomes:outcome-detail")
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
-    language = reader_language()
+    language, date_language = reader_language(), get_language()
     title, country, partnership = (
         in_language(field, language) for field in ("title", "country__name", "partnership__name")
     )
@@ -134,7 +135,7 @@ def table_rows(
                 pk=row["pk"],
                 url=outcome_url(row["pk"]),
                 title=row[title] or row["title"],
-                title_html=in_reader_language(row[title], row["title"]),
+                title_html=in_reader_language(row[title], row["title"], language=language),
                 city=row["city"],
                 type=name_of("type", row["type"]),
                 level=name_of("level", row["level"]),
@@ -145,7 +146,7 @@ def table_rows(
                 country=(row[country] or row["country__name"]) if code else "",
                 country_url=country_url(code) if code else "",
                 date=date.isoformat() if date else "",
-                date_text=_date_text(date, get_language()) if date else "",
+                date_text=_date_text(date, date_language) if date else "",
                 year=row["year"],
             )
         )

@@ -2,12 +2,13 @@
 together, so they are the portal's, above both apps. Their URL names stay in the partnerships
 namespace (portal/urls.py)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db import router
-from django.db.models import Q, QuerySet, Value
+from django.db.models import QuerySet, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -30,7 +31,6 @@ from partnerships.models import (
     Cluster,
     Country,
     MemberCountry,
-    Membership,
     Partnership,
     Region,
     Sector,
@@ -38,7 +38,7 @@ from partnerships.models import (
 )
 from partnerships.rows import table_columns, table_rows
 from partnerships.selectors import reasons_for_country, routes_of
-from portal import statistics
+from portal import partnership_page, statistics
 
 
 def _small_map(title, categories, countries=None):
@@ -173,69 +173,73 @@ def _limited(rows) -> list:
     return rows
 
 
+def first_outcomes_of_each_type(outcomes: QuerySet) -> QuerySet:
+    """The first ``DETAIL_ROWS`` of each type of ``outcomes``, read as the tables show them
+    (outcomes/rows.py) without their partnership (the page's own), each with ``type_total``."""
+    return outcomes.first_of_each_type(DETAIL_ROWS).values_list(*_first_outcome_columns())
+
+
+def _first_outcome_columns() -> list[str]:
+    return [*outcome_rows.columns(with_partnership=False), "type_total"]
+
+
+def first_published_outcomes(partnership: int) -> QuerySet:
+    """What the page of the partnership of id ``partnership`` shows of its outcomes."""
+    return first_outcomes_of_each_type(Outcome.objects.published().filter(partnership=partnership))
+
+
 class PartnershipDetailView(PdfMixin, DetailView):
-    # Its source for the provenance line; the related partnerships are read apart (``related``).
-    queryset = Partnership.objects.published().with_related().select_related("source")
+    # Its source for the provenance line; its related rows are read as values (``page``).
+    queryset = Partnership.objects.published().select_related("source")
+
+    def get_object(self, queryset=None) -> Partnership:
+        # By SQL compiled once (its ORM query's compilation cost more than its answer); a slug
+        # not found is looked up as Django does, for its 404.
+        found = partnership_page.published_partnership(
+            self.kwargs[self.slug_url_kwarg], using=router.db_for_read(Partnership)
+        )
+        return found or super().get_object(queryset)
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
-        members = {code for entry in partnership.member_countries.all() for code in entry.codes}
-        firm, tentative = set(), set()
-        for target in partnership.targets.all():
-            codes = (
-                {target.country_id}
-                if target.country_id
-                # Through a region, only its third countries are target markets.
-                else {c.code for c in target.region.countries.all() if not c.is_eu_member}
-            )
-            (tentative if target.tentative else firm).update(codes)
-        outcome_groups = outcomes_by_type(partnership, self.shown_outcomes())
-        memberships = list(
-            self.shown_memberships().select_related(
-                "cluster__country", "cluster__cross_border_country"
-            )
-        )
+        page = partnership_page.read(partnership, self.members)
+        outcome_groups = outcomes_by_type(partnership, self.first_outcomes)
         return super().get_context_data(
+            page=page,
             outcomes_by_type=outcome_groups,
             outcome_figures=_outcome_figures(partnership, outcome_groups),
-            memberships=memberships,
-            coordinator=next(
-                (m for m in memberships if m.role == Membership.Role.COORDINATOR), None
-            ),
+            coordinator=next((m for m in page.members if m.is_coordinator), None),
             small_map=_small_map(
                 gettext("Members and target markets of %(partnership)s")
                 % {"partnership": partnership.display_name},
                 [
-                    (gettext("member countries"), worldmap.MEMBER_SHADE, members),
-                    (gettext("target markets"), worldmap.TARGET_SHADE, firm),
+                    (gettext("member countries"), worldmap.MEMBER_SHADE, page.member_codes),
+                    (gettext("target markets"), worldmap.TARGET_SHADE, page.target_codes),
                     (
                         gettext("possible target markets"),
                         worldmap.TENTATIVE_SHADE,
-                        tentative - firm,
+                        page.tentative_codes,
                     ),
                 ],
             ),
-            related=Partnership.objects.published()
-            .filter(Q(pk=partnership.related_partnership_id) | Q(related_partnership=partnership))
-            .exclude(pk=partnership.pk),
             **kwargs,
         )
 
-    def shown_outcomes(self) -> QuerySet:
-        return self.object.outcomes.published()
+    # The named members it shows, as a query of its id (portal/partnership_page.py).
+    members = staticmethod(partnership_page.published_members)
 
-    def shown_memberships(self) -> QuerySet:
-        # A named member shows once its cluster is published: a coordinator's new cluster waits for an editor.
-        return self.object.memberships.published()
+    # The first of each type of the outcomes it shows: a query of its id, compiled once.
+    first_outcomes = staticmethod(first_published_outcomes)
 
     def pdf_document(self) -> pdf.Document:
         self.object = partnership = self.get_object()
         context = self.get_context_data(object=partnership)
         outcomes = _limited(partnership.outcomes.published().with_related().in_date_order())
-        members = context["memberships"]
+        page = context["page"]
+        members = page.members
         return pdf.Document(
             about=about(self.request, partnership.display_name),
-            lead=", ".join(s.name for s in partnership.sectors.all()),
+            lead=", ".join(page.english_sector_names),
             figures=[
                 (gettext("Members"), partnership.partner_count or len(members)),
                 (gettext("Countries"), partnership.country_count or "–"),
@@ -251,7 +255,7 @@ class PartnershipDetailView(PdfMixin, DetailView):
                 pdf.Table(
                     gettext("Members"),
                     [gettext("Cluster"), gettext("Country")],
-                    [[m.cluster.name, m.cluster.country.name] for m in members],
+                    [[m.name, m.country] for m in members],
                 ),
                 _outcome_table(gettext("Outcomes"), outcomes),
             ],
@@ -279,17 +283,23 @@ class OutcomesOfType:
     list_url: str
 
 
-def outcomes_by_type(partnership: Partnership, outcomes: QuerySet) -> list[OutcomesOfType]:
-    """The first ``DETAIL_ROWS`` of the partnership's ``outcomes`` of each type in date order, in
-    the order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
-    (thousands for the largest partnerships, whose whole list made a page of megabytes)."""
-    # Read as the tables show them (outcomes/rows.py), without their partnership (this one), and
-    # their rows made together.
-    values = list(
-        outcomes.first_of_each_type(DETAIL_ROWS).values(
-            *outcome_rows.columns(with_partnership=False), "type_total"
+def outcomes_by_type(
+    partnership: Partnership, first_outcomes: Callable[[int], QuerySet]
+) -> list[OutcomesOfType]:
+    """The first ``DETAIL_ROWS`` of the partnership's outcomes of each type in date order, in the
+    order of Outcome.Type, skipping empty types: one query, whatever the number of outcomes
+    (thousands for the largest partnerships, whose whole list made a page of megabytes).
+    ``first_outcomes`` (``first_published_outcomes``) is compiled once per language
+    (core/compiled_queries.py): the ORM's compilation of its window functions cost more than
+    the database's answer."""
+    language = reader_language()
+    columns = _first_outcome_columns()
+    values = [
+        dict(zip(columns, row, strict=True))
+        for row in rows_for(
+            first_outcomes, [partnership.pk], using=partnership._state.db, variant=language
         )
-    )
+    ]
     groups = {outcome_type: [] for outcome_type in Outcome.Type}
     totals = {}
     for value, row in zip(

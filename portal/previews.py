@@ -17,9 +17,10 @@ from django.views.generic import DetailView
 from core.curated_admin import register_preview
 from outcomes.models import Outcome
 from outcomes.views import OutcomeDetailView
-from partnerships.models import Cluster, Partnership
+from partnerships.models import Cluster, Membership, Partnership
 from partnerships.views import ClusterDetailView
-from portal.detail_pages import PartnershipDetailView
+from portal.detail_pages import PartnershipDetailView, first_outcomes_of_each_type
+from portal.partnership_page import member_columns
 
 
 class AsPreview:
@@ -37,20 +38,24 @@ class AsPreview:
         return super().get_context_data(preview=True, **kwargs)
 
 
+def first_outcomes_published_on_their_own(partnership: int) -> QuerySet:
+    """A draft partnership's outcomes that are published on their own: public once it is."""
+    return first_outcomes_of_each_type(
+        Outcome.objects.filter(partnership=partnership, is_published=True)
+    )
+
+
+def members_published_on_their_own(partnership: int) -> QuerySet:
+    """A draft partnership's named members whose cluster is published: public once it is."""
+    return member_columns(
+        Membership.objects.filter(partnership=partnership, cluster__is_published=True)
+    )
+
+
 class PartnershipPreview(AsPreview, PartnershipDetailView):
     related = ("related_partnership", "source")
-
-    def get_object(self, queryset=None) -> Partnership:
-        return (
-            Partnership.objects.with_related().select_related(*self.related).get(pk=self.record.pk)
-        )
-
-    def shown_outcomes(self) -> QuerySet:
-        # Its outcomes that are published on their own: public once the partnership is.
-        return self.object.outcomes.filter(is_published=True)
-
-    def shown_memberships(self) -> QuerySet:
-        return self.object.memberships.filter(cluster__is_published=True)
+    first_outcomes = staticmethod(first_outcomes_published_on_their_own)
+    members = staticmethod(members_published_on_their_own)
 
 
 class ClusterPreview(AsPreview, ClusterDetailView):

@@ -1,8 +1,8 @@
 """schema.org descriptions (JSON-LD) of a partnership, a country and an outcome, for search engines
 and other machines that read a page's data rather than its text.
 
-Each is made from what the page already read (the related rows its view prefetched): no query of
-its own. Only facts the page shows; nothing is added that the data does not hold.
+Each is made from what the page already read (a partnership's related rows, read by its view:
+portal/partnership_page.py): no query of its own. Only facts the page shows; nothing is added that the data does not hold.
 """
 
 from typing import Any
@@ -10,7 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from outcomes.models import Outcome
-from partnerships.models import Country, Partnership
+from partnerships.models import Country
+from portal.partnership_page import PartnershipPage
 
 CONTEXT = "https://schema.org"
 
@@ -37,25 +38,33 @@ def _country(country: Country, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _partnership(partnership: Partnership, request: HttpRequest) -> dict[str, Any]:
+def _partnership(page: PartnershipPage, request: HttpRequest) -> dict[str, Any]:
+    partnership = page.partnership
+    url = _url(request, partnership)
     targets = [
-        _country(target.country, request)
-        if target.country_id
-        else {"@type": "Place", "name": target.region.name}
-        for target in partnership.targets.all()
+        {
+            "@type": "Country",
+            "@id": request.build_absolute_uri(target.url),
+            "name": target.name,
+            "identifier": target.code,
+            "url": request.build_absolute_uri(target.url),
+        }
+        if target.code
+        else {"@type": "Place", "name": target.english_name}
+        for target in page.targets
         if not target.tentative
     ]
     return {
         "@type": "Organization",
-        "@id": _url(request, partnership),
+        "@id": url,
         "name": partnership.name,
         "alternateName": partnership.acronym,
         "description": partnership.description,
-        "url": _url(request, partnership),
+        "url": url,
         "sameAs": partnership.website,
         "foundingDate": partnership.start_date and partnership.start_date.isoformat(),
         "dissolutionDate": partnership.end_date and partnership.end_date.isoformat(),
-        "knowsAbout": [sector.name for sector in partnership.sectors.all()],
+        "knowsAbout": page.english_sector_names,
         "areaServed": targets,
     }
 
@@ -88,7 +97,7 @@ def _outcome(outcome: Outcome, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-DESCRIPTIONS = {Partnership: _partnership, Country: _country, Outcome: _outcome}
+DESCRIPTIONS = {PartnershipPage: _partnership, Country: _country, Outcome: _outcome}
 
 
 def _without_empty(description: dict[str, Any]) -> dict[str, Any]:
