@@ -17,10 +17,10 @@ from django.db import connections
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import OrderBy
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import data_cache
+from core import compiled_queries, data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
 from core.index_lookups import AnyOf
@@ -197,6 +197,10 @@ class FacetedFilterSet(django_filters.FilterSet):
     search_param = "q"
     # The share of the table's pages that sample reads.
     sample_percent = 1.0
+    # Filters whose chosen values are only parameters of the SQL they add (no value, such as
+    # "none" for "not given", changes its form): a page filtered by these alone reads its rows
+    # through SQL compiled once per number of values (``page_rows``).
+    parameter_filters: tuple[str, ...] = ()
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
@@ -364,6 +368,38 @@ class FacetedFilterSet(django_filters.FilterSet):
             return None
         sort = self.form.cleaned_data.get("sort")
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
+
+    def page_rows(self, offset: int, limit: int, *, name: str) -> list | None:
+        """The model objects of the filtered rows ``[offset:offset + limit]``, read through SQL
+        compiled once per process for each form of the filters (core/compiled_queries.py), not
+        once per page: None where a filter chosen is not one of ``parameter_filters`` (a
+        search), or a value is not valid. ``name`` is the list's."""
+        state = self.page_state()
+        if state is None or not self.parameter_filters:
+            return None
+        chosen = dict(self.filter_state())
+        if not chosen.keys() <= set(self.parameter_filters):
+            return None
+        names = list(chosen)
+
+        def query(values: list[list[str]]) -> QuerySet:
+            # As django-filter's filter_queryset(), with ``values`` for the filters chosen.
+            given = dict(zip(names, values, strict=True))
+            queryset = self.queryset.all().prefetch_related(None)
+            chosen_values = self.form.cleaned_data.items() if self.is_bound else ()
+            for filter_name, value in chosen_values:
+                queryset = self.filters[filter_name].filter(queryset, given.get(filter_name, value))
+            return queryset
+
+        form = tuple((key, len(value)) if key in chosen else (key, value) for key, value in state)
+        return compiled_queries.model_rows(
+            query,
+            [list(chosen[key]) for key in names],
+            key=(type(self), name, form, get_language(), reader_language()),
+            using=self.queryset.db,
+            offset=offset,
+            limit=limit,
+        )
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
         """Show only the options that give results (and those chosen), each with its count,
