@@ -5,6 +5,7 @@ every parameter is checked: a bad value becomes a message next to its filter
 and is left out of the filtering (the view answers 400), never a 500.
 """
 
+import copy
 import random
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -17,10 +18,10 @@ from django.db import connections
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import OrderBy
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from core import data_cache
+from core import compiled_queries, data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
 from core.index_lookups import AnyOf
@@ -179,6 +180,10 @@ def _descending_label(label) -> str:
 _descending = lazy(_descending_label, str)
 
 
+# Each FacetedFilterSet class's form class (``get_form_class``), made once.
+_form_classes: dict[type, type[forms.Form]] = {}
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose options show how many results each would give.
 
@@ -197,6 +202,10 @@ class FacetedFilterSet(django_filters.FilterSet):
     search_param = "q"
     # The share of the table's pages that sample reads.
     sample_percent = 1.0
+    # Filters whose chosen values are only parameters of the SQL they add (no value, such as
+    # "none" for "not given", changes its form): a page filtered by these alone reads its rows
+    # through SQL compiled once per number of values (``page_rows``).
+    parameter_filters: tuple[str, ...] = ()
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
@@ -217,6 +226,20 @@ class FacetedFilterSet(django_filters.FilterSet):
         if "sort" in cls.base_filters:
             filters["sort"] = cls.base_filters["sort"]
         cls.base_filters = filters
+        _form_classes.clear()
+
+    def get_form_class(self) -> type[forms.Form]:
+        """The form of this FilterSet's class, made once: django-filter makes a form class, and a
+        field for each filter, for every FilterSet (about a millisecond a page). The fields are the
+        same for every instance (labels and choices are read when used), and each form works on
+        copies of them."""
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            filters = copy.deepcopy(self.base_filters)  # fields built on copies, as django-filter
+            fields = {name: filter_.field for name, filter_ in filters.items()}
+            form_class = type(f"{type(self).__name__}Form", (self._meta.form,), fields)
+            _form_classes[type(self)] = form_class
+        return form_class
 
     @classmethod
     def _country_params(cls) -> list[str]:
@@ -364,6 +387,38 @@ class FacetedFilterSet(django_filters.FilterSet):
             return None
         sort = self.form.cleaned_data.get("sort")
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
+
+    def page_rows(self, offset: int, limit: int, *, name: str) -> list | None:
+        """The model objects of the filtered rows ``[offset:offset + limit]``, read through SQL
+        compiled once per process for each form of the filters (core/compiled_queries.py), not
+        once per page: None where a filter chosen is not one of ``parameter_filters`` (a
+        search), or a value is not valid. ``name`` is the list's."""
+        state = self.page_state()
+        if state is None or not self.parameter_filters:
+            return None
+        chosen = dict(self.filter_state())
+        if not chosen.keys() <= set(self.parameter_filters):
+            return None
+        names = list(chosen)
+
+        def query(values: list[list[str]]) -> QuerySet:
+            # As django-filter's filter_queryset(), with ``values`` for the filters chosen.
+            given = dict(zip(names, values, strict=True))
+            queryset = self.queryset.all().prefetch_related(None)
+            chosen_values = self.form.cleaned_data.items() if self.is_bound else ()
+            for filter_name, value in chosen_values:
+                queryset = self.filters[filter_name].filter(queryset, given.get(filter_name, value))
+            return queryset
+
+        form = tuple((key, len(value)) if key in chosen else (key, value) for key, value in state)
+        return compiled_queries.model_rows(
+            query,
+            [list(chosen[key]) for key in names],
+            key=(type(self), name, form, get_language(), reader_language()),
+            using=self.queryset.db,
+            offset=offset,
+            limit=limit,
+        )
 
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
         """Show only the options that give results (and those chosen), each with its count,

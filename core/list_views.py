@@ -126,6 +126,9 @@ class FilteredListView(FilterView):
     public_list: PublicList
     strict = False
     page_problem = None
+    # Whether its page's rows may be model objects read through compiled SQL (``FilteredRows``),
+    # not a queryset: a page whose rows are read as a queryset (an export's) must not.
+    compiled_rows = False
     # The same URL answers the whole page or, to the live filters, its filters and results only:
     # caches (the browser's, portal/page_cache.py) keep the two apart by this header.
     vary_on = (LIVE_HEADER,)
@@ -179,7 +182,15 @@ class FilteredListView(FilterView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if "export" in request.GET:
             return self.export(request)
-        response = super().get(request, *args, **kwargs)
+        if self.compiled_rows:
+            # As FilterView.get (not strict), the rows read a page at a time (``FilteredRows``).
+            self.filterset = self.get_filterset(self.get_filterset_class())
+            self.object_list = FilteredRows(self.filterset, self.public_list.name)
+            response = self.render_to_response(
+                self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            )
+        else:
+            response = super().get(request, *args, **kwargs)
         if self.filterset.errors or self.page_problem:
             response.status_code = 400
         patch_vary_headers(response, self.vary_on)
@@ -319,6 +330,22 @@ class FilteredListView(FilterView):
             return render()
         name = f"filter-form:{self.public_list.name}"
         return mark_safe(data_cache.cached(name, (get_language(), state), lambda: str(render())))
+
+
+class FilteredRows:
+    """The rows a list page's filters select, for its paginator: each page read through SQL
+    compiled once per form of the filters where the FilterSet can (``page_rows``), else sliced
+    from its queryset. Building and compiling the filtered queryset was a third of a page's CPU."""
+
+    ordered = True  # by the FilterSet's sort
+
+    def __init__(self, filterset: FilterSet, name: str) -> None:
+        self.filterset, self.name = filterset, name
+
+    def __getitem__(self, page: slice) -> "list | QuerySet":
+        offset = page.start or 0
+        rows = self.filterset.page_rows(offset, page.stop - offset, name=self.name)
+        return rows if rows is not None else self.filterset.qs[page]
 
 
 def export_etag(request: HttpRequest, columns: list[exports.Column]) -> str:

@@ -226,6 +226,17 @@ class PartnershipFilter(FacetedFilterSet):
         null_label=None,
     )
 
+    # Each puts the chosen values in its subquery as they are (outcome_type too, outcomes/filters.py).
+    parameter_filters = (
+        "kind",
+        "sector",
+        "works_with",
+        "target_country",
+        "target_region",
+        "member_country",
+        "outcome_type",
+    )
+
     class Meta:
         model = Partnership
         fields = []

@@ -130,6 +130,19 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     possibly = ' <span class="badge text-bg-light border">{}</span>'.format(
         escape(gettext("possibly"))
     )
+    written = {}  # The same targets recur down a table: each is written once.
+
+    def target_link(target) -> str:
+        key = tuple(target)
+        if key not in written:
+            code, country, _, region, region_translation, tentative = key
+            written[key] = (
+                f'<a href="{escape(country_url(code))}">{escape(str(country))}</a>'
+                if code
+                else in_reader_language(region_translation, region)
+            ) + (possibly if tentative else "")
+        return written[key]
+
     for row in rows:
         # What partnerships/selectors.py's explain_rows() reads of the targets.
         row.target_entries = targets[row.pk]
@@ -140,17 +153,7 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             sectors=in_reader_language_list(sectors[row.pk]),
             declared=row.declared_counts,
             member_countries=member_countries(members[row.pk]),
-            targets=SafeString(
-                ", ".join(
-                    (
-                        f'<a href="{escape(country_url(code))}">{escape(str(country))}</a>'
-                        if code
-                        else in_reader_language(region_translation, region)
-                    )
-                    + (possibly if tentative else "")
-                    for code, country, _, region, region_translation, tentative in targets[row.pk]
-                )
-            ),
+            targets=SafeString(", ".join(map(target_link, targets[row.pk]))),
         )
     return rows
 

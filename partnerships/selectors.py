@@ -8,10 +8,12 @@ outcome; it *works with* the country in either case.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.utils.html import conditional_escape, format_html_join
-from django.utils.safestring import mark_safe
+from django.db.models import QuerySet
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core.compiled_queries import rows_for_ids
 from partnerships.models import Partnership, Region, target_routes
 
 
@@ -46,10 +48,11 @@ def explain_rows(
     region_ids.update(pk for pk, _name in regions)
     thirds = defaultdict(set)
     if region_ids and rows:
-        for region_id, code in Region.countries.through.objects.filter(
-            region__in=region_ids, country__is_eu_member=False
-        ).values_list("region", "country"):
-            thirds[region_id].add(code)
+        for region_id, code, is_eu_member in rows_for_ids(
+            _region_countries, sorted(region_ids), using=rows[0]._state.db
+        ):
+            if not is_eu_member:
+                thirds[region_id].add(code)
     for row in rows:
         reasons = []
         for code in codes:
@@ -71,6 +74,16 @@ def explain_rows(
         for region_id, region_name in regions:
             reasons.extend(_how_it_reaches(row.target_entries, region_id, region_name, thirds))
         row.why = _listed(reasons)
+
+
+def _region_countries(region_ids: list[int]) -> QuerySet:
+    """(region id, code, whether an EU member state) of each country of the regions
+    ``region_ids``: its SQL compiled once per number of regions (core/compiled_queries.py), not
+    once a page; the ids its only parameters on any database, so the EU members are left out by
+    the caller."""
+    return Region.countries.through.objects.filter(region__in=region_ids).values_list(
+        "region", "country", "country__is_eu_member"
+    )
 
 
 def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> list[str]:
@@ -119,8 +132,9 @@ def reasons_for_country(
 
 
 def _listed(reasons) -> str:
-    """Reasons joined by semicolons, as safe HTML: plain words escaped, linked counts kept."""
-    return format_html_join("; ", "{}", ((reason,) for reason in reasons))
+    """Reasons joined by semicolons, as safe HTML: plain words escaped, linked counts kept (as
+    format_html_join would write them, without its wrappers: twice a row)."""
+    return SafeString("; ".join(map(conditional_escape, reasons)))
 
 
 def _how_it_reaches(

@@ -66,6 +66,7 @@ def partnership_figures(partnerships: QuerySet) -> dict[str, Any]:
 class PartnershipListView(FilteredListView):
     public_list = lists.PARTNERSHIPS
     template_name = "partnerships/partnership_list.html"
+    compiled_rows = True
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

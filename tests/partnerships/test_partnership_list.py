@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from partnerships.models import MemberCountry, Region, TargetMarket
@@ -179,3 +180,54 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(client, settings, dat
     many, rows_many = queries_for_list()
     assert (rows_few, rows_many) == (2, 47)
     assert many == few
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sector": "food"},
+        {"sector": ["aerospace", "food"], "sort": "-name"},
+        {"kind": "project", "target_country": "tn"},
+        {"works_with": "TN", "member_country": "GB"},
+        {"target_region": "north-africa", "sort": "partners"},
+        {"outcome_type": "office"},
+        {"member_country": ["dk", "GB"], "page": "1"},
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_page_filtered_by_its_facets_reads_its_rows_through_compiled_sql(
+    client, data, monkeypatch, params, language
+):
+    from django.http import QueryDict
+
+    from core import compiled_queries
+    from partnerships.filters import PartnershipFilter
+    from partnerships.lists import PARTNERSHIPS
+
+    read = []
+    model_rows = compiled_queries.model_rows
+    monkeypatch.setattr(
+        compiled_queries, "model_rows", lambda *a, **k: read.append(r := model_rows(*a, **k)) or r
+    )
+    response = client.get(f"/{language}{URL}" if language != "en" else URL, params)
+    assert response.status_code == 200
+    assert len(read) == 1 and read[0] is not None
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    with translation.override(language):
+        expected = PartnershipFilter(query, queryset=PARTNERSHIPS.rows()).qs
+        assert names(response) == [partnership.name for partnership in expected]
+
+
+def test_a_search_reads_its_rows_through_the_orm(client, data, monkeypatch):
+    from core import compiled_queries
+
+    read = []
+    model_rows = compiled_queries.model_rows
+    monkeypatch.setattr(
+        compiled_queries, "model_rows", lambda *a, **k: read.append(r := model_rows(*a, **k)) or r
+    )
+    assert names(client.get(URL, {"q": "grain", "sector": "food"})) == ["Grain"]
+    assert read == []

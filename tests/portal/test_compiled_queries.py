@@ -6,7 +6,15 @@ import datetime
 import pytest
 from django.utils import translation
 
-from core.compiled_queries import _compiled, _sql, rows_for, rows_for_ids
+from core import compiled_queries
+from core.compiled_queries import (
+    _compile_shaped,
+    _compiled,
+    _sql,
+    model_rows,
+    rows_for,
+    rows_for_ids,
+)
 from core.translated import in_language, reader_language
 from outcomes.models import Outcome
 from partnerships.models import Cluster, Partnership
@@ -122,3 +130,71 @@ def test_a_query_is_compiled_once_for_any_argument(partnerships):
 def test_it_refuses_a_query_whose_parameter_is_not_an_argument():
     with pytest.raises(ValueError, match="is not an argument"):
         rows_for(outcomes_titled, ["mou"], using="default")
+
+
+def sectors_and_targets(values):
+    sectors, countries = values
+    return (
+        Partnership.objects.published()
+        .in_sectors(sectors)
+        .targeting_country(countries)
+        .order_by("name", "pk")
+    )
+
+
+def named_like(values):
+    return Partnership.objects.filter(name__icontains=values[0][0]).order_by("pk")
+
+
+@pytest.fixture
+def targeting(partnerships):
+    first, second, third = partnerships
+    first.targets.create(country_id="US")
+    second.targets.create(country_id="CN")
+    third.targets.create(country_id="US", tentative=True)
+    return partnerships
+
+
+def names_of(rows):
+    return [(row.pk, row.name, row.slug, row.kind) for row in rows]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [["lighting"], ["US"]],
+        [["health"], ["US"]],
+        [["health"], ["CN", "US"]],
+        [["health", "lighting"], ["US", "CN"]],
+        [["none-such"], ["US"]],
+    ],
+)
+def test_a_page_of_model_rows_is_what_the_orm_reads(targeting, values):
+    for offset, limit in ((0, 25), (0, 1), (1, 1), (2, 25)):
+        rows = model_rows(
+            sectors_and_targets, values, key="test", using="default", offset=offset, limit=limit
+        )
+        expected = sectors_and_targets(values)[offset : offset + limit]
+        assert names_of(rows) == names_of(expected)
+        assert all(row._state.db == "default" and not row._state.adding for row in rows)
+
+
+def test_a_page_of_model_rows_compiles_once_per_number_of_values(targeting, monkeypatch):
+    compiled = []
+    monkeypatch.setattr(
+        compiled_queries,
+        "_compile_shaped",
+        lambda *args: compiled.append(args) or _compile_shaped(*args),
+    )
+    for values in ([["lighting"], ["US"]], [["health"], ["CN"]], [["health"], ["CN", "US"]]):
+        model_rows(sectors_and_targets, values, key="once", using="default", offset=0, limit=25)
+    assert [counts for _query, counts, _using in compiled] == [(1, 1), (1, 2)]
+
+
+def test_a_query_that_does_not_take_its_values_as_they_are_is_not_compiled(targeting):
+    # icontains makes "%lighting%" of the value: read by the ORM instead (None), every time.
+    for _ in range(2):
+        assert (
+            model_rows(named_like, [["light"]], key="like", using="default", offset=0, limit=25)
+            is None
+        )

@@ -77,3 +77,14 @@ def test_a_chosen_option_stays_checked_and_a_bad_one_is_marked(client, filterset
     )
     assert 'class="form-check-input is-invalid"  name="kind" value="escp"' in response.text
     assert "“bogus” is not a kind of partnership on this portal." in response.text
+
+
+def test_a_filtersets_form_class_is_made_once_and_its_forms_do_not_share_options(filterset):
+    other = PartnershipFilter(QueryDict(""), queryset=Partnership.objects.published())
+    assert type(other.form) is type(filterset.form)
+    assert filterset.form.fields["sector"] is not other.form.fields["sector"]
+    # The fixture's form labelled its options with counts; another form's are its own.
+    assert "Food (1)" in [str(label) for _value, label in filterset.form.fields["sector"].choices]
+    assert "Food" in [str(label) for _value, label in other.form.fields["sector"].choices]
+    bad = PartnershipFilter(_query({"sector": ["zzz"]}), queryset=Partnership.objects.published())
+    assert not bad.is_valid() and "sector" in bad.errors
