@@ -1,11 +1,18 @@
-"""Small queries asked on every page with other ids, compiled to SQL once per process.
+"""Queries asked on every page with other values, compiled to SQL once per process.
 
 A table of 25 rows reads its related rows (sectors, countries) with a few ``values_list()``
-queries filtered by the rows' ids. Building and compiling each query through the ORM cost about
-1.4 ms of CPU a query, several times what the database took to answer it. The SQL of such a
-query depends on the schema, the database's kind, the number of ids and what the caller says it
-varies with (the language of its columns), never on the data: it is compiled once for each of
-these and run again with other ids.
+queries filtered by the rows' ids; a record's page reads its own by its slug or code; a filtered
+list reads a page of its rows. Building and compiling each query through the ORM cost 1 to 5 ms
+of CPU, several times what the database took to answer it. The SQL of such a query depends on
+the schema, the database's kind, how many values it is given and what the caller says it varies
+with (the language of its columns, the form of the filters), never on the values nor on the
+data: it is compiled once for each of these and run again with other values.
+
+A query is compiled twice, with two sets of stand-ins for its values (``_compile``): the SQL must
+be the same, and each of its parameters either the same stand-in's place in both (a value
+given) or the same in both and no stand-in (a constant of the code, as ``True`` for "published"
+on SQLite). A value the ORM transforms (``%word%`` for a text search) or whose value changes
+the SQL fails that test: such a query is refused, never compiled wrongly.
 """
 
 import threading
@@ -15,42 +22,62 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import Col
+from django.db.models.sql.compiler import SQLCompiler
 
-# Any number of ids a page asks for, in any of its variants (languages): a few hundred entries.
+# Any number of values a page asks for, in any of its variants (languages): a few hundred entries.
 _COMPILED = 512
 
 
-def rows_for_ids(
-    query: Callable[[list[int]], QuerySet],
-    ids: Sequence[int],
-    *,
-    using: str,
-    variant: Hashable = None,
-) -> list[tuple]:
-    """What ``list(query(ids))`` reads, on the database ``using``: ``query`` is a module-level
-    function making a ``values_list()`` query filtered by ``ids`` alone (``field__in=ids``), whose
-    SQL otherwise depends only on ``variant``. The values come as the database driver gives
-    them: columns whose Python value needs no conversion (text, integers, booleans on
-    PostgreSQL), the ids unique."""
-    if not ids:
-        return []
-    sql = _sql(query, len(ids), using, variant)
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        return cursor.fetchall()
+class NotCompilable(ValueError):
+    """A query whose SQL depends on its values, or whose parameters are not its values."""
 
 
-@lru_cache(maxsize=_COMPILED)
-def _sql(query: Callable[[list[int]], QuerySet], count: int, using: str, variant) -> str:
-    """The SQL of ``query`` for ``count`` ids, whose parameters are the ids alone, in order."""
-    sample = list(range(-1, -count - 1, -1))  # no row has these ids: nothing else equals them
-    sql, params = query(sample).query.get_compiler(using=using).as_sql()
-    if list(params) != sample:
-        raise ValueError(f"{query.__name__}()'s parameters are not the ids alone: {params!r}")
-    return sql
+@dataclass(frozen=True)
+class _Constant:
+    value: object
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    # Per parameter of ``sql``: the index of the value it is, or a constant of the query.
+    slots: tuple[int | _Constant, ...]
+    compiler: SQLCompiler
+
+    def parameters(self, values: Sequence) -> list:
+        return [values[s] if isinstance(s, int) else s.value for s in self.slots]
+
+
+def _stand_ins(types: Sequence[type], version: int) -> list[str | int]:
+    """Values no row has and no query holds otherwise, different in each ``version``."""
+    return [
+        -(n + 1 + 1000 * version) if kind is int else f"\x1fcompiled-{version}-{n}\x1f"
+        for n, kind in enumerate(types)
+    ]
+
+
+def _compile(make: Callable[[list], QuerySet], types: Sequence[type], using: str) -> _Compiled:
+    """``make(values)``'s SQL on ``using`` for values of ``types``, and where each goes."""
+    first, second = _stand_ins(types, 0), _stand_ins(types, 1)
+    compiler = make(first).query.get_compiler(using=using)
+    sql, params = compiler.as_sql()
+    other_sql, other_params = make(second).query.get_compiler(using=using).as_sql()
+    if sql != other_sql or len(params) != len(other_params):
+        raise NotCompilable("its SQL depends on its values")
+    places, other_places = {v: n for n, v in enumerate(first)}, {v: n for n, v in enumerate(second)}
+    slots: list[int | _Constant] = []
+    for param, other in zip(params, other_params, strict=True):
+        if param in places and places[param] == other_places.get(other):
+            slots.append(places[param])
+        elif param == other and not (isinstance(param, str) and "\x1f" in param):
+            slots.append(_Constant(param))
+        else:
+            raise NotCompilable(f"its parameter {param!r} is not one of its values")
+    return _Compiled(sql, tuple(slots), compiler)
 
 
 def rows_for(
@@ -61,48 +88,30 @@ def rows_for(
     variant: Hashable = None,
 ) -> list[tuple]:
     """What ``list(query(*args))`` reads, on the database ``using``: ``query`` is a module-level
-    function making a ``values_list()`` query of plain columns whose parameters are the texts or
-    integers ``args`` (a code, a slug, ids; each may be used more than once) and constants of the
-    code (``True`` for a published row on SQLite), and whose SQL otherwise depends only on
-    ``variant``. The values are converted as the ORM converts them (a date on SQLite)."""
-    sql, parameters, convert = _compiled(query, tuple(map(type, args)), using, variant)
+    function making a ``values_list()`` query whose parameters are the texts or integers
+    ``args`` (a code, a slug, ids; each may be used more than once) and constants of the code,
+    and whose SQL otherwise depends only on ``variant`` and on how many ``args`` there are. The
+    values are converted as the ORM converts them (a date on SQLite)."""
+    compiled, convert = _compiled(query, tuple(map(type, args)), using, variant)
+    if compiled is None:
+        return []  # as the ORM reads ``field__in=[]``: no row, no query
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [args[n] if isinstance(n, int) else n.value for n in parameters])
+        cursor.execute(compiled.sql, compiled.parameters(args))
         return convert(cursor.fetchall())
-
-
-@dataclass(frozen=True)
-class _Constant:
-    value: object
 
 
 @lru_cache(maxsize=_COMPILED)
 def _compiled(query: Callable[..., QuerySet], types: tuple[type, ...], using: str, variant):
-    """The SQL of ``query`` for arguments of ``types``; each of its parameters, as the index of
-    the argument it is or a ``_Constant``; and what converts its rows (the converters depend on
-    the database's kind, not on the data). Compiled with two samples of arguments: a parameter
-    that differs between them is an argument, one that does not is a constant of the query."""
-
-    def sample(version: int) -> list:
-        return [
-            -(n + 1 + 1000 * version) if kind is int else f"compiled-query-argument-{version}-{n}"
-            for n, kind in enumerate(types)
-        ]
-
-    first, second = sample(0), sample(1)
-    compiler = query(*first).query.get_compiler(using=using)
-    sql, params = compiler.as_sql()
-    other_sql, other_params = query(*second).query.get_compiler(using=using).as_sql()
-    if sql != other_sql or len(params) != len(other_params):
-        raise ValueError(f"{query.__name__}()'s SQL depends on its arguments' values")
-    parameters: list[int | _Constant] = []
-    for param, other in zip(params, other_params, strict=True):
-        if param == other and param not in first:
-            parameters.append(_Constant(param))
-        elif param in first and first.index(param) == second.index(other):
-            parameters.append(first.index(param))
-        else:
-            raise ValueError(f"{query.__name__}()'s parameter {param!r} is not an argument")
+    """``query``'s compiled SQL for arguments of ``types``, and what converts its rows (the
+    converters depend on the database's kind, not on the data); None for a query that selects
+    nothing whatever its values (no ids given)."""
+    try:
+        compiled = _compile(lambda values: query(*values), types, using)
+    except EmptyResultSet:
+        return None, None
+    except NotCompilable as refused:
+        raise NotCompilable(f"{query.__name__}(): {refused}") from None
+    compiler = compiled.compiler
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
 
     def convert(rows: list[Any]) -> list[tuple]:
@@ -110,10 +119,10 @@ def _compiled(query: Callable[..., QuerySet], types: tuple[type, ...], using: st
             return rows
         return [tuple(row) for row in compiler.apply_converters(rows, converters)]
 
-    return sql, parameters, convert
+    return compiled, convert
 
 
-# Filtered pages' queries: one entry per list, shape of its filters, sort, language and database.
+# Filtered pages' queries: one entry per list, form of its filters, sort, language and database.
 _SHAPED = 512
 _shaped: OrderedDict[Hashable, "_ShapedQuery | None"] = OrderedDict()
 _shaped_lock = threading.Lock()
@@ -122,11 +131,10 @@ _shaped_lock = threading.Lock()
 @dataclass(frozen=True, slots=True)
 class _ShapedQuery:
     model: type[Model]
-    sql: str  # without its LIMIT and OFFSET, which are added as parameters
-    # Per parameter of ``sql``: the index of a value among all given, or (a constant,).
-    slots: tuple[int | tuple[Any], ...]
+    compiled: _Compiled  # its SQL without the LIMIT and OFFSET, which are added as parameters
     # The attribute of each column selected, in order.
     attnames: tuple[str, ...]
+    converters: dict  # as the ORM converts the columns' values (dates, booleans on SQLite)
 
 
 def model_rows(
@@ -140,74 +148,65 @@ def model_rows(
 ) -> list[Model] | None:
     """The model objects of ``query(values)[offset:offset + limit]``, its SQL compiled once per
     process for each ``key`` and number of each list's values; None where the query is not one
-    that can be. ``key`` names everything but the values that the SQL depends on.
+    that can be (``_compile``), and the ORM reads the page. ``key`` names everything but the
+    values that the SQL depends on (``query`` is made anew for each page: it cannot be the key).
 
     ``query`` makes a queryset of whole model objects (no select_related, no annotation) from
-    lists of text values, each value a parameter of its SQL as it is: a list page whose filters
-    only put the chosen values in their subqueries. Building and compiling such a query through
-    the ORM cost 2 to 5 ms of CPU a page; its SQL depends on how many values each filter has,
-    never on which, nor on the data. Two compilations with different stand-ins for the values
-    must give the same SQL with each stand-in in the same places, else None is kept for the
-    shape. A query whose SQL changes with particular values (``none`` for "not given") must not
-    be given: stand-ins cannot show that.
+    lists of text values: a list page whose filters only put the chosen values in their
+    subqueries. A query whose SQL changes with particular values (``none`` for "not given")
+    must not be given: stand-ins cannot show that.
     """
-    shape = (key, tuple(len(group) for group in values), using)
+    counts = tuple(len(group) for group in values)
+    shape = (key, counts, using)
     with _shaped_lock:
         known = shape in _shaped
-        compiled = _shaped.get(shape)
+        shaped = _shaped.get(shape)
         if known:
             _shaped.move_to_end(shape)
     if not known:
-        compiled = _compile_shaped(query, shape[1], using)
+        shaped = _compile_shaped(query, counts, using)
         with _shaped_lock:
-            _shaped[shape] = compiled
+            _shaped[shape] = shaped
             if len(_shaped) > _SHAPED:
                 _shaped.popitem(last=False)
-    if compiled is None:
+    if shaped is None:
         return None
-    given = [value for group in values for value in group]
-    params = [given[slot] if isinstance(slot, int) else slot[0] for slot in compiled.slots]
+    params = shaped.compiled.parameters([value for group in values for value in group])
     with connections[using].cursor() as cursor:
-        cursor.execute(f"{compiled.sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        cursor.execute(f"{shaped.compiled.sql} LIMIT %s OFFSET %s", [*params, limit, offset])
         found = cursor.fetchall()
-    return [compiled.model.from_db(using, compiled.attnames, row) for row in found]
+    if shaped.converters:
+        found = shaped.compiled.compiler.apply_converters(found, shaped.converters)
+    return [shaped.model.from_db(using, shaped.attnames, row) for row in found]
 
 
 def _compile_shaped(
     query: Callable[[list[list[str]]], QuerySet], counts: tuple[int, ...], using: str
 ) -> _ShapedQuery | None:
-    compiled = []
-    for mark in ("a", "b"):
-        stand_ins = [[f"\x1f{mark}{i}.{j}\x1f" for j in range(n)] for i, n in enumerate(counts)]
-        queryset = query(stand_ins)
-        compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        columns = [column for column, _sql, _alias in compiler.select]
-        if (
-            queryset.query.select_related
-            or queryset.query.is_sliced
-            or compiler.annotation_col_map
-            or compiler.klass_info is None
-            or compiler.get_converters(columns)
-            or not all(isinstance(column, Col) for column in columns)
-        ):
-            return None
-        flat = [value for group in stand_ins for value in group]
-        compiled.append((sql, list(params), {value: i for i, value in enumerate(flat)}))
-    (sql, params, index), (other_sql, other_params, other_index) = compiled
-    if sql != other_sql or len(params) != len(other_params):
+    def grouped(flat: list) -> list[list]:
+        groups, start = [], 0
+        for n in counts:
+            groups.append(flat[start : start + n])
+            start += n
+        return groups
+
+    try:
+        compiled = _compile(lambda flat: query(grouped(flat)), [str] * sum(counts), using)
+    except NotCompilable:
         return None
-    slots = []
-    for param, other in zip(params, other_params, strict=True):
-        if param in index and other in other_index and index[param] == other_index[other]:
-            slots.append(index[param])
-        elif param == other and not (isinstance(param, str) and "\x1f" in param):
-            slots.append((param,))  # the same whatever the values: part of the query
-        else:
-            return None
+    queryset_query, compiler = compiled.compiler.query, compiled.compiler
+    columns = [column for column, _sql, _alias in compiler.select]
+    if (
+        queryset_query.select_related
+        or queryset_query.is_sliced
+        or compiler.annotation_col_map
+        or compiler.klass_info is None
+        or not all(isinstance(column, Col) for column in columns)
+    ):
+        return None
     return _ShapedQuery(
-        model=queryset.model,
-        sql=sql,
-        slots=tuple(slots),
+        model=queryset_query.model,
+        compiled=compiled,
         attnames=tuple(column.target.attname for column in columns),
+        converters=compiler.get_converters(columns),
     )

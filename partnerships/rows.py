@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
-from core.compiled_queries import rows_for_ids
+from core.compiled_queries import rows_for
 from core.translated import (
     in_language,
     in_reader_language,
@@ -47,7 +47,7 @@ class Cells:
     targets: SafeString  # the targeted countries (linked) and regions, or "" when none is named
 
 
-def _sectors(ids: list[int]) -> QuerySet:
+def _sectors(*ids: int) -> QuerySet:
     """(partnership, English name, translation) of each sector of the partnerships ``ids``."""
     return (
         Partnership.sectors.through.objects.filter(partnership__in=ids)
@@ -56,7 +56,7 @@ def _sectors(ids: list[int]) -> QuerySet:
     )
 
 
-def _members(ids: list[int]) -> QuerySet:
+def _members(*ids: int) -> QuerySet:
     """(partnership, code, name, cross-border code, its name) of each member country entry."""
     return MemberCountry.objects.filter(partnership__in=ids).values_list(
         "partnership",
@@ -67,7 +67,7 @@ def _members(ids: list[int]) -> QuerySet:
     )
 
 
-def _targets(ids: list[int]) -> QuerySet:
+def _targets(*ids: int) -> QuerySet:
     """(partnership, code, country, region id, region, its translation, tentative) of each
     target."""
     return TargetMarket.objects.filter(partnership__in=ids).values_list(
@@ -110,18 +110,16 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     # language beside the English ones.
     using, language = rows[0]._state.db, reader_language()
     sectors, members, targets = defaultdict(list), defaultdict(list), defaultdict(list)
-    for partnership_id, name, translation in rows_for_ids(
-        _sectors, ids, using=using, variant=language
-    ):
+    for partnership_id, name, translation in rows_for(_sectors, ids, using=using, variant=language):
         sectors[partnership_id].append((translation, name))
-    for partnership_id, *entry in rows_for_ids(_members, ids, using=using, variant=language):
+    for partnership_id, *entry in rows_for(_members, ids, using=using, variant=language):
         members[partnership_id].append(entry)
     if all("targets" in getattr(row, "_prefetched_objects_cache", {}) for row in rows):
         # Prefetched by the caller, with their country and region, to say why each row is listed.
         for row in rows:
             targets[row.pk] = [_target(target) for target in row.targets.all()]
     else:
-        for partnership_id, *target in rows_for_ids(_targets, ids, using=using, variant=language):
+        for partnership_id, *target in rows_for(_targets, ids, using=using, variant=language):
             targets[partnership_id].append(target)
 
     partnership_url = url_of("partnerships:partnership-detail")

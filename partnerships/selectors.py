@@ -13,7 +13,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from core.compiled_queries import rows_for_ids
+from core.compiled_queries import rows_for
 from partnerships.models import Partnership, Region, target_routes
 
 
@@ -48,11 +48,10 @@ def explain_rows(
     region_ids.update(pk for pk, _name in regions)
     thirds = defaultdict(set)
     if region_ids and rows:
-        for region_id, code, is_eu_member in rows_for_ids(
-            _region_countries, sorted(region_ids), using=rows[0]._state.db
+        for region_id, code in rows_for(
+            third_countries, sorted(region_ids), using=rows[0]._state.db
         ):
-            if not is_eu_member:
-                thirds[region_id].add(code)
+            thirds[region_id].add(code)
     for row in rows:
         reasons = []
         for code in codes:
@@ -76,14 +75,13 @@ def explain_rows(
         row.why = _listed(reasons)
 
 
-def _region_countries(region_ids: list[int]) -> QuerySet:
-    """(region id, code, whether an EU member state) of each country of the regions
-    ``region_ids``: its SQL compiled once per number of regions (core/compiled_queries.py), not
-    once a page; the ids its only parameters on any database, so the EU members are left out by
-    the caller."""
-    return Region.countries.through.objects.filter(region__in=region_ids).values_list(
-        "region", "country", "country__is_eu_member"
-    )
+def third_countries(*regions: int) -> QuerySet:
+    """(region, country) of each country outside the EU in the ``regions``: through a region,
+    only those are target markets. Its SQL is compiled once per number of regions
+    (core/compiled_queries.py), not once a page."""
+    return Region.countries.through.objects.filter(
+        region__in=regions, country__is_eu_member=False
+    ).values_list("region", "country")
 
 
 def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> list[str]:

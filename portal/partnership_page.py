@@ -21,11 +21,11 @@ from partnerships.models import (
     MemberCountry,
     Membership,
     Partnership,
-    Region,
     Sector,
     Source,
     TargetMarket,
 )
+from partnerships.selectors import third_countries
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +137,6 @@ def _targets(partnership: int) -> QuerySet:
     )
 
 
-def _third_countries(*regions: int) -> QuerySet:
-    """(region, country) of each country outside the EU in the ``regions``: through a region,
-    only those are target markets."""
-    return Region.countries.through.objects.filter(
-        region__in=regions, country__is_eu_member=False
-    ).values_list("region", "country")
-
-
 def published_members(partnership: int) -> QuerySet:
     """The named members a page shows: a cluster once it is published (a coordinator's new
     cluster waits for an editor)."""
@@ -205,10 +197,10 @@ def read(partnership: Partnership, members=published_members) -> PartnershipPage
         member_codes.update((code, other) if other else (code,))
     targets = rows(_targets)
     regions = sorted({region for _c, _n, _t, region, *_rest in targets if region})
-    third_countries: dict[int, set[str]] = {}
+    thirds: dict[int, set[str]] = {}
     if regions:
-        for region, code in rows_for(_third_countries, regions, using=using):
-            third_countries.setdefault(region, set()).add(code)
+        for region, code in rows_for(third_countries, regions, using=using):
+            thirds.setdefault(region, set()).add(code)
     shown, firm, tentative = [], set(), set()
     for code, name, translation, region, region_name, region_translation, possibly in targets:
         shown.append(
@@ -223,7 +215,7 @@ def read(partnership: Partnership, members=published_members) -> PartnershipPage
             )
         )
         (tentative if possibly else firm).update(
-            {code} if code else third_countries.get(region, set())
+            {code} if code else thirds.get(region, set())
         )
     cluster_url = url_of("partnerships:cluster-detail")
     roles = dict(Membership.Role.choices)
