@@ -23,10 +23,12 @@ so that the code written before the translations reads what it read:
 - ``EnglishOriginal``: ``name_en``, which modeltranslation requires, is saved as a copy of ``name``.
 """
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from html import escape as html_escape
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import F, Q, Value
 from django.db.models.expressions import Expression
@@ -39,6 +41,34 @@ from django.utils.translation import (
     gettext,
     override,
 )
+
+# The functions whose results hold words of the interface, kept per language (``kept_per_language``).
+_KEPT_PER_LANGUAGE: list = []
+# The settings that change what the interface's words are.
+CATALOGUE_SETTINGS = {"LOCALE_PATHS", "LANGUAGES", "LANGUAGE_CODE", "USE_I18N"}
+
+
+def kept_per_language(maxsize: int) -> Callable:
+    """``functools.lru_cache`` for a function that makes text in a language (one of its arguments,
+    for the key): words of the interface translated once per language instead of once per row.
+    Forgotten when the catalogues may change (one of ``CATALOGUE_SETTINGS``, a test's), as Django
+    forgets its own."""
+
+    def keep(function: Callable) -> Callable:
+        kept = lru_cache(maxsize=maxsize)(function)
+        _KEPT_PER_LANGUAGE.append(kept)
+        return kept
+
+    return keep
+
+
+def _forget_kept_per_language(*, setting, **kwargs) -> None:
+    if setting in CATALOGUE_SETTINGS:
+        for kept in _KEPT_PER_LANGUAGE:
+            kept.cache_clear()
+
+
+setting_changed.connect(_forget_kept_per_language, dispatch_uid="portal-kept-per-language")
 
 
 def source_language() -> str:

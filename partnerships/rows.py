@@ -14,7 +14,6 @@ is listed is partnerships/selectors.py's.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
 from django.db.models import QuerySet
@@ -26,6 +25,7 @@ from core.translated import (
     in_language,
     in_reader_language,
     in_reader_language_list,
+    kept_per_language,
     reader_language,
     translated,
     translation_of,
@@ -163,7 +163,7 @@ def member_countries(entries: Iterable[tuple]) -> SafeString:
     return SafeString(", ".join(_abbr(*entry, language) for entry in entries))
 
 
-@lru_cache(maxsize=4096)
+@kept_per_language(maxsize=4096)
 def _abbr(code: str, name: str, other_code: str | None, other_name: str | None, language) -> str:
     """A member country entry's markup in the active language, ``language``: made once, not in
     every row that names the country (a member entry's values are its cache key)."""

@@ -254,7 +254,7 @@ def outcome_table_labels() -> dict[str, str]:
     return _outcome_table_labels(get_language())
 
 
-@lru_cache(maxsize=16)
+@translation.kept_per_language(maxsize=16)
 def _outcome_table_labels(language) -> dict[str, str]:
     # The argument is only the key: gettext() reads the active language itself.
     return {
