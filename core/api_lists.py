@@ -140,7 +140,10 @@ def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.Quer
     if public_list.filterset_class is None:
         return public_list.rows(), [], None
     filterset = public_list.filterset_class(
-        request.GET or None, queryset=public_list.rows(), request=request
+        request.GET or None,
+        queryset=public_list.rows(),
+        request=request,
+        rows_name=public_list.name,
     )
     if filterset.is_bound and not filterset.is_valid():
         raise BadParameters(

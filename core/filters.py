@@ -207,8 +207,11 @@ class FacetedFilterSet(django_filters.FilterSet):
     # through SQL compiled once per number of values (``page_rows``).
     parameter_filters: tuple[str, ...] = ()
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
+    def __init__(self, data=None, *args, rows_name: str = "", **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
+        # The name of the public list whose rows ``queryset`` is: a search's keys are kept under it
+        # until the data changes (``search_hits``); without a name, read for this FilterSet only.
+        self.rows_name = rows_name
 
     @classmethod
     def facets(cls) -> dict[str, Callable[[QuerySet], object]]:
@@ -291,18 +294,27 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The keys of the rows the search alone selects, read once; None without a search, or
         for a broad one: more rows than the pages reach (LIST_MAX_ROWS).
 
-        Every facet's count and the total then select from these keys instead of searching again:
-        each count used to run the whole search anew, six times a page. The page's rows search
-        as before: once its counts are cached, that is the only search it runs.
+        Every facet's count, the total and the page's rows then select from these keys instead of
+        searching again: each count used to run the whole search anew, six times a page. With
+        ``rows_name`` the keys are kept until the data changes, so that a page rendered again (a
+        curator's, another page of the same search) reads its rows by key, not by searching the
+        text columns again (tens of milliseconds of the database on a million outcomes).
         """
         if not hasattr(self, "_search_hits"):
             self.is_valid()
             text = self.form.cleaned_data.get(self.search_param) if self.is_bound else None
             hits = None
             if text:
-                searched = self.filters[self.search_param].filter(self.queryset.all(), text)
-                hits = list(
-                    searched.order_by().values_list("pk", flat=True)[: settings.LIST_MAX_ROWS + 1]
+
+                def read() -> list:
+                    searched = self.filters[self.search_param].filter(self.queryset.all(), text)
+                    keys = searched.order_by().values_list("pk", flat=True)
+                    return list(keys[: settings.LIST_MAX_ROWS + 1])
+
+                hits = (
+                    data_cache.cached(f"search-hits:{self.rows_name}", text, read)
+                    if self.rows_name
+                    else read()
                 )
             self._search_hits = hits
         hits = self._search_hits
@@ -324,6 +336,13 @@ class FacetedFilterSet(django_filters.FilterSet):
             if hits is not None:
                 return queryset.filter(AnyOf(F("pk"), hits))
         return self.filters[name].filter(queryset, value)
+
+    def filter_queryset(self, queryset) -> QuerySet:
+        """As django-filter's, but a search selects the keys of the rows it matches
+        (``search_hits``: read once, kept with ``rows_name``) instead of searching again."""
+        for name, value in self.form.cleaned_data.items():
+            queryset = self._filter(queryset, name, value)
+        return queryset
 
     def hits_sample(self) -> list | None:
         """A fixed share of a search's keys when it has more than ``FACET_EXACT_ROWS``: its

@@ -151,7 +151,12 @@ class FilteredListView(FilterView):
             return super().get_filterset(filterset_class)
         filterset.queryset = self.get_queryset()
         filterset.request = self.request
+        filterset.rows_name = self.public_list.name
         return filterset
+
+    def get_filterset_kwargs(self, filterset_class) -> dict[str, Any]:
+        # Its rows are the list's: a search's keys are kept under its name (FacetedFilterSet).
+        return {**super().get_filterset_kwargs(filterset_class), "rows_name": self.public_list.name}
 
     def get_paginate_by(self, queryset) -> int:
         return settings.PAGE_SIZE

@@ -37,9 +37,9 @@ def test_a_search_reads_its_rows_once_for_the_page_and_every_facet(client, outco
         response = client.get("/outcomes/", {"q": "roadmap"})
     assert response.context["result_count"] == 6
     assert "Roadmap (6)" in response.text  # The type facet, exact.
-    # The names the search matches (counterparts, partnerships), its rows' keys and the page's
-    # rows, once each; the six facets and the total select by the keys. Each used to search again.
-    assert len(searching(queries.captured_queries, "roadmap")) == 4
+    # The names the search matches (counterparts, partnerships) and its rows' keys, once each;
+    # the page's rows, the six facets and the total select by the keys. Each used to search again.
+    assert len(searching(queries.captured_queries, "roadmap")) == 3
 
 
 def test_a_search_differing_only_in_case_and_spaces_is_not_counted_again(client, outcomes):
@@ -47,8 +47,23 @@ def test_a_search_differing_only_in_case_and_spaces_is_not_counted_again(client,
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/outcomes/", {"q": "  MISSION "})
     assert response.context["result_count"] == 4
-    # Its total and facet counts come from the cache; only its rows are read.
+    # Its total and facet counts come from the cache; only its rows are read, by their keys, also
+    # kept: the text is not searched again.
     assert not [q for q in queries.captured_queries if "tally" in q["sql"] or "COUNT(" in q["sql"]]
+    assert not searching(queries.captured_queries, "mission")
+    assert [row.title for row in response.context["object_list"]] == [
+        row.title for row in client.get("/outcomes/", {"q": "mission"}).context["object_list"]
+    ]
+
+
+def test_a_search_kept_is_searched_again_once_the_data_changes(client, outcomes):
+    assert client.get("/outcomes/", {"q": "mission"}).context["result_count"] == 4
+    assert client.get("/api/outcomes/", {"q": "mission"}).json()["count"] == 4
+    OutcomeFactory(partnership=outcomes, title="Business mission to Recife", type="mission")
+    response = client.get("/outcomes/", {"q": "mission"})
+    assert response.context["result_count"] == 5
+    assert "Business mission to Recife" in response.text
+    assert client.get("/api/outcomes/", {"q": "mission"}).json()["count"] == 5
 
 
 def test_a_search_matching_more_rows_than_pages_reach_is_estimated_and_says_so(
