@@ -214,9 +214,7 @@ def read(partnership: Partnership, members=published_members) -> PartnershipPage
                 english_name=region_name or "",
             )
         )
-        (tentative if possibly else firm).update(
-            {code} if code else thirds.get(region, set())
-        )
+        (tentative if possibly else firm).update({code} if code else thirds.get(region, set()))
     cluster_url = url_of("partnerships:cluster-detail")
     roles = dict(Membership.Role.choices)
     members = [
