@@ -149,20 +149,22 @@ def in_reader_language(
     the "(in English)" note unless ``note`` is false (a list's cell, where the table says it once).
     ``language``: the reader's, when the caller has it (a table's rows)."""
     if text or (language or reader_language()) == source_language():
-        return SafeString(_escaped(text or english))
+        return SafeString(escaped(text or english))
     if not english:
         return SafeString("")
     # Written as format_html() writes it, without its lazy wrappers: a table calls this per row.
-    marked = f'<span lang="{_escaped(source_language())}">{_escaped(english)}</span>'
+    marked = f'<span lang="{escaped(source_language())}">{escaped(english)}</span>'
     if not note:
         return SafeString(marked)
     return SafeString(
-        f'{marked} <small class="text-body-secondary fallback-note">{_escaped(fallback_note())}</small>'
+        f'{marked} <small class="text-body-secondary fallback-note">{escaped(fallback_note())}</small>'
     )
 
 
-def _escaped(value: object) -> str:
-    """As ``conditional_escape``: markup kept, anything else escaped."""
+def escaped(value: object) -> str:
+    """As ``conditional_escape`` (and ``{{ value }}``): markup kept, anything else escaped, without
+    the lazy-string wrappers Django's functions carry, which cost most of a table row written in
+    Python."""
     return value.__html__() if hasattr(value, "__html__") else html_escape(str(value))
 
 

@@ -291,7 +291,7 @@ def outcome_table_rows(outcomes, show_partnership, labels) -> str:
     ``outcomes`` as ``table_rows()`` takes them; ``labels`` as ``outcome_table_labels`` gives
     them. Text is escaped with the standard library's ``html.escape`` (what Django's calls,
     without its lazy-string wrapper)."""
-    label = {name: _escaped(text) for name, text in labels.items()}
+    label = {name: translation.escaped(text) for name, text in labels.items()}
     rows = []
     for row in outcome_table_rows_of(outcomes, with_partnership=bool(show_partnership)):
         if row.date:
@@ -299,7 +299,7 @@ def outcome_table_rows(outcomes, show_partnership, labels) -> str:
         else:
             # As {{ row.year }} writes it: localized.
             date = (
-                _escaped(localize(row.year))
+                translation.escaped(localize(row.year))
                 if row.year
                 else f'<span class="text-body-secondary">{label["no_date"]}</span>'
             )
@@ -307,7 +307,7 @@ def outcome_table_rows(outcomes, show_partnership, labels) -> str:
             OUTCOME_ROW.format(
                 outcome_label=label["outcome"],
                 url=html_escape(row.url),
-                title=_escaped(row.title_html),
+                title=translation.escaped(row.title_html),
                 city=SMALL.format(html_escape(row.city)) if row.city else "",
                 type_label=label["type"],
                 type=html_escape(row.type),
@@ -332,11 +332,6 @@ def outcome_table_rows(outcomes, show_partnership, labels) -> str:
             )
         )
     return mark_safe("".join(rows))
-
-
-def _escaped(value) -> str:
-    """``value`` as ``{{ value }}`` writes it: markup kept, text escaped."""
-    return value.__html__() if hasattr(value, "__html__") else html_escape(str(value))
 
 
 BAR_ROW = 22  # pixels per bar in the SVG bar charts
