@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from core.translated import in_language, in_reader_language, reader_language
 from core.url_patterns import url_of
 from outcomes.models import Outcome
+from partnerships.models import display_name
 
 COLUMNS = ("pk", "type", "level", "subtype", "city", "date", "year", "country_id")
 # Shown in the reader's language: read in English and in that language (in_language()).
@@ -125,10 +126,10 @@ def table_rows(
         code, date = row["country_id"], row["date"]
         name = url = ""
         if with_partnership:
-            # As Partnership.display_name: its name in the reader's language, and its acronym.
-            name = row[partnership] or row["partnership__name"]
-            if acronym := row["partnership__acronym"]:
-                name = f"{name} - {acronym}"
+            # Its name in the reader's language, and its acronym.
+            name = display_name(
+                row[partnership] or row["partnership__name"], row["partnership__acronym"]
+            )
             url = partnership_url(row["partnership__slug"])
         rows.append(
             OutcomeRow(

@@ -1010,8 +1010,7 @@ class Partnership(EnglishOriginal, Publishable, Sourced, models.Model):
     def display_name(self) -> str:
         """The name as the source's overview writes it: "European Lighting Cluster Alliance - ELCA";
         in the reader's language where a curator translated it."""
-        name = translation_of(self, "name") or self.name
-        return f"{name} - {self.acronym}" if self.acronym else name
+        return display_name(translation_of(self, "name") or self.name, self.acronym)
 
     @property
     def status(self) -> "Partnership.Status | None":
@@ -1325,6 +1324,12 @@ class TargetMarket(models.Model):
     def clean(self) -> None:
         if bool(self.country_id) == bool(self.region_id):
             raise ValidationError(_("Choose either a country or a region, not both."))
+
+
+def display_name(name: str, acronym: str) -> str:
+    """A partnership's name as the source's overview writes it, "European Lighting Cluster Alliance
+    - ELCA": ``Partnership.display_name``, and the tables that read a partnership as values."""
+    return f"{name} - {acronym}" if acronym else name
 
 
 def target_routes(

@@ -35,6 +35,7 @@ from partnerships.models import (
     Region,
     Sector,
     describe_engagement_counts,
+    display_name,
 )
 from partnerships.rows import table_columns, table_rows
 from partnerships.selectors import reasons_for_country, routes_of
@@ -491,7 +492,11 @@ def country_page(country: Country, countries: dict[str, Country] | None = None) 
             Office(
                 url=outcome_url(office["pk"]),
                 title=office["title"],
-                partnership=_display_name(office, "partnership__"),
+                # Its partnership's name in the reader's language, and its acronym.
+                partnership=display_name(
+                    office[in_language("partnership__name")] or office["partnership__name"],
+                    office["partnership__acronym"],
+                ),
             )
             for office in data_cache.cached(
                 "country-office-values",
@@ -564,14 +569,6 @@ class Link:
 
     url: str
     text: str
-
-
-def _display_name(values: dict[str, Any], prefix: str = "") -> str:
-    """``Partnership.display_name`` of a partnership read as values: its name in the reader's
-    language (``in_language()``'s column beside the English one), and its acronym."""
-    name = values[in_language(f"{prefix}name")] or values[f"{prefix}name"]
-    acronym = values[f"{prefix}acronym"]
-    return f"{name} - {acronym}" if acronym else name
 
 
 def _country_counts(code, published) -> dict[str, Any]:

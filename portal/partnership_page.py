@@ -24,6 +24,7 @@ from partnerships.models import (
     Sector,
     Source,
     TargetMarket,
+    display_name,
 )
 from partnerships.selectors import third_countries
 
@@ -251,7 +252,7 @@ def read(partnership: Partnership, members=published_members) -> PartnershipPage
         related.append(
             Related(
                 url=partnership_url(slug),
-                name=f"{name} - {acronym}" if acronym else name,
+                name=display_name(name, acronym),
                 kind=str(kinds.get(kind, kind)),
             )
         )
