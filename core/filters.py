@@ -337,11 +337,13 @@ class FacetedFilterSet(django_filters.FilterSet):
                 return queryset.filter(AnyOf(F("pk"), hits))
         return self.filters[name].filter(queryset, value)
 
-    def filter_queryset(self, queryset) -> QuerySet:
+    def filter_queryset(self, queryset, *, values: dict | None = None) -> QuerySet:
         """As django-filter's, but a search selects the keys of the rows it matches
-        (``search_hits``: read once, kept with ``rows_name``) instead of searching again."""
+        (``search_hits``: read once, kept with ``rows_name``) instead of searching again.
+        ``values``: other values for some filters than the form's (``page_rows``' stand-ins)."""
+        values = values or {}
         for name, value in self.form.cleaned_data.items():
-            queryset = self._filter(queryset, name, value)
+            queryset = self._filter(queryset, name, values.get(name, value))
         return queryset
 
     def hits_sample(self) -> list | None:
@@ -421,13 +423,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         names = list(chosen)
 
         def query(values: list[list[str]]) -> QuerySet:
-            # As django-filter's filter_queryset(), with ``values`` for the filters chosen.
-            given = dict(zip(names, values, strict=True))
+            # As ``qs`` filters, with ``values`` for the filters chosen.
             queryset = self.queryset.all().prefetch_related(None)
-            chosen_values = self.form.cleaned_data.items() if self.is_bound else ()
-            for filter_name, value in chosen_values:
-                queryset = self.filters[filter_name].filter(queryset, given.get(filter_name, value))
-            return queryset
+            if not self.is_bound:
+                return queryset
+            return self.filter_queryset(queryset, values=dict(zip(names, values, strict=True)))
 
         form = tuple((key, len(value)) if key in chosen else (key, value) for key, value in state)
         return compiled_queries.model_rows(
