@@ -52,6 +52,8 @@ def explain_rows(
             third_countries, sorted(region_ids), using=rows[0]._state.db
         ):
             thirds[region_id].add(code)
+    # For each chosen country, the regions holding it as a third country.
+    holding = {code: {region for region, held in thirds.items() if code in held} for code in codes}
     for row in rows:
         reasons = []
         for code in codes:
@@ -59,7 +61,7 @@ def explain_rows(
                 row,
                 code,
                 engaged.get((row.pk, code), ""),
-                routes=_routes(row.target_entries, code, thirds),
+                routes=routes_of(row.target_entries, code, holding[code]),
             )
             if ways:
                 reasons.append(
@@ -82,19 +84,6 @@ def third_countries(*regions: int) -> QuerySet:
     return Region.countries.through.objects.filter(
         region__in=regions, country__is_eu_member=False
     ).values_list("region", "country")
-
-
-def _routes(entries: list[tuple], code: str, thirds: dict[int, set[str]]) -> list[str]:
-    """``Partnership.routes_to()`` of a row's target entries (``table_rows()``), the regions'
-    third countries given."""
-    return target_routes(
-        (
-            (target_code, region_id, region, tentative)
-            for target_code, _country, region_id, region, _translation, tentative in entries
-        ),
-        code,
-        lambda region_id: code in thirds[region_id],
-    )
 
 
 def routes_of(entries: list[tuple], code: str, regions_with_it: set[int]) -> list[str]:
