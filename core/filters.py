@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core import compiled_queries, data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
-from core.index_lookups import AnyOf
+from core.index_lookups import AnyOf, KeyArray, array_literal
 from core.translated import collated, localized, reader_language, source_language
 
 
@@ -298,25 +298,30 @@ class FacetedFilterSet(django_filters.FilterSet):
         searching again: each count used to run the whole search anew, six times a page. With
         ``rows_name`` the keys are kept until the data changes, so that a page rendered again (a
         curator's, another page of the same search) reads its rows by key, not by searching the
-        text columns again (tens of milliseconds of the database on a million outcomes).
+        text columns again (tens of milliseconds of the database on a million outcomes). They are
+        kept with their text as an array (``array_literal``), which a page's rows are read by.
         """
         if not hasattr(self, "_search_hits"):
             self.is_valid()
             text = self.form.cleaned_data.get(self.search_param) if self.is_bound else None
-            hits = None
+            hits = literal = None
             if text:
 
-                def read() -> list:
+                def read() -> tuple[list, str]:
                     searched = self.filters[self.search_param].filter(self.queryset.all(), text)
-                    keys = searched.order_by().values_list("pk", flat=True)
-                    return list(keys[: settings.LIST_MAX_ROWS + 1])
+                    keys = list(
+                        searched.order_by().values_list("pk", flat=True)[
+                            : settings.LIST_MAX_ROWS + 1
+                        ]
+                    )
+                    return keys, array_literal(keys)
 
-                hits = (
-                    data_cache.cached(f"search-hits:{self.rows_name}", text, read)
+                hits, literal = (
+                    data_cache.cached(f"search-keys:{self.rows_name}", text, read)
                     if self.rows_name
                     else read()
                 )
-            self._search_hits = hits
+            self._search_hits, self._search_keys = hits, literal
         hits = self._search_hits
         return hits if hits is None or len(hits) <= settings.LIST_MAX_ROWS else None
 
@@ -331,8 +336,13 @@ class FacetedFilterSet(django_filters.FilterSet):
         return self.search_hits() is None and bool(getattr(self, "_search_hits", None))
 
     def _filter(self, queryset, name, value, *, hits=None) -> QuerySet:
+        if name == self.search_param and isinstance(value, KeyArray):
+            return queryset.filter(AnyOf(F("pk"), value))
         if name == self.search_param and value:
-            hits = hits if hits is not None else self.search_hits()
+            if hits is None:
+                hits = self.search_hits()
+                if hits is not None and connections[queryset.db].vendor == "postgresql":
+                    hits = KeyArray(self._search_keys)  # their text, made once when read
             if hits is not None:
                 return queryset.filter(AnyOf(F("pk"), hits))
         return self.filters[name].filter(queryset, value)
@@ -412,13 +422,21 @@ class FacetedFilterSet(django_filters.FilterSet):
     def page_rows(self, offset: int, limit: int, *, name: str) -> list | None:
         """The model objects of the filtered rows ``[offset:offset + limit]``, read through SQL
         compiled once per process for each form of the filters (core/compiled_queries.py), not
-        once per page: None where a filter chosen is not one of ``parameter_filters`` (a
-        search), or a value is not valid. ``name`` is the list's."""
+        once per page: None where a filter chosen is neither one of ``parameter_filters`` nor a
+        search whose keys are known (on PostgreSQL), or a value is not valid. ``name`` is the
+        list's."""
         state = self.page_state()
         if state is None or not self.parameter_filters:
             return None
         chosen = dict(self.filter_state())
-        if not chosen.keys() <= set(self.parameter_filters):
+        if self.search_param in chosen:
+            # A search selects the keys it matched, sent as one array text (``KeyArray``): a
+            # parameter like the others, where PostgreSQL takes it.
+            hits = self.search_hits()
+            if hits is None or connections[self.queryset.db].vendor != "postgresql":
+                return None
+            chosen[self.search_param] = (self._search_keys,)
+        if not chosen.keys() <= {*self.parameter_filters, self.search_param}:
             return None
         names = list(chosen)
 
@@ -427,7 +445,10 @@ class FacetedFilterSet(django_filters.FilterSet):
             queryset = self.queryset.all().prefetch_related(None)
             if not self.is_bound:
                 return queryset
-            return self.filter_queryset(queryset, values=dict(zip(names, values, strict=True)))
+            chosen_values = dict(zip(names, values, strict=True))
+            if self.search_param in chosen_values:
+                chosen_values[self.search_param] = KeyArray(chosen_values[self.search_param][0])
+            return self.filter_queryset(queryset, values=chosen_values)
 
         form = tuple((key, len(value)) if key in chosen else (key, value) for key, value in state)
         return compiled_queries.model_rows(
