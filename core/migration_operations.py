@@ -48,3 +48,43 @@ def check_on_postgresql(app_label: str, model_name: str, constraint) -> migratio
             schema_editor.remove_constraint(apps.get_model(app_label, model_name), constraint)
 
     return migrations.RunPython(add, remove)
+
+
+class RebuiltAsSQLiteHoldsIt(migrations.SeparateDatabaseAndState):
+    """``operation``, where a table SQLite rebuilds for it (a foreign key column removed: SQLite's
+    ALTER TABLE cannot drop one) is rebuilt with the indexes and checks the table has, not all of
+    those in Django's state: some are PostgreSQL's only (outcomes 0003's NULLS LAST index, which
+    SQLite refuses to create; checks SQLite cannot add to a table, 0010 and 0011)."""
+
+    def __init__(self, operation, *, model_name: str) -> None:
+        super().__init__(state_operations=[operation], database_operations=[operation])
+        self.operation, self.model_name = operation, model_name
+
+    def deconstruct(self) -> tuple[str, list, dict]:
+        return (self.__class__.__qualname__, [self.operation], {"model_name": self.model_name})
+
+    def _as_sqlite_holds_it(self, app_label, state, schema_editor):
+        state = state.clone()
+        model = state.models[app_label, self.model_name]
+        table = state.apps.get_model(app_label, self.model_name)._meta.db_table
+        connection = schema_editor.connection
+        with connection.cursor() as cursor:
+            present = connection.introspection.get_constraints(cursor, table)
+        for option in ("indexes", "constraints"):
+            model.options[option] = [
+                item for item in model.options.get(option, []) if item.name in present
+            ]
+        state.reload_model(app_label, self.model_name, delay=True)
+        return state
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = self._as_sqlite_holds_it(app_label, from_state, schema_editor)
+            to_state = self._as_sqlite_holds_it(app_label, to_state, schema_editor)
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            from_state = self._as_sqlite_holds_it(app_label, from_state, schema_editor)
+            to_state = self._as_sqlite_holds_it(app_label, to_state, schema_editor)
+        super().database_backwards(app_label, schema_editor, from_state, to_state)

@@ -70,6 +70,11 @@ def uninstall(connection) -> None:
 
 
 def install(connection) -> None:
+    """The triggers on their tables; nothing where the tables are not there (after ``migrate
+    partnerships zero``)."""
+    tables = {"partnerships_membership", "partnerships_partnership"}
+    if not tables <= set(connection.introspection.table_names()):
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(_POSTGRESQL)

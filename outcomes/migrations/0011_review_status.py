@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from core.migration_operations import check_on_postgresql, review_note_column
+from core.migration_operations import RebuiltAsSQLiteHoldsIt, check_on_postgresql, review_note_column
 
 
 class Migration(migrations.Migration):
@@ -49,10 +49,14 @@ class Migration(migrations.Migration):
             name='submitted_at',
             field=models.DateTimeField(blank=True, editable=False, help_text="When a coordinator submitted this draft for an editor's review.", null=True, verbose_name='submitted for review at'),
         ),
-        migrations.AddField(
+        # Removed again (unmigrating) by rebuilding the table on SQLite, with the indexes and checks it has.
+        RebuiltAsSQLiteHoldsIt(
+            migrations.AddField(
+                model_name='outcome',
+                name='submitted_by',
+                field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by'),
+            ),
             model_name='outcome',
-            name='submitted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by'),
         ),
         migrations.AddField(
             model_name='outcome',
