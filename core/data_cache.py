@@ -42,7 +42,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, transaction
-from django.db.models import Max, Model, QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language
 
@@ -75,13 +75,15 @@ def data_updated_at() -> datetime.datetime | None:
         return value or None
     value = cache.get(CACHE_KEY)
     if value is None:
-        # One query for all the tables: a UNION ALL of their MAX() aggregates.
+        # One query for all the tables: the UNION ALL of each one's newest change, read along
+        # its index where it has one (a million outcomes): a MAX() over a join read every row
+        # (300 ms), asked again after each change. The row by its key, since a part of a UNION
+        # cannot have its own LIMIT on SQLite.
         newest = [
             queryset()
+            .model.objects.filter(pk__in=queryset().order_by("-updated_at").values("pk")[:1])
             .order_by()
-            .values("is_published")
-            .annotate(latest=Max("updated_at"))
-            .values_list("latest", flat=True)
+            .values_list("updated_at", flat=True)
             for queryset in _DATED
         ]
         latest = list(counts.combined(newest, all=True)) if newest else []

@@ -156,6 +156,22 @@ class OutcomeQuerySet(EnglishColumns, models.QuerySet):
     def of_type(self, types) -> Self:
         return self.filter(type__in=types)
 
+    def years(self) -> list[int]:
+        """The years these outcomes have, newest first, read along the ``outcomes_year`` index:
+        the newest and the oldest, then whether any outcome has each year between (one
+        ``EXISTS`` each, in one query). ``DISTINCT`` read every outcome, 250-490 ms over a
+        million, and a new generation of the cache (any change) asked it again."""
+        dated = self.exclude(year=None).values_list("year", flat=True)
+        newest = dated.order_by("-year").first()
+        if newest is None:
+            return []
+        oldest = dated.order_by("year").first()
+        between = range(newest, oldest - 1, -1)
+        has_year = {f"y{year}": Exists(dated.filter(year=year)) for year in between}
+        # One row of the table (it has the newest) to ask them on.
+        (found,) = self.model.objects.order_by().annotate(**has_year).values_list(*has_year)[:1]
+        return [year for year, present in zip(between, found, strict=True) if present]
+
     def with_country(self, codes) -> Self:
         return self.filter(country__in=codes)
 
@@ -549,6 +565,13 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
                 fields=["partnership", "country"],
                 condition=Q(is_published=True),
                 name="outcomes_engaged_partnership",
+            ),
+            # When the public data last changed (core/data_cache.py): the newest published
+            # change, read after each change of the data, without reading every outcome.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(is_published=True),
+                name="outcomes_updated_published",
             ),
             review.waiting_index("outcomes_outcome_waiting"),
         ]

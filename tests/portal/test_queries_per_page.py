@@ -23,9 +23,10 @@ PAGES = {
     "/partnerships/": (9, 4),
     "filtered-partnerships": (10, 5),
     "/partnerships/?q=cluster": (9, 4),
-    "/outcomes/": (7, 1),
-    "/outcomes/?type=mou&country=US&year=2020": (7, 1),
-    "/outcomes/?page=2": (7, 1),
+    # Cold: the years to choose from are the newest, the oldest, then those between (one query).
+    "/outcomes/": (9, 1),
+    "/outcomes/?type=mou&country=US&year=2020": (9, 1),
+    "/outcomes/?page=2": (9, 1),
     "/clusters/": (10, 1),
     "/sectors/aerospace/": (8, 5),
     "country-detail": (10, 6),
