@@ -88,3 +88,24 @@ class RebuiltAsSQLiteHoldsIt(migrations.SeparateDatabaseAndState):
             from_state = self._as_sqlite_holds_it(app_label, from_state, schema_editor)
             to_state = self._as_sqlite_holds_it(app_label, to_state, schema_editor)
         super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def index_on_postgresql(
+    app_label: str, model_name: str, index
+) -> migrations.SeparateDatabaseAndState:
+    """An index in Django's state that only PostgreSQL creates: SQLite refuses NULLS LAST in an
+    index (outcomes 0003), and needs none at its sizes."""
+
+    def operation(method):
+        def run(apps, schema_editor) -> None:
+            if schema_editor.connection.vendor == "postgresql":
+                getattr(schema_editor, method)(apps.get_model(app_label, model_name), index)
+
+        return run
+
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.AddIndex(model_name=model_name, index=index)],
+        database_operations=[
+            migrations.RunPython(operation("add_index"), operation("remove_index"))
+        ],
+    )

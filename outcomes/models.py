@@ -157,7 +157,7 @@ class OutcomeQuerySet(EnglishColumns, models.QuerySet):
         return self.filter(type__in=types)
 
     def years(self) -> list[int]:
-        """The years these outcomes have, newest first, read along the ``outcomes_year`` index:
+        """The years these outcomes have, newest first, read along the ``outcomes_year_order`` index:
         the newest and the oldest, then whether any outcome has each year between (one
         ``EXISTS`` each, in one query). ``DISTINCT`` read every outcome, 250-490 ms over a
         million, and a new generation of the cache (any change) asked it again."""
@@ -532,7 +532,17 @@ class Outcome(EnglishOriginal, Publishable, Sourced, models.Model):
         indexes = [
             models.Index(fields=["type", "date"], name="outcomes_type_date"),
             models.Index(fields=["country", "type"], name="outcomes_country_type"),
-            models.Index(fields=["year"], name="outcomes_year"),
+            # A year's outcomes in the list's order (the year filter, and the years there are):
+            # along the list order's index, a year was found by skipping every newer outcome
+            # (39 ms for 2020, 91 ms for offices of 2013 over a million). PostgreSQL's only
+            # (migration 0014), as the list order's.
+            models.Index(
+                models.F("year"),
+                models.F("date").desc(nulls_last=True),
+                models.F("title"),
+                models.F("id"),
+                name="outcomes_year_order",
+            ),
             # The list's default order, so that any page is read along the index (OFFSET stays cheap).
             models.Index(
                 models.F("date").desc(nulls_last=True),

@@ -2,6 +2,7 @@
 read along the year index."""
 
 import pytest
+from django.db import connection
 
 from outcomes.models import Outcome
 from tests.factories import OutcomeFactory, PartnershipFactory
@@ -26,3 +27,18 @@ def test_the_years_of_published_outcomes_newest_first_with_the_gaps_left_out():
 def test_no_outcomes_have_no_years(django_assert_num_queries):
     with django_assert_num_queries(1):
         assert Outcome.objects.published().years() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index")
+def test_a_years_outcomes_in_the_lists_order_are_read_along_the_year_index():
+    """Not by skipping every newer outcome along the list order's index (``date`` first)."""
+    OutcomeFactory(year=2020, date=None)
+    rows = Outcome.objects.published().in_years([2020]).order_by(*Outcome._meta.ordering)[:25]
+    sql, params = rows.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "outcomes_year_order" in plan
+    assert "Sort" not in plan
