@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db.models.sql.compiler import SQLCompiler
 
-from partnerships.models import MemberCountry, Membership, Region, Source, TargetMarket
+from partnerships.models import MemberCountry, Membership, Partnership, Region, Source, TargetMarket
 from tests.factories import (
     ClusterFactory,
     OutcomeFactory,
@@ -100,3 +100,9 @@ def test_it_names_its_source_and_is_not_found_as_a_draft_or_unknown(client):
     assert "Source: The overview, 1 October 2013, p. 4." in text
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get("/partnerships/no-such-partnership/").status_code == 404
+
+
+def test_it_shows_the_partnership_it_names_as_related(client, page_url):
+    project = Partnership.objects.get(name="Its project")
+    text = client.get(project.get_absolute_url()).text
+    assert ">Lighting Alliance - LA</a> (European Strategic Cluster Partnership)" in text
