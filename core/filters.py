@@ -460,6 +460,34 @@ class FacetedFilterSet(django_filters.FilterSet):
             limit=limit,
         )
 
+    def rows_by_keys(self, keys: list, *, name: str) -> list:
+        """The model objects of ``keys`` (a page's, kept by ``FilteredRows``) in their order, read
+        from this FilterSet's queryset: on PostgreSQL through SQL compiled once, the keys one
+        array text (``KeyArray``); elsewhere through the ORM. A key whose row has gone since is
+        left out."""
+        if not keys:
+            return []
+        using = self.queryset.db
+        found = None
+        if connections[using].vendor == "postgresql":
+
+            def query(values: list[list[str]]) -> QuerySet:
+                rows = self.queryset.all().prefetch_related(None).order_by()
+                return rows.filter(AnyOf(F("pk"), KeyArray(values[0][0])))
+
+            found = compiled_queries.model_rows(
+                query,
+                [[array_literal(keys)]],
+                key=(type(self), name, "keys", get_language(), reader_language()),
+                using=using,
+                offset=0,
+                limit=len(keys),
+            )
+        if found is None:
+            found = self.queryset.all().prefetch_related(None).order_by().filter(pk__in=keys)
+        by_key = {row.pk: row for row in found}
+        return [by_key[key] for key in keys if key in by_key]
+
     def label_options_with_counts(self, counts: dict[str, dict[str, int]]) -> None:
         """Show only the options that give results (and those chosen), each with its count,
         the chosen ones first; a facet left with no option is not shown at all.

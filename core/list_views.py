@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from core import data_cache, exports, pdf, provenance
 from core.pagination import CachedCountPaginator
 from core.public_lists import PublicList
+from core.translated import reader_language
 
 # The parameters that ask for a file rather than the page, left out of the page's address.
 FILE_PARAMETERS = ("export", "bom", "labels", "page")
@@ -340,7 +341,13 @@ class FilteredListView(FilterView):
 class FilteredRows:
     """The rows a list page's filters select, for its paginator: each page read through SQL
     compiled once per form of the filters where the FilterSet can (``page_rows``), else sliced
-    from its queryset. Building and compiling the filtered queryset was a third of a page's CPU."""
+    from its queryset. Building and compiling the filtered queryset was a third of a page's CPU.
+
+    A page's keys are kept, per canonical state of the filters and sort, language and page, until
+    the data changes: the page rendered again (a curator's, the first visitor's of another
+    language) reads its rows by them. Finding a filtered page (the partnerships of a sector that
+    target the US, by name) walked up to 1,400 rows in the database, 5-6 ms, where reading 25 by
+    key takes a fraction of one."""
 
     ordered = True  # by the FilterSet's sort
 
@@ -348,6 +355,22 @@ class FilteredRows:
         self.filterset, self.name = filterset, name
 
     def __getitem__(self, page: slice) -> "list | QuerySet":
+        offset = page.start or 0
+        limit = page.stop - offset
+        state = self.filterset.page_state()
+        if state is None:  # a bad value: the page shows its message, and is not kept
+            return self._read(page)
+        read = []
+
+        def keys() -> list:
+            read.append(rows := list(self._read(page)))
+            return [row.pk for row in rows]
+
+        parts = (state, offset, limit, reader_language())
+        kept = data_cache.cached(f"page-keys:{self.name}", parts, keys)
+        return read[0] if read else self.filterset.rows_by_keys(kept, name=self.name)
+
+    def _read(self, page: slice) -> "list | QuerySet":
         offset = page.start or 0
         rows = self.filterset.page_rows(offset, page.stop - offset, name=self.name)
         return rows if rows is not None else self.filterset.qs[page]

@@ -256,3 +256,45 @@ def test_a_search_reads_its_rows_by_its_keys_on_postgresql(client, data, monkeyp
     assert names(response) == [partnership.name for partnership in expected]
     if "grain" in params["q"]:
         assert names(response) == ["Grain"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"sector": "food"}, {"q": "a", "sort": "-name"}, {"page": "1"}, {}]
+)
+def test_a_pages_keys_are_kept_and_its_rows_read_by_them_until_the_data_changes(
+    client, data, monkeypatch, params
+):
+    from core.filters import FacetedFilterSet
+
+    by_keys = []
+    rows_by_keys = FacetedFilterSet.rows_by_keys
+    monkeypatch.setattr(
+        FacetedFilterSet,
+        "rows_by_keys",
+        lambda self, keys, **kw: by_keys.append(keys) or rows_by_keys(self, keys, **kw),
+    )
+    first = client.get(URL, params)
+    assert by_keys == []  # worked out, and its keys kept
+    again = client.get(URL, params)
+    assert len(by_keys) == 1  # read by the kept keys
+    assert names(again) == names(first)
+    assert again.text.count("<tr") == first.text.count("<tr")
+    data["grain"].name = "A grain"
+    data["grain"].save()  # a change of the data: the kept keys are not read again
+    changed = client.get(URL, params)
+    assert len(by_keys) == 1
+    if "sort" not in params:
+        assert names(changed)[0] == "A grain"
+
+
+def test_a_page_with_a_bad_value_is_not_kept(client, data, monkeypatch):
+    from core.filters import FacetedFilterSet
+
+    by_keys = []
+    monkeypatch.setattr(
+        FacetedFilterSet, "rows_by_keys", lambda self, keys, **kw: by_keys.append(keys)
+    )
+    for _ in range(2):
+        response = client.get(URL, {"sector": ["food", "nowhere"]})
+        assert response.status_code == 400
+    assert by_keys == []
