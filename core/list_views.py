@@ -373,7 +373,11 @@ class FilteredRows:
     def _read(self, page: slice) -> "list | QuerySet":
         offset = page.start or 0
         rows = self.filterset.page_rows(offset, page.stop - offset, name=self.name)
-        return rows if rows is not None else self.filterset.qs[page]
+        if rows is not None:
+            return rows
+        # As the compiled page's: the rows' related values are read by the table (its prefetches
+        # would be three queries more, the page now being read here, not by the table).
+        return self.filterset.qs.prefetch_related(None)[page]
 
 
 def export_etag(request: HttpRequest, columns: list[exports.Column]) -> str:
