@@ -77,24 +77,25 @@ class RebuiltAsSQLiteHoldsIt(migrations.SeparateDatabaseAndState):
         state.reload_model(app_label, self.model_name, delay=True)
         return state
 
+    def _states(self, app_label, schema_editor, *states) -> list:
+        if schema_editor.connection.vendor != "sqlite":
+            return list(states)
+        return [self._as_sqlite_holds_it(app_label, state, schema_editor) for state in states]
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "sqlite":
-            from_state = self._as_sqlite_holds_it(app_label, from_state, schema_editor)
-            to_state = self._as_sqlite_holds_it(app_label, to_state, schema_editor)
-        super().database_forwards(app_label, schema_editor, from_state, to_state)
+        states = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_forwards(app_label, schema_editor, *states)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state) -> None:
-        if schema_editor.connection.vendor == "sqlite":
-            from_state = self._as_sqlite_holds_it(app_label, from_state, schema_editor)
-            to_state = self._as_sqlite_holds_it(app_label, to_state, schema_editor)
-        super().database_backwards(app_label, schema_editor, from_state, to_state)
+        states = self._states(app_label, schema_editor, from_state, to_state)
+        super().database_backwards(app_label, schema_editor, *states)
 
 
 def index_on_postgresql(
     app_label: str, model_name: str, index
 ) -> migrations.SeparateDatabaseAndState:
     """An index in Django's state that only PostgreSQL creates: SQLite refuses NULLS LAST in an
-    index (outcomes 0003), and needs none at its sizes."""
+    index (outcomes 0003 and 0014), and needs none at its sizes."""
 
     def operation(method):
         def run(apps, schema_editor) -> None:

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.migration_operations import index_on_postgresql
+
 LIST_ORDER = models.Index(
     models.OrderBy(models.F("date"), descending=True, nulls_last=True),
     models.OrderBy(models.F("year"), descending=True, nulls_last=True),
@@ -9,16 +11,6 @@ LIST_ORDER = models.Index(
     models.F("id"),
     name="outcomes_list_order",
 )
-
-
-def _on_postgresql(method):
-    """SQLite cannot index NULLS LAST; it keeps the index only in Django's model state."""
-
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            getattr(schema_editor, method)(apps.get_model("outcomes", "Outcome"), LIST_ORDER)
-
-    return operation
 
 
 class Migration(migrations.Migration):
@@ -29,12 +21,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.AddIndex(model_name="outcome", index=LIST_ORDER)],
-            database_operations=[
-                migrations.RunPython(_on_postgresql("add_index"), _on_postgresql("remove_index"))
-            ],
-        ),
+        # SQLite cannot index NULLS LAST; it keeps the index only in Django's model state.
+        index_on_postgresql("outcomes", "outcome", LIST_ORDER),
         migrations.AddIndex(
             model_name='outcome',
             index=models.Index(models.OrderBy(models.F('created_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='outcomes_latest'),
