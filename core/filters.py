@@ -321,7 +321,9 @@ class FacetedFilterSet(django_filters.FilterSet):
                     if self.rows_name
                     else read()
                 )
-            self._search_hits, self._search_keys = hits, literal
+            self._search_hits = hits
+            # The keys with their text, made once when they were read.
+            self._search_keys = KeyArray(literal, hits) if hits is not None else None
         hits = self._search_hits
         return hits if hits is None or len(hits) <= settings.LIST_MAX_ROWS else None
 
@@ -339,10 +341,8 @@ class FacetedFilterSet(django_filters.FilterSet):
         if name == self.search_param and isinstance(value, KeyArray):
             return queryset.filter(AnyOf(F("pk"), value))
         if name == self.search_param and value:
-            if hits is None:
-                hits = self.search_hits()
-                if hits is not None and connections[queryset.db].vendor == "postgresql":
-                    hits = KeyArray(self._search_keys)  # their text, made once when read
+            if hits is None and self.search_hits() is not None:
+                hits = self._search_keys
             if hits is not None:
                 return queryset.filter(AnyOf(F("pk"), hits))
         return self.filters[name].filter(queryset, value)
@@ -431,11 +431,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         chosen = dict(self.filter_state())
         if self.search_param in chosen:
             # A search selects the keys it matched, sent as one array text (``KeyArray``): a
-            # parameter like the others, where PostgreSQL takes it.
-            hits = self.search_hits()
-            if hits is None or connections[self.queryset.db].vendor != "postgresql":
+            # parameter like the others, where PostgreSQL takes it (elsewhere it is not compiled).
+            if self.search_hits() is None:
                 return None
-            chosen[self.search_param] = (self._search_keys,)
+            chosen[self.search_param] = (str(self._search_keys),)
         if not chosen.keys() <= {*self.parameter_filters, self.search_param}:
             return None
         names = list(chosen)
@@ -462,29 +461,26 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     def rows_by_keys(self, keys: list, *, name: str) -> list:
         """The model objects of ``keys`` (a page's, kept by ``FilteredRows``) in their order, read
-        from this FilterSet's queryset: on PostgreSQL through SQL compiled once, the keys one
-        array text (``KeyArray``); elsewhere through the ORM. A key whose row has gone since is
-        left out."""
+        from this FilterSet's queryset: through SQL compiled once, the keys one array text
+        (``KeyArray``), where PostgreSQL takes it; elsewhere through the ORM. A key whose row has
+        gone since is left out."""
         if not keys:
             return []
-        using = self.queryset.db
-        found = None
-        if connections[using].vendor == "postgresql":
+        rows = self.queryset.all().prefetch_related(None).order_by()
 
-            def query(values: list[list[str]]) -> QuerySet:
-                rows = self.queryset.all().prefetch_related(None).order_by()
-                return rows.filter(AnyOf(F("pk"), KeyArray(values[0][0])))
+        def query(values: list[list[str]]) -> QuerySet:
+            return rows.filter(AnyOf(F("pk"), KeyArray(values[0][0])))
 
-            found = compiled_queries.model_rows(
-                query,
-                [[array_literal(keys)]],
-                key=(type(self), name, "keys", get_language(), reader_language()),
-                using=using,
-                offset=0,
-                limit=len(keys),
-            )
-        if found is None:
-            found = self.queryset.all().prefetch_related(None).order_by().filter(pk__in=keys)
+        found = compiled_queries.model_rows(
+            query,
+            [[array_literal(keys)]],
+            key=(type(self), name, "keys", get_language(), reader_language()),
+            using=self.queryset.db,
+            offset=0,
+            limit=len(keys),
+        )
+        if found is None:  # not compiled (not PostgreSQL)
+            found = rows.filter(pk__in=keys)
         by_key = {row.pk: row for row in found}
         return [by_key[key] for key in keys if key in by_key]
 

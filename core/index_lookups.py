@@ -1,13 +1,27 @@
 """Conditions written in the shape PostgreSQL's planner and parser handle best."""
 
-from django.db import NotSupportedError
 from django.db.models import Lookup
+
+from core.compiled_queries import NotCompilable
 
 
 class KeyArray(str):
-    """Keys already written as PostgreSQL's text form of an array (``array_literal``): a value
-    that ``AnyOf`` sends as it is, which a query compiled once (core/compiled_queries.py) can
-    take as one of its parameters."""
+    """Keys with their text as PostgreSQL's array (``array_literal``), made once: ``AnyOf`` sends
+    the text on PostgreSQL, one parameter, which a query compiled once (core/compiled_queries.py)
+    can take, and the keys elsewhere. A compiled query's stand-in has a text and no keys: other
+    databases cannot compile it."""
+
+    keys: list | None
+
+    def __new__(cls, text: str, keys: list | None = None) -> "KeyArray":
+        array = super().__new__(cls, text)
+        array.keys = keys
+        return array
+
+    @classmethod
+    def of(cls, keys) -> "KeyArray":
+        keys = list(keys)
+        return cls(array_literal(keys), keys)
 
 
 class AnyOf(Lookup):
@@ -26,10 +40,10 @@ class AnyOf(Lookup):
     prepare_rhs = False
 
     def as_sql(self, compiler, connection) -> tuple[str, tuple]:
-        if isinstance(self.rhs, KeyArray):
-            raise NotSupportedError("An array's text form is PostgreSQL's: give the keys.")
+        values = self.rhs.keys if isinstance(self.rhs, KeyArray) else list(self.rhs)
+        if values is None:
+            raise NotCompilable("an array's text without its keys is PostgreSQL's")
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
         if not values:
             return "1 = 0", ()
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
