@@ -43,8 +43,8 @@ def main():
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
         "--only",
-        choices=["exports", "admin"],
-        help="Measure only this part (written to <date>-exports.md; the README is left alone).",
+        choices=["exports", "admin", "rendered"],
+        help="Measure only this part (written to <date>-<part>.md; the README is left alone).",
     )
     parser.add_argument(
         "--redis",
@@ -92,20 +92,9 @@ def main():
     server = Server(args, database_url, static_root)
     try:
         server.collect_static()
-        server.start(page_cache=True)
-        if args.redis:
-            _new_generation(args.redis)
-            if not args.only:
-                report.cold = _cold_searches(server.base, args.redis, args.quick)
-                report.note_load("cold searches")
-        report.load = _load(pages[:3] if args.only else pages, args, server.base)
-        report.note_load("pages")
-        if not args.quick and not args.only:
-            report.paced = _paced(pages, args, server.base, report.load)
-            report.note_load("paced")
-        report.exports = _exports(server, args)
-        report.note_load("exports")
-        if not args.only:
+        if args.only != "rendered":
+            _kept_pages_and_exports(server, pages, report, args)
+        if args.only in (None, "rendered"):
             # The same pages rendered for every request (as for a logged-in curator, or the first
             # visitor after a change), the counts and filter options still cached.
             server.stop()
@@ -116,6 +105,24 @@ def main():
         server.stop()
         shutil.rmtree(static_root, ignore_errors=True)
     _finish(report, args)
+
+
+def _kept_pages_and_exports(server, pages, report, args):
+    """The pages served from the whole-page cache (and, in a full run, the cold searches before
+    them and the paced run after), then the exports."""
+    server.start(page_cache=True)
+    if args.redis:
+        _new_generation(args.redis)
+        if not args.only:
+            report.cold = _cold_searches(server.base, args.redis, args.quick)
+            report.note_load("cold searches")
+    report.load = _load(pages[:3] if args.only else pages, args, server.base)
+    report.note_load("pages")
+    if not args.quick and not args.only:
+        report.paced = _paced(pages, args, server.base, report.load)
+        report.note_load("paced")
+    report.exports = _exports(server, args)
+    report.note_load("exports")
 
 
 def _finish(report, args):
@@ -608,13 +615,17 @@ class Report:
                 for when, (one, five, fifteen) in self.machine
             )
             + ".",
-            "",
-            "Pages kept in the whole-page cache (as every visitor but the first after a change gets them). "
-            "Queries: when the counts are computed / once they are cached and the page is rendered.",
-            "",
-            "| page | req/s | floor req/s next to it | ratio to floor | p50 ms | p90 ms | p99 ms | paced: p95 / p99 ms at the rate kept, of the rate asked | queries cold / warm | load |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |",
         ]
+        if self.load:
+            lines += [
+                "",
+                "Pages kept in the whole-page cache (as every visitor but the first after a change "
+                "gets them). Queries: when the counts are computed / once they are cached and the "
+                "page is rendered.",
+                "",
+                "| page | req/s | floor req/s next to it | ratio to floor | p50 ms | p90 ms | p99 ms | paced: p95 / p99 ms at the rate kept, of the rate asked | queries cold / warm | load |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |",
+            ]
         for name, result in self.load.items():
             paced = self.paced.get(name)
             paced_text = (
