@@ -195,6 +195,29 @@ def cached[T](name: str, parts: object, compute: Callable[[], T], *, local: bool
     return value
 
 
+def cached_many[K, T](
+    name: str, parts: Iterable[K], compute: Callable[[list[K]], dict[K, T]]
+) -> dict[K, T]:
+    """Each of ``parts``' value, kept on its own while the data has not changed: one read of the
+    cache for them all, and ``compute(missing)`` once for those not kept, which answers each
+    missing part's value.
+
+    For small values that many pages read in sets that overlap (a partnership's row in every
+    table that lists it), each cheap to compute: none is computed once for all waiting requests,
+    as ``cached`` does."""
+    current = generation()
+    keys = {key(name, part, current): part for part in parts}
+    found = cache.get_many(list(keys))
+    values = {keys[cache_key]: value for cache_key, value in found.items()}
+    missing = [part for cache_key, part in keys.items() if cache_key not in found]
+    if missing:
+        computed = compute(missing)
+        if may_keep(current):  # Not what was read from a replica behind this generation.
+            cache.set_many({key(name, part, current): computed[part] for part in missing}, timeout())
+        values.update(computed)
+    return values
+
+
 def _computed_once[T](cache_key: str, compute: Callable[[], T]) -> T:
     """``compute()`` by the request that takes the lock; the others wait for its value."""
     lock_key = f"{cache_key}:computing"

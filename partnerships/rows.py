@@ -7,8 +7,9 @@ objects a page), and reverse() each link: most of a page's rendering. Here the r
 read as plain values, three small queries for any number of rows whose SQL is compiled once per
 process (core/compiled_queries.py: the ORM's compilation cost more than the database's answer),
 and each row's cells are written once, escaped with the standard library's html.escape (what
-Django's escape() calls, without its wrappers), so that the template only places them. Why a row
-is listed is partnerships/selectors.py's.
+Django's escape() calls, without its wrappers), so that the template only places them. The
+cells are kept until the data changes, so that a table usually reads them in one read of the
+cache instead. Why a row is listed is partnerships/selectors.py's.
 """
 
 from collections import defaultdict
@@ -20,6 +21,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from core import data_cache
 from core.compiled_queries import rows_for
 from core.translated import (
     in_language,
@@ -99,12 +101,28 @@ def table_columns() -> list[str]:
 def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     """``partnerships``, each with its ``cells``, and its ``target_entries``: (code, country,
     region id, region, its translation, tentative) of each target. A queryset's own prefetches
-    are not read."""
+    are not read.
+
+    A partnership's cells and targets are the same in every table that lists it: they are kept
+    until the data changes (per language, as every kept value is), and read for a whole table in
+    one read of the cache. Only those not kept are read from the database, in three queries."""
     if isinstance(partnerships, QuerySet):
         partnerships = partnerships.prefetch_related(None)
     rows = list(partnerships)
     if not rows:
         return rows
+    by_id = {row.pk: row for row in rows}
+    prepared = data_cache.cached_many(
+        "partnership-row", by_id, lambda ids: _prepared([by_id[pk] for pk in ids])
+    )
+    for row in rows:
+        row.cells, row.target_entries = prepared[row.pk]
+    return rows
+
+
+def _prepared(rows: list[Partnership]) -> dict[int, tuple[Cells, list[tuple]]]:
+    """The cells and target entries of each of ``rows``, by id: the related rows read as values,
+    in three queries for any number of rows."""
     ids = [row.pk for row in rows]
     # Read from where the rows were read (one snapshot with them); the columns in the reader's
     # language beside the English ones.
@@ -120,7 +138,7 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
             targets[row.pk] = [_target(target) for target in row.targets.all()]
     else:
         for partnership_id, *target in rows_for(_targets, ids, using=using, variant=language):
-            targets[partnership_id].append(target)
+            targets[partnership_id].append(tuple(target))
 
     partnership_url = url_of("partnerships:partnership-detail")
     country_url = url_of("partnerships:country-detail")
@@ -131,29 +149,31 @@ def table_rows(partnerships: Iterable[Partnership]) -> list[Partnership]:
     written = {}  # The same targets recur down a table: each is written once.
 
     def target_link(target) -> str:
-        key = tuple(target)
-        if key not in written:
-            code, country, _, region, region_translation, tentative = key
-            written[key] = (
+        if target not in written:
+            code, country, _, region, region_translation, tentative = target
+            written[target] = (
                 f'<a href="{escape(country_url(code))}">{escape(str(country))}</a>'
                 if code
                 else in_reader_language(region_translation, region)
             ) + (possibly if tentative else "")
-        return written[key]
+        return written[target]
 
-    for row in rows:
-        # What partnerships/selectors.py's explain_rows() reads of the targets.
-        row.target_entries = targets[row.pk]
-        row.cells = Cells(
-            url=partnership_url(row.slug),
-            name=_name(row),
-            kind=kinds.get(row.kind, row.kind),
-            sectors=in_reader_language_list(sectors[row.pk]),
-            declared=row.declared_counts,
-            member_countries=member_countries(members[row.pk]),
-            targets=SafeString(", ".join(map(target_link, targets[row.pk]))),
+    return {
+        row.pk: (
+            Cells(
+                url=partnership_url(row.slug),
+                name=_name(row),
+                kind=kinds.get(row.kind, row.kind),
+                sectors=in_reader_language_list(sectors[row.pk]),
+                declared=row.declared_counts,
+                member_countries=member_countries(members[row.pk]),
+                targets=SafeString(", ".join(map(target_link, targets[row.pk]))),
+            ),
+            # What partnerships/selectors.py's explain_rows() reads of the targets.
+            targets[row.pk],
         )
-    return rows
+        for row in rows
+    }
 
 
 def member_countries(entries: Iterable[tuple]) -> SafeString:

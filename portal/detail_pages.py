@@ -3,7 +3,7 @@ together, so they are the portal's, above both apps. Their URL names stay in the
 namespace (portal/urls.py)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,6 +40,7 @@ from partnerships.models import (
 from partnerships.rows import table_columns, table_rows
 from partnerships.selectors import reasons_for_country, routes_of
 from portal import partnership_page, statistics
+from portal.partnership_page import PartnershipPage
 
 
 def _small_map(title, categories, countries=None):
@@ -203,8 +204,7 @@ class PartnershipDetailView(PdfMixin, DetailView):
 
     def get_context_data(self, **kwargs) -> dict[str, Any]:
         partnership = self.object
-        page = partnership_page.read(partnership, self.members)
-        outcome_groups = outcomes_by_type(partnership, self.first_outcomes)
+        page, outcome_groups = self.related_rows(partnership)
         return super().get_context_data(
             page=page,
             outcomes_by_type=outcome_groups,
@@ -225,6 +225,19 @@ class PartnershipDetailView(PdfMixin, DetailView):
             ),
             **kwargs,
         )
+
+    def related_rows(self, partnership) -> tuple[PartnershipPage, list["OutcomesOfType"]]:
+        """What the page shows of the partnership's related rows and of its outcomes: read in
+        six queries, and kept until the data changes (the partnership itself is read anew)."""
+        page, outcome_groups = data_cache.cached(
+            "partnership-page", partnership.pk, lambda: self.read_related_rows(partnership)
+        )
+        return replace(page, partnership=partnership), outcome_groups
+
+    def read_related_rows(self, partnership) -> tuple[PartnershipPage, list["OutcomesOfType"]]:
+        page = partnership_page.read(partnership, self.members)
+        # Kept without the partnership, which each request reads.
+        return replace(page, partnership=None), outcomes_by_type(partnership, self.first_outcomes)
 
     # The named members it shows, as a query of its id (portal/partnership_page.py).
     members = staticmethod(partnership_page.published_members)
@@ -311,7 +324,7 @@ def outcomes_by_type(
     list_url = reverse("outcomes:outcome-list")
     return [
         OutcomesOfType(
-            kind=kind,
+            kind=kind.value,  # Plain text, as kept in the cache.
             total=totals[kind],
             label=str(Outcome.Type(kind).label),
             outcomes=Excerpt(rows, totals[kind] > DETAIL_ROWS, DETAIL_ROWS),

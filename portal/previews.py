@@ -8,6 +8,7 @@ published member clusters, say. Nothing else unpublished is shown, and nothing o
 in any cache. Registered in ``PortalConfig.ready``.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -56,6 +57,11 @@ class PartnershipPreview(AsPreview, PartnershipDetailView):
     related = ("related_partnership", "source")
     first_outcomes = staticmethod(first_outcomes_published_on_their_own)
     members = staticmethod(members_published_on_their_own)
+
+    def related_rows(self, partnership):
+        # Read for each preview: the public page's kept rows are the published ones.
+        page, outcome_groups = self.read_related_rows(partnership)
+        return replace(page, partnership=partnership), outcome_groups
 
 
 class ClusterPreview(AsPreview, ClusterDetailView):
