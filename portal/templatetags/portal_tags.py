@@ -3,7 +3,6 @@ import re
 import weakref
 from base64 import b32encode
 from functools import lru_cache
-from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +18,6 @@ from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
@@ -27,10 +25,15 @@ from django.utils.translation import get_language, gettext
 from core import data_cache, exports
 from core import translated as translation
 from core.citation import Citation
+from core.translated import escaped
 from outcomes.rows import table_rows as outcome_table_rows_of
 from portal import i18n, structured_data
 
 register = template.Library()
+
+# The tags that write markup in Python escape every value they place with ``escaped`` (as
+# ``{{ value }}`` does: markup kept, anything else escaped, without the lazy-string wrappers of
+# Django's escape functions), and mark the whole markup safe once, when they return it.
 
 QR_MODULE = 5  # pixels per module of a QR code: a 2FA address (version 6, 49 modules) is 245 px
 
@@ -191,7 +194,7 @@ def chart_table_rows(rows) -> str:
     return mark_safe(
         "".join(
             (linked if row.url else plain).format(
-                url=escape(row.url), label=escape(row.label), value=escape(localize(row.value))
+                url=escaped(row.url), label=escaped(row.label), value=escaped(localize(row.value))
             )
             for row in rows
         )
@@ -220,27 +223,27 @@ def partnership_rows_html(partnerships, *labels, why_heading="") -> str:
     """The rows of a partnership table, written in Python: 25 rows through the template engine
     were 1.5 to 2.5 ms of a list page. ``labels``: the columns' (partnership, sectors, members,
     targets) and the words for a missing value (not stated, none stated), translated."""
-    partnership, sectors, members, targets, not_stated, none_stated = map(escape, labels)
-    why_heading = escape(why_heading or "")
+    partnership, sectors, members, targets, not_stated, none_stated = map(escaped, labels)
+    why_heading = escaped(why_heading or "")
     rows = []
     for row in partnerships:
         cells = row.cells
-        declared = escape(cells.declared) if cells.declared else ""
+        declared = escaped(cells.declared) if cells.declared else ""
         if declared and cells.member_countries:
-            declared += f" ({escape(cells.member_countries)})"
+            declared += f" ({escaped(cells.member_countries)})"
         rows.append(
             PARTNERSHIP_ROW.format(
                 partnership=partnership,
-                url=escape(cells.url),
-                name=escape(cells.name),
-                kind=escape(cells.kind),
+                url=escaped(cells.url),
+                name=escaped(cells.name),
+                kind=escaped(cells.kind),
                 sectors_label=sectors,
-                sectors=escape(cells.sectors),
+                sectors=escaped(cells.sectors),
                 members=members,
                 declared=declared or NOT_STATED.format(not_stated),
                 targets_label=targets,
-                targets=escape(cells.targets) if cells.targets else NOT_STATED.format(none_stated),
-                why=f'<td data-label="{why_heading}">{escape(row.why)}</td>' if why_heading else "",
+                targets=escaped(cells.targets) if cells.targets else NOT_STATED.format(none_stated),
+                why=f'<td data-label="{why_heading}">{escaped(row.why)}</td>' if why_heading else "",
             )
         )
     return mark_safe("".join(rows))
@@ -289,41 +292,40 @@ def outcome_table_rows(outcomes, show_partnership, labels) -> str:
     """The rows of an outcome table, written in Python from the cells of outcomes/rows.py: a row
     through the template engine cost about 50 µs, and a partnership's page shows a hundred.
     ``outcomes`` as ``table_rows()`` takes them; ``labels`` as ``outcome_table_labels`` gives
-    them. Text is escaped with the standard library's ``html.escape`` (what Django's calls,
-    without its lazy-string wrapper)."""
-    label = {name: translation.escaped(text) for name, text in labels.items()}
+    them."""
+    label = {name: escaped(text) for name, text in labels.items()}
     rows = []
     for row in outcome_table_rows_of(outcomes, with_partnership=bool(show_partnership)):
         if row.date:
-            date = f'<time datetime="{html_escape(row.date)}">{html_escape(row.date_text)}</time>'
+            date = f'<time datetime="{escaped(row.date)}">{escaped(row.date_text)}</time>'
         else:
             # As {{ row.year }} writes it: localized.
             date = (
-                translation.escaped(localize(row.year))
+                escaped(localize(row.year))
                 if row.year
                 else f'<span class="text-body-secondary">{label["no_date"]}</span>'
             )
         rows.append(
             OUTCOME_ROW.format(
                 outcome_label=label["outcome"],
-                url=html_escape(row.url),
-                title=translation.escaped(row.title_html),
-                city=SMALL.format(html_escape(row.city)) if row.city else "",
+                url=escaped(row.url),
+                title=escaped(row.title_html),
+                city=SMALL.format(escaped(row.city)) if row.city else "",
                 type_label=label["type"],
-                type=html_escape(row.type),
-                level=f" · {html_escape(row.level)}" if row.level else "",
-                subtype=SMALL.format(html_escape(row.subtype)) if row.subtype else "",
+                type=escaped(row.type),
+                level=f" · {escaped(row.level)}" if row.level else "",
+                subtype=SMALL.format(escaped(row.subtype)) if row.subtype else "",
                 partnership=(
                     f'<td data-label="{label["partnership"]}">'
-                    f'<a href="{html_escape(row.partnership_url)}">{html_escape(row.partnership)}</a>'
+                    f'<a href="{escaped(row.partnership_url)}">{escaped(row.partnership)}</a>'
                     "</td>"
                 )
                 if show_partnership
                 else "",
                 country_label=label["country"],
                 country=(
-                    f'<a href="{html_escape(row.country_url)}">{html_escape(row.country)}</a> '
-                    f'<span class="text-body-secondary">({html_escape(row.country_code)})</span>'
+                    f'<a href="{escaped(row.country_url)}">{escaped(row.country)}</a> '
+                    f'<span class="text-body-secondary">({escaped(row.country_code)})</span>'
                 )
                 if row.country_code
                 else "—",
@@ -406,22 +408,22 @@ def check_options(context, field, inline_class="") -> str:
         f'<div class="form-check{" form-check-inline" if inline_class else ""}">'
         ' <input type="{}"'
         f' class="form-check-input{" is-invalid" if invalid else ""}"'
-        f'  name="{escape(field.html_name)}" value="{{}}" {{}}>'
+        f'  name="{escaped(field.html_name)}" value="{{}}" {{}}>'
         ' <label for="{}" class="form-check-label">{}</label> '
     )
     groups = optgroups(field)
     boxes = []
     for group_number, (group, options, _index) in enumerate(groups, start=1):
         if group:
-            boxes.append(f"<strong>{escape(group)}</strong>")
+            boxes.append(f"<strong>{escaped(group)}</strong>")
         for number, option in enumerate(options, start=1):
             attrs = option["attrs"]
             html = box.format(
-                escape(option["type"]),
-                escape(option["value"]),
+                escaped(option["type"]),
+                escaped(option["value"]),
                 _flat_attrs(attrs),
-                escape(attrs.get("id", "")),
-                escape(option["label"]),
+                escaped(attrs.get("id", "")),
+                escaped(option["label"]),
             )
             # The field's messages go inside the last box, as in crispy-bootstrap5.
             if (
@@ -439,7 +441,7 @@ def check_options(context, field, inline_class="") -> str:
 def _flat_attrs(attrs):
     """An option's attributes as crispy-bootstrap5's attrs.html writes them: ` id="…" checked`."""
     return "".join(
-        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
