@@ -131,3 +131,21 @@ def test_a_country_page_maps_it_and_where_its_partnerships_come_from(client, see
         '<a href="/countries/PT/" aria-label="Portugal: members of partnerships working with Japan">'
         in text
     )
+
+
+def test_a_charts_figures_are_written_as_each_language_writes_numbers(settings):
+    """The figures are localized once per value and language (portal_tags._figure): English and
+    French each get their own, and a change of the number settings is followed."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from portal.templatetags.portal_tags import chart_table_rows
+
+    rows = [SimpleNamespace(url="", label="United States", value=12345)]
+    assert ">12345</td>" in chart_table_rows(rows)
+    settings.USE_THOUSAND_SEPARATOR = True
+    assert ">12,345</td>" in chart_table_rows(rows)
+    with translation.override("fr"):
+        assert ">12\xa0345</td>" in chart_table_rows(rows)
+    assert ">12,345</td>" in chart_table_rows(rows)
