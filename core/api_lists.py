@@ -27,7 +27,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PaginationBase, paginate
 from pydantic import WithJsonSchema
 
-from core.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator, RowsMergedByValue
 from core.public_lists import PublicList
 
 MAX_PAGE_SIZE = 100
@@ -133,8 +133,11 @@ def _add_record(router: ReadRouter, public_list: PublicList) -> None:
     )(one_row)
 
 
-def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.QuerySet, list, Any]:
-    """The rows the list's page shows for this request's parameters, in its order, the
+def filtered(
+    public_list: PublicList, request: HttpRequest
+) -> tuple[models.QuerySet | RowsMergedByValue, list, Any]:
+    """The rows the list's page shows for this request's parameters, in its order, as its
+    paginator reads them (``FacetedFilterSet.rows_to_page``), the
     filters as validated (the key of the list's cached total, so that a made-up parameter,
     which changes no row, adds no entry to the cache), and how the page counts them."""
     if public_list.filterset_class is None:
@@ -152,7 +155,7 @@ def filtered(public_list: PublicList, request: HttpRequest) -> tuple[models.Quer
                 for name, errors in filterset.errors.items()
             }
         )
-    return filterset.qs, filterset.filter_state(), filterset.total
+    return filterset.rows_to_page(filterset.qs), filterset.filter_state(), filterset.total
 
 
 def filter_parameters(filterset_class: type[FilterSet]) -> dict:

@@ -25,6 +25,7 @@ from core import compiled_queries, data_cache
 from core.country_codes import normalise_country_code
 from core.counts import Sample, Tally, count_together, count_upto, estimated
 from core.index_lookups import AnyOf, KeyArray, array_literal
+from core.pagination import RowsMergedByValue
 from core.translated import collated, localized, reader_language, source_language
 
 
@@ -206,6 +207,9 @@ class FacetedFilterSet(django_filters.FilterSet):
     # "none" for "not given", changes its form): a page filtered by these alone reads its rows
     # through SQL compiled once per number of values (``page_rows``).
     parameter_filters: tuple[str, ...] = ()
+    # A facet whose each value's rows lie in an index in the list's default order (an outcome's
+    # year): a page filtered by several of its values is read along each (``rows_to_page``).
+    ordered_per_value: str | None = None
 
     def __init__(self, data=None, *args, rows_name: str = "", **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
@@ -418,6 +422,26 @@ class FacetedFilterSet(django_filters.FilterSet):
             return None
         sort = self.form.cleaned_data.get("sort")
         return self.filter_state() + ([("sort", tuple(sort))] if sort else [])
+
+    def rows_to_page(self, queryset: QuerySet) -> "QuerySet | RowsMergedByValue":
+        """``queryset``, this FilterSet's rows, as a paginator reads them: merged from the rows of
+        each value chosen of ``ordered_per_value`` where several are, the rows are in the list's
+        default order, and the database slices the parts of a UNION (not SQLite)."""
+        name = self.ordered_per_value
+        values = self.form.cleaned_data.get(name) if name and self.is_bound and self.is_valid() else None
+        if (
+            not values
+            or len(values) < 2
+            or queryset.query.order_by  # Sorted otherwise: no index has that order per value.
+            or not connections[queryset.db].features.supports_slicing_ordering_in_compound
+        ):
+            return queryset
+        # Each value's rows filtered as these are, but by that value alone: beside the filter by
+        # all of them, PostgreSQL took the two conditions as independent and misjudged the rows.
+        return RowsMergedByValue(
+            queryset,
+            [self.filter_queryset(self.queryset, values={name: [value]}) for value in values],
+        )
 
     def page_rows(self, offset: int, limit: int, *, name: str) -> list | None:
         """The model objects of the filtered rows ``[offset:offset + limit]``, read through SQL

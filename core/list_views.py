@@ -288,6 +288,8 @@ class FilteredListView(FilterView):
         )
 
     def paginate_queryset(self, queryset, page_size) -> tuple[Paginator, Page, list, bool]:
+        if isinstance(queryset, QuerySet):
+            queryset = self.filterset.rows_to_page(queryset)
         paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=True)
         requested = self.request.GET.get(self.page_kwarg) or "1"
         try:

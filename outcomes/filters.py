@@ -135,6 +135,8 @@ class OutcomeFilter(FacetedFilterSet):
     )
 
     facet_option_limits = {"partnership": 30}
+    # Each year's outcomes lie in the list's order in their own index (outcomes_year_order).
+    ordered_per_value = "year"
 
     class Meta:
         model = Outcome
