@@ -6,7 +6,6 @@ outcomes, once for the count and once per facet (4 s each). SQLite has no such i
 at its sizes. pg_trgm is a trusted extension: the database's owner may create it.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 from core.migration_operations import PostgreSQLOnly
@@ -20,7 +19,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        # Kept when this migration is undone: the partnerships' trigram indexes need it too
+        # (TrigramExtension's reverse dropped it, and failed while they were there).
+        PostgreSQLOnly("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         *(
             PostgreSQLOnly(
                 f"CREATE INDEX outcomes_search_{column} ON outcomes_outcome "
