@@ -1,8 +1,7 @@
 """Every migration can be undone on SQLite, the newcomer's database, and done again to the same
 schema: a table SQLite rebuilds keeps the indexes and checks it has (some of the state's are
-PostgreSQL's only), and the triggers are not installed on tables that are gone. On PostgreSQL,
-the outcomes' migrations down to before their search indexes, which share pg_trgm with the
-partnerships'."""
+PostgreSQL's only), and the triggers are not installed on tables that are gone. The same on
+PostgreSQL, where the outcomes' search indexes share pg_trgm with the partnerships'."""
 
 import contextlib
 import os
@@ -54,9 +53,9 @@ def test_the_apps_migrations_undone_and_done_again_give_the_same_schema(tmp_path
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own indexes")
-def test_on_postgresql_the_outcomes_migrations_undone_and_done_again_give_the_same_schema():
-    """Down to before the search indexes (outcomes 0005), which the partnerships' trigram indexes
-    share the extension of: undoing them leaves pg_trgm in place."""
+def test_on_postgresql_the_apps_migrations_undone_and_done_again_give_the_same_schema():
+    """Past the outcomes' search indexes (0005), whose extension the partnerships' trigram indexes
+    share: undoing them leaves pg_trgm in place."""
     settings = connection.settings_dict
     server = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}"
     name = f"portal_migrations_{os.getpid()}"
@@ -69,6 +68,9 @@ def test_on_postgresql_the_outcomes_migrations_undone_and_done_again_give_the_sa
         applied = pg_schema(settings, name)
         migrate(url, "outcomes", "0004")
         assert "outcomes_search_title" not in "".join(map(str, pg_schema(settings, name)))
+        migrate(url, "partnerships", "zero")
+        tables = {row[1].split(".")[0] for row in pg_schema(settings, name) if row[0] == "column"}
+        assert not {table for table in tables if table.startswith(("partnerships_", "outcomes_"))}
         migrate(url)
         assert pg_schema(settings, name) == applied
     finally:
