@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -159,7 +160,13 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not value and self.localized and reader_language() != source_language():
             return qs.order_by(collated(localized(self.localized[0])), "pk")
         qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+        if not value:
+            return qs
+        # Ties in the sort's direction: one index of (column, id) serves a sort both ways,
+        # read backwards for a descending one (FacetedFilterSet.indexed_sorts).
+        first = qs.query.order_by[0]
+        descending = first.startswith("-") if isinstance(first, str) else first.descending
+        return qs.order_by(*qs.query.order_by, "-pk" if descending else "pk")
 
     def build_choices(self, fields, labels) -> list[tuple[str, str]]:
         """django-filter's choices, each descending one labelled in the reader's language: the
@@ -210,6 +217,9 @@ class FacetedFilterSet(django_filters.FilterSet):
     # A facet whose each value's rows lie in an index in the list's default order (an outcome's
     # year): a page filtered by several of its values is read along each (``rows_to_page``).
     ordered_per_value: str | None = None
+    # Sort keys with an index of (column, id): a page of the whole list sorted by one is read
+    # along it; with filters chosen, the rows they select are sorted (``filter_queryset``).
+    indexed_sorts: tuple[str, ...] = ()
 
     def __init__(self, data=None, *args, rows_name: str = "", **kwargs) -> None:
         super().__init__(_normalised(data, self._country_params()), *args, **kwargs)
@@ -358,7 +368,21 @@ class FacetedFilterSet(django_filters.FilterSet):
         values = values or {}
         for name, value in self.form.cleaned_data.items():
             queryset = self._filter(queryset, name, values.get(name, value))
+        ordering = queryset.query.order_by  # empty in the list's default order
+        if self.indexed_sorts and ordering and self.filter_state():
+            queryset = queryset.order_by(*(self._sorted_after_filtering(key) for key in ordering))
         return queryset
+
+    def _sorted_after_filtering(self, key: str | OrderBy) -> str | OrderBy:
+        """A key of ``indexed_sorts`` as no index serves it (``COALESCE(column, column)``, the
+        same order), for a list with filters: its rows are sorted once selected, rather than
+        found along the sort's index past every row the filters leave out. The outcomes of 2024
+        oldest first were found along the date's index past every older outcome (1.6 s); a
+        year's 66,000 sorted take some tens of milliseconds."""
+        if not isinstance(key, str) or key.lstrip("-") not in self.indexed_sorts:
+            return key
+        column = Coalesce(F(key.lstrip("-")), F(key.lstrip("-")))
+        return column.desc() if key.startswith("-") else column.asc()
 
     def hits_sample(self) -> list | None:
         """A fixed share of a search's keys when it has more than ``FACET_EXACT_ROWS``: its

@@ -137,6 +137,8 @@ class OutcomeFilter(FacetedFilterSet):
     facet_option_limits = {"partnership": 30}
     # Each year's outcomes lie in the list's order in their own index (outcomes_year_order).
     ordered_per_value = "year"
+    # Each has its index (outcomes_sort_*); the partnership's name sorts along the partnerships'.
+    indexed_sorts = ("date", "title", "type")
 
     class Meta:
         model = Outcome
