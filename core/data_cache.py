@@ -213,7 +213,9 @@ def cached_many[K, T](
     if missing:
         computed = compute(missing)
         if may_keep(current):  # Not what was read from a replica behind this generation.
-            cache.set_many({key(name, part, current): computed[part] for part in missing}, timeout())
+            cache.set_many(
+                {key(name, part, current): computed[part] for part in missing}, timeout()
+            )
         values.update(computed)
     return values
 

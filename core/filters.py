@@ -452,7 +452,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         each value chosen of ``ordered_per_value`` where several are, the rows are in the list's
         default order, and the database slices the parts of a UNION (not SQLite)."""
         name = self.ordered_per_value
-        values = self.form.cleaned_data.get(name) if name and self.is_bound and self.is_valid() else None
+        values = (
+            self.form.cleaned_data.get(name) if name and self.is_bound and self.is_valid() else None
+        )
         if (
             not values
             or len(values) < 2

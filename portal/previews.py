@@ -20,8 +20,12 @@ from outcomes.models import Outcome
 from outcomes.views import OutcomeDetailView
 from partnerships.models import Cluster, Membership, Partnership
 from partnerships.views import ClusterDetailView
-from portal.detail_pages import PartnershipDetailView, first_outcomes_of_each_type
-from portal.partnership_page import member_columns
+from portal.detail_pages import (
+    OutcomesOfType,
+    PartnershipDetailView,
+    first_outcomes_of_each_type,
+)
+from portal.partnership_page import PartnershipPage, member_columns
 
 
 class AsPreview:
@@ -58,7 +62,7 @@ class PartnershipPreview(AsPreview, PartnershipDetailView):
     first_outcomes = staticmethod(first_outcomes_published_on_their_own)
     members = staticmethod(members_published_on_their_own)
 
-    def related_rows(self, partnership):
+    def related_rows(self, partnership) -> tuple[PartnershipPage, list[OutcomesOfType]]:
         # Read for each preview: the public page's kept rows are the published ones.
         page, outcome_groups = self.read_related_rows(partnership)
         return replace(page, partnership=partnership), outcome_groups

@@ -251,7 +251,9 @@ def partnership_rows_html(partnerships, *labels, why_heading="") -> str:
                 declared=declared or NOT_STATED.format(not_stated),
                 targets_label=targets,
                 targets=escaped(cells.targets) if cells.targets else NOT_STATED.format(none_stated),
-                why=f'<td data-label="{why_heading}">{escaped(row.why)}</td>' if why_heading else "",
+                why=f'<td data-label="{why_heading}">{escaped(row.why)}</td>'
+                if why_heading
+                else "",
             )
         )
     return mark_safe("".join(rows))
