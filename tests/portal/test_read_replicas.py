@@ -266,7 +266,8 @@ class _Server:
 
 @pytest.fixture(scope="module")
 def streaming():
-    """A primary and a streaming replica of it, on ports 55466 and 55467, for this module."""
+    """A primary and a streaming replica of it, on ports 55466 and 55467 (two more for each
+    parallel worker: the module's tests may run on several at once), for this module."""
     if connection.vendor != "postgresql":
         pytest.skip("replicas are PostgreSQL streaming replicas")
     if not (PG_BIN / "initdb").exists():
@@ -275,7 +276,8 @@ def streaming():
     folder = Path(tempfile.mkdtemp(prefix="portal-streaming-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
-    primary, standby = _Server(folder / "primary", 55466), _Server(folder / "standby", 55467)
+    port = 55466 + 2 * int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    primary, standby = _Server(folder / "primary", port), _Server(folder / "standby", port + 1)
     _pg("initdb", "-D", primary.data, "-A", "trust", "-U", "postgres", "--no-instructions")
     primary.start()
     try:
