@@ -226,18 +226,28 @@ class PartnershipDetailView(PdfMixin, DetailView):
             **kwargs,
         )
 
+    # What the page shows of the related rows is kept until the data changes; a draft's preview
+    # (portal/previews.py) reads them each time, as nothing of a preview is kept.
+    keeps_related_rows = True
+
     def related_rows(self, partnership) -> tuple[PartnershipPage, list["OutcomesOfType"]]:
-        """What the page shows of the partnership's related rows and of its outcomes: read in
-        six queries, and kept until the data changes (the partnership itself is read anew)."""
-        page, outcome_groups = data_cache.cached(
-            "partnership-page", partnership.pk, lambda: self.read_related_rows(partnership)
+        """What the page shows of the partnership's related rows and of its outcomes: read in six
+        queries, and kept until the data changes where the page keeps them (the partnership
+        itself is read anew for each request)."""
+
+        def read():
+            page = partnership_page.read(partnership, self.members)
+            # Without the partnership: it is never kept with them.
+            return replace(page, partnership=None), outcomes_by_type(
+                partnership, self.first_outcomes
+            )
+
+        page, outcome_groups = (
+            data_cache.cached("partnership-page", partnership.pk, read)
+            if self.keeps_related_rows
+            else read()
         )
         return replace(page, partnership=partnership), outcome_groups
-
-    def read_related_rows(self, partnership) -> tuple[PartnershipPage, list["OutcomesOfType"]]:
-        page = partnership_page.read(partnership, self.members)
-        # Kept without the partnership, which each request reads.
-        return replace(page, partnership=None), outcomes_by_type(partnership, self.first_outcomes)
 
     # The named members it shows, as a query of its id (portal/partnership_page.py).
     members = staticmethod(partnership_page.published_members)

@@ -8,7 +8,6 @@ published member clusters, say. Nothing else unpublished is shown, and nothing o
 in any cache. Registered in ``PortalConfig.ready``.
 """
 
-from dataclasses import replace
 from typing import Any
 
 from django.db.models import Model, QuerySet
@@ -20,12 +19,8 @@ from outcomes.models import Outcome
 from outcomes.views import OutcomeDetailView
 from partnerships.models import Cluster, Membership, Partnership
 from partnerships.views import ClusterDetailView
-from portal.detail_pages import (
-    OutcomesOfType,
-    PartnershipDetailView,
-    first_outcomes_of_each_type,
-)
-from portal.partnership_page import PartnershipPage, member_columns
+from portal.detail_pages import PartnershipDetailView, first_outcomes_of_each_type
+from portal.partnership_page import member_columns
 
 
 class AsPreview:
@@ -61,11 +56,7 @@ class PartnershipPreview(AsPreview, PartnershipDetailView):
     related = ("related_partnership", "source")
     first_outcomes = staticmethod(first_outcomes_published_on_their_own)
     members = staticmethod(members_published_on_their_own)
-
-    def related_rows(self, partnership) -> tuple[PartnershipPage, list[OutcomesOfType]]:
-        # Read for each preview: the public page's kept rows are the published ones.
-        page, outcome_groups = self.read_related_rows(partnership)
-        return replace(page, partnership=partnership), outcome_groups
+    keeps_related_rows = False  # The public page's kept rows are the published ones.
 
 
 class ClusterPreview(AsPreview, ClusterDetailView):

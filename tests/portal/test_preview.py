@@ -95,6 +95,8 @@ def test_nothing_of_a_preview_is_kept_in_the_cache(client, editor):
     """Its map and figures are drawn afresh: a fragment kept under the preview's address would hold
     the draft in the shared cache."""
     draft = PartnershipFactory(name="Cached draft 5e0b", slug="cached-5e0b", is_published=False)
+    # Shown by its preview, published on its own: its row is not kept with the draft's page.
+    OutcomeFactory(partnership=draft, title="An MoU of 5e0b")
     client.force_login(editor)
     cache.clear()
     assert (
